@@ -1,0 +1,2 @@
+export * from './fddb.js';
+export * from './detection-metrics.js';

@@ -1,0 +1,3 @@
+export * from './letterbox.js';
+export * from './resize.js';
+export * from './normalize.js';

@@ -1,0 +1,46 @@
+/**
+ * Where a source image lands inside a detector input: top-left aligned, aspect kept,
+ * the rest zero-padded (as InsightFace's SCRFD `detect`). `fit` < 1 shrinks the image to that
+ * fraction of the input, which is how tight crops are padded (see `detection.ts`).
+ */
+export interface LetterboxPlan {
+  readonly inputWidth: number;
+  readonly inputHeight: number;
+  /** Size of the drawn image inside the input, in input pixels. */
+  readonly drawWidth: number;
+  readonly drawHeight: number;
+  /** input pixels per source pixel, per axis. */
+  readonly scaleX: number;
+  readonly scaleY: number;
+}
+
+export function planLetterbox(
+  srcWidth: number,
+  srcHeight: number,
+  inputWidth: number,
+  inputHeight: number,
+  fit = 1,
+): LetterboxPlan {
+  if (!(srcWidth > 0 && srcHeight > 0)) throw new RangeError(`image size must be positive, got ${srcWidth}×${srcHeight}`);
+  const boxW = Math.max(1, Math.floor(inputWidth * fit));
+  const boxH = Math.max(1, Math.floor(inputHeight * fit));
+  let drawWidth: number;
+  let drawHeight: number;
+  if (srcHeight / srcWidth > boxH / boxW) {
+    drawHeight = boxH;
+    drawWidth = Math.max(1, Math.floor((boxH * srcWidth) / srcHeight));
+  } else {
+    drawWidth = boxW;
+    drawHeight = Math.max(1, Math.floor((boxW * srcHeight) / srcWidth));
+  }
+  return {
+    inputWidth, inputHeight, drawWidth, drawHeight,
+    scaleX: drawWidth / srcWidth,
+    scaleY: drawHeight / srcHeight,
+  };
+}
+
+/** Rounds a requested size to the stride a dynamic model needs (at least one stride). */
+export function roundToStride(size: number, stride: number): number {
+  return Math.max(stride, Math.round(size / stride) * stride);
+}

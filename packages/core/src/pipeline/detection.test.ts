@@ -1,0 +1,72 @@
+// The core detection pipeline on the real models, in Node (onnxruntime-web wasm backend).
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createNodeDetector, decodeImageFile, IMAGES_DIR, type NodeDetector } from '../../test-support/node.js';
+import { MODELS } from '../registry/models.js';
+import { resolveDetectOptions } from './detection.js';
+
+const img = (p: string) => decodeImageFile(join(IMAGES_DIR, p));
+
+describe('SCRFD det_500m in Node', () => {
+  let det: NodeDetector;
+  beforeAll(async () => { det = await createNodeDetector(MODELS.det_500m); });
+  afterAll(() => det.release());
+
+  it('finds the 6 faces of the InsightFace demo photo, with plausible keypoints', async () => {
+    const run = await det.detect(img('insightface/t1.jpg'));
+    expect(run.faces).toHaveLength(6);
+    expect(run.retried).toBe(false);
+    for (const f of run.faces) {
+      const [le, re, nose, lm, rm] = f.keypoints;
+      expect(le[0]).toBeLessThan(re[0]);
+      expect(lm[0]).toBeLessThan(rm[0]);
+      expect(Math.max(le[1], re[1])).toBeLessThan(Math.min(lm[1], rm[1]));
+      expect(nose[1]).toBeGreaterThan(Math.min(le[1], re[1]));
+      expect(f.score).toBeGreaterThan(0.5);
+    }
+  });
+  it('finds nothing on the mask photo, even with the retry', async () => {
+    const run = await det.detect(img('negatives/insightface_mask_white.jpg'));
+    expect(run.faces).toHaveLength(0);
+    expect(run.retried).toBe(true);
+  });
+  it('finds the face of a tight crop through the retry, and not without it', async () => {
+    const image = img('uniface/image1.jpg');
+    expect((await det.detect(image, { retryTightCrops: false })).faces).toHaveLength(0);
+    const run = await det.detect(image);
+    expect(run.retried).toBe(true);
+    expect(run.faces).toHaveLength(1);
+    expect(run.inputWidth).toBe(320);
+  });
+  it('keeps the best faces first with maxFaces', async () => {
+    const all = (await det.detect(img('insightface/t1.jpg'))).faces;
+    const two = (await det.detect(img('insightface/t1.jpg'), { maxFaces: 2 })).faces;
+    expect(two.map((f) => f.score)).toEqual(all.slice(0, 2).map((f) => f.score));
+  });
+});
+
+describe('other detectors in Node', () => {
+  it('the static SCRFD-2.5G re-export finds the 6 faces', async () => {
+    const det = await createNodeDetector(MODELS['scrfd_2.5g_kps']);
+    expect((await det.detect(img('insightface/t1.jpg'))).faces).toHaveLength(6);
+    await det.release();
+  });
+  it('YuNet finds the 6 faces with keypoints in image left-to-right order', async () => {
+    const det = await createNodeDetector(MODELS.yunet_2026may);
+    const run = await det.detect(img('insightface/t1.jpg'));
+    expect(run.faces).toHaveLength(6);
+    for (const f of run.faces) {
+      expect(f.keypoints[0][0]).toBeLessThan(f.keypoints[1][0]);
+      expect(f.keypoints[3][0]).toBeLessThan(f.keypoints[4][0]);
+    }
+    await det.release();
+  });
+});
+
+describe('resolveDetectOptions', () => {
+  it('rounds dynamic sizes to 32 and refuses other sizes for static models', () => {
+    expect(resolveDetectOptions(MODELS.det_500m, { inputSize: 500 }).inputSize).toBe(512);
+    expect(() => resolveDetectOptions(MODELS['scrfd_2.5g_kps'], { inputSize: 320 })).toThrow(/static 640×640/);
+    expect(() => resolveDetectOptions(MODELS.det_500m, { minScore: 2 })).toThrow(RangeError);
+  });
+});

@@ -1,0 +1,170 @@
+import { nms } from '../geometry/nms.js';
+import type { Box } from '../geometry/box.js';
+import { planLetterbox, roundToStride, type LetterboxPlan } from '../image/letterbox.js';
+import { rgbaToChw } from '../image/normalize.js';
+import type { DetectionDecoder, Keypoints5, NamedOutputs } from '../models/detection-types.js';
+import { decodeScrfd } from '../models/scrfd.js';
+import { decodeYunet } from '../models/yunet.js';
+import type { ModelFamily, ModelSpec } from '../registry/types.js';
+
+/** Options of one detection call. */
+export interface DetectOptions {
+  /**
+   * Detector input size in pixels (square). Dynamic models (det_500m, YuNet) round it to a
+   * multiple of 32; static models accept only their own size.
+   * @defaultValue 640
+   */
+  inputSize?: number;
+  /** Faces scoring below this are dropped. @defaultValue 0.5 */
+  minScore?: number;
+  /** Overlapping boxes above this IoU are merged into the best one. @defaultValue 0.4 */
+  nmsIouThreshold?: number;
+  /** Keep at most this many faces, best score first; 0 keeps all. @defaultValue 0 */
+  maxFaces?: number;
+  /**
+   * When nothing is found, look once more with the image shrunk to half the input (as if
+   * padded to twice its size). Faces that fill the frame (tight crops, LFW, passport photos)
+   * are bigger than SCRFD's largest anchors and are missed at full scale.
+   * @defaultValue true
+   */
+  retryTightCrops?: boolean;
+}
+
+export const DETECT_DEFAULTS: Required<DetectOptions> = {
+  inputSize: 640, minScore: 0.5, nmsIouThreshold: 0.4, maxFaces: 0, retryTightCrops: true,
+};
+
+/** One detected face, in source-image pixels. */
+export interface DetectedFace {
+  /** `[x1, y1, x2, y2]`, not clipped to the image (a face cut by the border keeps its extent). */
+  box: Box;
+  /** Detector confidence in [0, 1]. */
+  score: number;
+  /** Left eye, right eye, nose, left mouth, right mouth, in image orientation. */
+  keypoints: Keypoints5;
+}
+
+/** Milliseconds spent in each stage of one call. */
+export interface StageTimings {
+  decode: number;
+  preprocess: number;
+  inference: number;
+  postprocess: number;
+}
+
+export interface DetectionRun {
+  faces: DetectedFace[];
+  /** The detector input size actually used (after any retry). */
+  inputWidth: number;
+  inputHeight: number;
+  /** True when the first pass found nothing and the tight-crop retry ran. */
+  retried: boolean;
+  timings: Omit<StageTimings, 'decode'>;
+}
+
+/**
+ * What the runtime provides: pixels on a letterbox and a model run. The browser worker
+ * letterboxes on an OffscreenCanvas, Node with `resizeBilinearRGBA`; both share the rest.
+ */
+export interface DetectionRuntime {
+  /** RGBA of the input (plan.inputWidth × plan.inputHeight), the image drawn top-left, zero elsewhere. */
+  letterbox(plan: LetterboxPlan): Uint8ClampedArray | Promise<Uint8ClampedArray>;
+  /** Runs the detector on a [1,3,H,W] tensor; outputs keyed by name. */
+  infer(tensor: Float32Array, width: number, height: number): Promise<NamedOutputs>;
+  readonly outputNames: readonly string[];
+}
+
+const DECODERS: Partial<Record<ModelFamily, DetectionDecoder>> = { scrfd: decodeScrfd, yunet: decodeYunet };
+
+export function detectionDecoder(spec: ModelSpec): DetectionDecoder {
+  const decoder = DECODERS[spec.family];
+  if (!decoder || spec.task !== 'detection') throw new RangeError(`Model "${spec.id}" (${spec.family}) is not a face detector`);
+  return decoder;
+}
+
+/** Resolves options against defaults and the model; throws RangeError on values that cannot work. */
+export function resolveDetectOptions(spec: ModelSpec, options: DetectOptions = {}): Required<DetectOptions> {
+  const o = { ...DETECT_DEFAULTS, ...stripUndefined(options) };
+  const { input } = spec;
+  if (!Number.isFinite(o.inputSize) || o.inputSize < 32) throw new RangeError(`inputSize must be a number ≥ 32, got ${o.inputSize}`);
+  if (input.dynamic) o.inputSize = roundToStride(o.inputSize, input.stride);
+  else if (o.inputSize !== input.width) {
+    if (options.inputSize !== undefined) throw new RangeError(`Model "${spec.id}" has a static ${input.width}×${input.height} input; inputSize ${o.inputSize} is not possible`);
+    o.inputSize = input.width;
+  }
+  if (!(o.minScore >= 0 && o.minScore <= 1)) throw new RangeError(`minScore must be in [0, 1], got ${o.minScore}`);
+  if (!(o.nmsIouThreshold > 0 && o.nmsIouThreshold <= 1)) throw new RangeError(`nmsIouThreshold must be in (0, 1], got ${o.nmsIouThreshold}`);
+  if (!(Number.isInteger(o.maxFaces) && o.maxFaces >= 0)) throw new RangeError(`maxFaces must be an integer ≥ 0, got ${o.maxFaces}`);
+  return o;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Reusable input tensors, one per input size, owned by the caller (one per worker). */
+export type TensorPool = Map<number, Float32Array>;
+
+function tensorFor(pool: TensorPool, w: number, h: number): Float32Array {
+  const key = w * 100_000 + h;
+  let t = pool.get(key);
+  if (!t) pool.set(key, (t = new Float32Array(3 * w * h)));
+  return t;
+}
+
+/**
+ * Detection on one image: letterbox → normalize → infer → decode → NMS → source pixels, with
+ * the tight-crop retry. Calls on one runtime must not overlap (the tensors are reused).
+ */
+export async function runDetection(
+  source: { width: number; height: number },
+  spec: ModelSpec,
+  runtime: DetectionRuntime,
+  options: DetectOptions = {},
+  tensors: TensorPool = new Map(),
+): Promise<DetectionRun> {
+  const o = resolveDetectOptions(spec, options);
+  const decode = detectionDecoder(spec);
+  const timings = { preprocess: 0, inference: 0, postprocess: 0 };
+
+  const pass = async (size: number, fit: number) => {
+    // A static model keeps its size; the retry then shrinks the image inside it.
+    const plan = planLetterbox(source.width, source.height, size, size, fit);
+    let t = performance.now();
+    const rgba = await runtime.letterbox(plan);
+    const tensor = rgbaToChw(rgba, size, size, spec.input, tensorFor(tensors, size, size));
+    timings.preprocess += performance.now() - (t);
+    t = performance.now();
+    const outputs = await runtime.infer(tensor, size, size);
+    timings.inference += performance.now() - t;
+    t = performance.now();
+    const candidates = decode({ outputs, outputNames: runtime.outputNames, inputWidth: size, inputHeight: size, minScore: o.minScore });
+    const keep = nms(candidates.map((c) => c.box), candidates.map((c) => c.score), o.nmsIouThreshold, o.maxFaces || Infinity);
+    const faces = keep.map((i): DetectedFace => {
+      const c = candidates[i]!;
+      const sx = plan.scaleX, sy = plan.scaleY;
+      return {
+        box: [c.box[0] / sx, c.box[1] / sy, c.box[2] / sx, c.box[3] / sy],
+        score: c.score,
+        keypoints: c.keypoints.map(([x, y]) => [x / sx, y / sy]) as Keypoints5,
+      };
+    });
+    timings.postprocess += performance.now() - t;
+    return faces;
+  };
+
+  let size = o.inputSize;
+  let faces = await pass(size, 1);
+  let retried = false;
+  if (faces.length === 0 && o.retryTightCrops) {
+    retried = true;
+    // Half the input at full fit is the same face scale as a 2× pad, at a quarter of the cost.
+    if (spec.input.dynamic && size / 2 >= spec.input.stride) {
+      size = roundToStride(size / 2, spec.input.stride);
+      faces = await pass(size, 1);
+    } else {
+      faces = await pass(size, 0.5);
+    }
+  }
+  return { faces, inputWidth: size, inputHeight: size, retried, timings };
+}

@@ -1,0 +1,171 @@
+import type { InputSpec, ModelLicence, ModelSource, ModelSpec } from './types.js';
+
+// Licences, stated once and referenced per model.
+const INSIGHTFACE: ModelLicence = {
+  id: 'InsightFace-non-commercial',
+  commercialUse: false,
+  note: 'InsightFace pretrained weights: non-commercial research only (InsightFace model zoo licence). Do not ship in a commercial product.',
+};
+const YUNET: ModelLicence = {
+  id: 'MIT',
+  commercialUse: true,
+  note: 'OpenCV Zoo YuNet: MIT. Trained on WIDER FACE (CC BY-NC-ND); check your use of the training data.',
+};
+const FACEPLUGIN: ModelLicence = {
+  id: 'MIT',
+  commercialUse: true,
+  note: 'Declared MIT by npm package faceplugin-face-recognition-js@0.0.1; training data and provenance are not documented. Check before commercial use.',
+};
+const MINIFASNET: ModelLicence = {
+  id: 'Apache-2.0',
+  commercialUse: true,
+  note: 'minivision-ai Silent-Face-Anti-Spoofing weights (Apache-2.0), converted to ONNX by a third party.',
+};
+
+const SCRFD_INPUT: InputSpec = {
+  width: 640, height: 640, dynamic: true, stride: 32,
+  colorOrder: 'rgb', mean: [127.5, 127.5, 127.5], std: [128, 128, 128],
+};
+const ARCFACE_INPUT: InputSpec = {
+  width: 112, height: 112, dynamic: false, stride: 1,
+  colorOrder: 'rgb', mean: [127.5, 127.5, 127.5], std: [127.5, 127.5, 127.5],
+};
+
+const uniface = (file: string): ModelSource => ({
+  kind: 'url', url: `https://github.com/yakhyo/uniface/releases/download/weights/${file}`,
+});
+const faceplugin = (file: string): ModelSource => ({
+  kind: 'npm', package: 'faceplugin-face-recognition-js', version: '0.0.1', path: `package/model/${file}`,
+});
+
+/**
+ * Every model facekit knows. Seeded from shared/models/MANIFEST.md: `verified: true` means the
+ * file with this SHA-256 was obtained and exercised by facekit's tests; `false` means it is
+ * registered by its published hash and its decoder follows the upstream format, unchecked here.
+ */
+export const MODELS = {
+  det_500m: {
+    id: 'det_500m', task: 'detection', family: 'scrfd', file: 'det_500m.onnx',
+    sha256: '5e4447f50245bbd7966bd6c0fa52938c61474a04ec7def48753668a9d8b4ea3a', bytes: 2_524_817,
+    input: SCRFD_INPUT, licence: INSIGHTFACE, verified: true,
+    sources: [uniface('scrfd_500m_kps.onnx')], localPath: 'insightface/det_500m.onnx',
+    description: 'SCRFD-500MF with 5 keypoints (InsightFace buffalo_s / buffalo_sc v0.7), dynamic input.',
+  },
+  'scrfd_2.5g_kps': {
+    id: 'scrfd_2.5g_kps', task: 'detection', family: 'scrfd', file: 'scrfd_2.5g_kps.onnx',
+    sha256: '32d20c77b9e2dc1d07e94c2ab9d25bdd5cd05eddbe0b46e7b38e7a1eca22e99a', bytes: 3_291_017,
+    input: { ...SCRFD_INPUT, dynamic: false }, licence: INSIGHTFACE, verified: true,
+    sources: [{ kind: 'url', url: 'https://github.com/hpc203/scrfd-opencv/raw/eee7bf1ee0dbe9615d8d8caaa53702e0d2dca001/weights/scrfd_2.5g_kps.onnx' }],
+    localPath: 'scrfd_static_reexport/scrfd_2.5g_kps.onnx',
+    description: 'SCRFD-2.5GF with 5 keypoints, a static 640×640 re-export (hpc203/scrfd-opencv); stand-in for buffalo_m det_2.5g.',
+  },
+  det_10g: {
+    id: 'det_10g', task: 'detection', family: 'scrfd', file: 'det_10g.onnx',
+    sha256: '5838f7fe053675b1c7a08b633df49e7af5495cee0493c7dcf6697200b85b5b91', bytes: null,
+    input: SCRFD_INPUT, licence: INSIGHTFACE, verified: false,
+    sources: [uniface('scrfd_10g_kps.onnx')],
+    description: 'SCRFD-10GF with 5 keypoints (InsightFace buffalo_l v0.7), ~16.9 MB. Not obtainable here: unverified.',
+  },
+  yunet_2026may: {
+    id: 'yunet_2026may', task: 'detection', family: 'yunet', file: 'face_detection_yunet_2026may.onnx',
+    sha256: 'ebafce4e3c118d6554634be5c27ab333b4c047a9a8c3faf1d7cf93101c22f0f0', bytes: 229_738,
+    input: { width: 640, height: 640, dynamic: true, stride: 32, colorOrder: 'bgr', mean: [0, 0, 0], std: [1, 1, 1] },
+    licence: YUNET, verified: true,
+    sources: [{ kind: 'url', url: 'https://github.com/opencv/opencv_zoo/raw/main/models/face_detection_yunet/face_detection_yunet_2026may.onnx' }],
+    localPath: 'yunet/face_detection_yunet_2026may.onnx',
+    description: 'OpenCV Zoo YuNet (2026may): tiny detector with 5 keypoints, MIT licence, usable commercially.',
+  },
+  fr_feature: {
+    id: 'fr_feature', task: 'recognition', family: 'arcface', file: 'fr_feature.onnx',
+    sha256: '87aacdfe57510db2af90c0251df680e8eec88f122ee94712121d09bcaaaf3581', bytes: 4_884_269,
+    input: ARCFACE_INPUT, licence: FACEPLUGIN, verified: true,
+    sources: [faceplugin('fr_feature.onnx')], localPath: 'faceplugin_npm/fr_feature.onnx',
+    description: '512-d face embedding on ArcFace-aligned 112×112 crops (faceplugin npm package).',
+  },
+  w600k_mbf: {
+    id: 'w600k_mbf', task: 'recognition', family: 'arcface', file: 'w600k_mbf.onnx',
+    sha256: '9cc6e4a75f0e2bf0b1aed94578f144d15175f357bdc05e815e5c4a02b319eb4f', bytes: 13_616_099,
+    input: ARCFACE_INPUT, licence: INSIGHTFACE, verified: false,
+    sources: [uniface('w600k_mbf.onnx')],
+    description: 'ArcFace MobileFaceNet trained on WebFace600K (buffalo_s / buffalo_sc v0.7). Not obtainable here: unverified.',
+  },
+  w600k_r50: {
+    id: 'w600k_r50', task: 'recognition', family: 'arcface', file: 'w600k_r50.onnx',
+    sha256: '4c06341c33c2ca1f86781dab0e829f88ad5b64be9fba56e56bc9ebdefc619e43', bytes: null,
+    input: ARCFACE_INPUT, licence: INSIGHTFACE, verified: false,
+    sources: [uniface('w600k_r50.onnx')],
+    description: 'ArcFace ResNet-50 trained on WebFace600K (buffalo_l v0.7), ~174 MB. Not obtainable here: unverified.',
+  },
+  '2d106det': {
+    id: '2d106det', task: 'landmarks', family: 'landmark106', file: '2d106det.onnx',
+    sha256: 'f001b856447c413801ef5c42091ed0cd516fcd21f2d6b79635b1e733a7109dbf', bytes: null,
+    input: { width: 192, height: 192, dynamic: false, stride: 1, colorOrder: 'rgb', mean: [0, 0, 0], std: [1, 1, 1] },
+    licence: INSIGHTFACE, verified: false,
+    sources: [uniface('2d106det.onnx')],
+    description: '106-point 2D landmarks (buffalo_l v0.7), ~5 MB. Not obtainable here: unverified.',
+  },
+  genderage: {
+    id: 'genderage', task: 'attributes', family: 'genderage', file: 'genderage.onnx',
+    sha256: '4fde69b1c810857b88c64a335084f1c3fe8f01246c9a191b48c7bb756d6652fb', bytes: null,
+    input: { width: 96, height: 96, dynamic: false, stride: 1, colorOrder: 'rgb', mean: [0, 0, 0], std: [1, 1, 1] },
+    licence: INSIGHTFACE, verified: false,
+    sources: [uniface('genderage.onnx')],
+    description: 'Gender and age (buffalo_l v0.7), ~1.3 MB. Not obtainable here: unverified.',
+  },
+  minifasnet_v2: {
+    id: 'minifasnet_v2', task: 'antispoof', family: 'minifasnet', file: '2.7_80x80_MiniFASNetV2.onnx',
+    sha256: '7886c41bcbcc1be00cf8700eddbd8cbd4b1ad138e69010790de2a57a3b01d7e5', bytes: 1_743_495,
+    input: { width: 80, height: 80, dynamic: false, stride: 1, colorOrder: 'bgr', mean: [0, 0, 0], std: [1, 1, 1] },
+    licence: MINIFASNET, verified: false,
+    sources: [{ kind: 'url', url: 'https://github.com/PragatheeshP/Facial_recognition_Attendance_System-with-SCRFD-MobileFaceNet-MiniFASNet/raw/e8fb986504d07c121ebed35340e9fc1fe43dec2b/resources/anti_spoof_models/2.7_80x80_MiniFASNetV2.onnx' }],
+    localPath: 'minifasnet/2.7_80x80_MiniFASNetV2.onnx',
+    description: 'MiniFASNetV2 anti-spoofing (crop 2.7× the face box). File obtained; decoding not yet checked.',
+  },
+  minifasnet_v1se: {
+    id: 'minifasnet_v1se', task: 'antispoof', family: 'minifasnet', file: '4_0_0_80x80_MiniFASNetV1SE.onnx',
+    sha256: 'e67aedf72df3e1912dbf6baa5f7406b8b30c3cb43234170a70dd9d143fea358e', bytes: 1_742_663,
+    input: { width: 80, height: 80, dynamic: false, stride: 1, colorOrder: 'bgr', mean: [0, 0, 0], std: [1, 1, 1] },
+    licence: MINIFASNET, verified: false,
+    sources: [{ kind: 'url', url: 'https://github.com/PragatheeshP/Facial_recognition_Attendance_System-with-SCRFD-MobileFaceNet-MiniFASNet/raw/e8fb986504d07c121ebed35340e9fc1fe43dec2b/resources/anti_spoof_models/4_0_0_80x80_MiniFASNetV1SE.onnx' }],
+    localPath: 'minifasnet/4_0_0_80x80_MiniFASNetV1SE.onnx',
+    description: 'MiniFASNetV1SE anti-spoofing (crop 4.0× the face box). File obtained; decoding not yet checked.',
+  },
+} as const satisfies Record<string, ModelSpec>;
+
+export type ModelId = keyof typeof MODELS;
+
+/** A named set of models that work together, as InsightFace's buffalo packs. */
+export interface ModelPack {
+  readonly id: string;
+  readonly detector: ModelId;
+  readonly recognizer: ModelId;
+  readonly extras: readonly ModelId[];
+  readonly description: string;
+}
+
+export const PACKS = {
+  /** The pack verified end to end here: InsightFace detector + faceplugin embedder. */
+  facekit_s: { id: 'facekit_s', detector: 'det_500m', recognizer: 'fr_feature', extras: [], description: 'det_500m + fr_feature (both verified here). Default.' },
+  buffalo_s: { id: 'buffalo_s', detector: 'det_500m', recognizer: 'w600k_mbf', extras: [], description: 'InsightFace buffalo_s (recognizer unverified here).' },
+  buffalo_sc: { id: 'buffalo_sc', detector: 'det_500m', recognizer: 'w600k_mbf', extras: [], description: 'InsightFace buffalo_sc (recognizer unverified here).' },
+  buffalo_l: { id: 'buffalo_l', detector: 'det_10g', recognizer: 'w600k_r50', extras: ['2d106det', 'genderage'], description: 'InsightFace buffalo_l (unverified here).' },
+  commercial_s: { id: 'commercial_s', detector: 'yunet_2026may', recognizer: 'fr_feature', extras: [], description: 'YuNet (MIT) + fr_feature: no InsightFace weights.' },
+} as const satisfies Record<string, ModelPack>;
+
+export type PackId = keyof typeof PACKS;
+
+export function isModelId(id: string): id is ModelId {
+  return Object.prototype.hasOwnProperty.call(MODELS, id);
+}
+
+/** The spec of a registered model; throws a message listing the valid ids otherwise. */
+export function getModel(id: string): ModelSpec {
+  if (!isModelId(id)) {
+    throw new RangeError(`Unknown model "${id}". Known models: ${Object.keys(MODELS).join(', ')}.`);
+  }
+  return MODELS[id];
+}
+
+export function listModels(): ModelSpec[] {
+  return Object.values(MODELS);
+}

@@ -1,0 +1,77 @@
+// Node-side helpers for tests, evaluations and benchmarks: paths, image decoding and an
+// onnxruntime-web (wasm) runtime for the core pipeline. Not part of the published package.
+import { readFileSync, existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import jpeg from 'jpeg-js';
+import { PNG } from 'pngjs';
+import * as ort from 'onnxruntime-web';
+import {
+  resizeBilinearRGBA, runDetection, type DetectOptions, type DetectionRun, type DetectionRuntime,
+  type LetterboxPlan, type ModelSpec, type NamedOutputs, type TensorPool,
+} from '../src/index.js';
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+/** The shared folder (photos, data sets, model sources): `$FACEKIT_SHARED` or `../shared`. */
+export const SHARED_DIR = resolve(process.env.FACEKIT_SHARED ?? resolve(REPO_ROOT, '../shared'));
+/** The local model folder filled by `models/fetch-models.mjs`: `$FACEKIT_MODELS` or `models/files`. */
+export const MODEL_DIR = resolve(process.env.FACEKIT_MODELS ?? resolve(REPO_ROOT, 'models/files'));
+export const IMAGES_DIR = resolve(SHARED_DIR, 'data/images');
+
+export function modelPath(spec: ModelSpec): string {
+  const p = resolve(MODEL_DIR, spec.file);
+  if (!existsSync(p)) throw new Error(`Model file ${p} is missing: run \`node models/fetch-models.mjs\` first`);
+  return p;
+}
+
+export interface RgbaImage { data: Uint8ClampedArray; width: number; height: number }
+
+/** Decodes a JPEG or PNG file to RGBA (no colour management, as the browser path's `colorSpaceConversion: 'none'`). */
+export function decodeImageFile(path: string): RgbaImage {
+  const bytes = readFileSync(path);
+  if (bytes[0] === 0x89 && bytes[1] === 0x50) {
+    const png = PNG.sync.read(bytes);
+    return { data: new Uint8ClampedArray(png.data.buffer, png.data.byteOffset, png.data.length), width: png.width, height: png.height };
+  }
+  const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 1024 });
+  return { data: new Uint8ClampedArray(img.data.buffer, img.data.byteOffset, img.data.length), width: img.width, height: img.height };
+}
+
+export function letterboxInNode(image: RgbaImage, plan: LetterboxPlan): Uint8ClampedArray {
+  const out = new Uint8ClampedArray(plan.inputWidth * plan.inputHeight * 4);
+  resizeBilinearRGBA(image.data, image.width, image.height, out, plan.inputWidth, plan.drawWidth, plan.drawHeight);
+  return out;
+}
+
+export interface NodeDetector {
+  detect(image: RgbaImage, options?: DetectOptions): Promise<DetectionRun>;
+  release(): Promise<void>;
+}
+
+/** The core detection pipeline on onnxruntime-web's wasm backend in Node. */
+export async function createNodeDetector(spec: ModelSpec, threads = 1): Promise<NodeDetector> {
+  ort.env.wasm.numThreads = threads;
+  ort.env.logLevel = 'error';
+  const session = await ort.InferenceSession.create(readFileSync(modelPath(spec)), { executionProviders: ['wasm'], logSeverityLevel: 3 });
+  const inputName = session.inputNames[0]!;
+  const tensors: TensorPool = new Map();
+  return {
+    async detect(image, options) {
+      const runtime: DetectionRuntime = {
+        outputNames: session.outputNames,
+        letterbox: (plan) => letterboxInNode(image, plan),
+        async infer(tensor, width, height): Promise<NamedOutputs> {
+          const result = await session.run({ [inputName]: new ort.Tensor('float32', tensor, [1, 3, height, width]) });
+          const map = new Map<string, Float32Array>();
+          for (const name of session.outputNames) {
+            map.set(name, result[name]!.data as Float32Array);
+            result[name]!.dispose();
+          }
+          return map;
+        },
+      };
+      return runDetection(image, spec, runtime, options, tensors);
+    },
+    release: () => session.release(),
+  };
+}
