@@ -4,3 +4,4 @@ export * from './geometry/index.js';
 export * from './models/index.js';
 export * from './pipeline/index.js';
 export * from './eval/index.js';
+export * from './util/sha256.js';

@@ -1,0 +1,140 @@
+/** What went wrong, as a stable string for `switch`es and logs. */
+export type FaceKitErrorCode =
+  | 'INVALID_INPUT'
+  | 'INVALID_OPTION'
+  | 'MODEL_INTEGRITY'
+  | 'MODEL_FETCH'
+  | 'BACKEND'
+  | 'WORKER_CRASHED'
+  | 'DISPOSED'
+  | 'ABORTED'
+  | 'INTERNAL';
+
+/** Base of every error facekit throws. `code` survives the worker boundary. */
+export class FaceKitError extends Error {
+  readonly code: FaceKitErrorCode;
+  constructor(code: FaceKitErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = 'FaceKitError';
+  }
+}
+
+/** The image given to a call cannot be used: wrong type, empty, undecodable, closed. */
+export class InvalidInputError extends FaceKitError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('INVALID_INPUT', message, options);
+    this.name = 'InvalidInputError';
+  }
+}
+
+/** An option has a value that cannot work (unknown model, size out of range, …). */
+export class InvalidOptionError extends FaceKitError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('INVALID_OPTION', message, options);
+    this.name = 'InvalidOptionError';
+  }
+}
+
+/** Downloaded model bytes do not have the registered SHA-256. Nothing was cached. */
+export class ModelIntegrityError extends FaceKitError {
+  readonly url: string;
+  readonly expectedSha256: string;
+  readonly actualSha256: string;
+  constructor(url: string, expectedSha256: string, actualSha256: string) {
+    super('MODEL_INTEGRITY', `Model file ${url} has SHA-256 ${actualSha256}, expected ${expectedSha256}. ` +
+      'It was not cached. Check that modelBaseUrl serves the exact registered file (not an HTML error page or a re-export).');
+    this.name = 'ModelIntegrityError';
+    this.url = url;
+    this.expectedSha256 = expectedSha256;
+    this.actualSha256 = actualSha256;
+  }
+}
+
+/** A model file could not be downloaded (HTTP error or network failure). */
+export class ModelFetchError extends FaceKitError {
+  readonly url: string;
+  readonly status: number | null;
+  constructor(url: string, status: number | null, detail: string) {
+    super('MODEL_FETCH', `Could not download model file ${url}: ${detail}. Check modelBaseUrl and that the file is served (CORS/CORP headers if it is on another origin).`);
+    this.name = 'ModelFetchError';
+    this.url = url;
+    this.status = status;
+  }
+}
+
+/** The requested backend cannot run here (no WebGPU, ORT failed to start, …). */
+export class BackendError extends FaceKitError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('BACKEND', message, options);
+    this.name = 'BackendError';
+  }
+}
+
+/** A worker died while it held this call; the pool replaces the worker. */
+export class WorkerCrashedError extends FaceKitError {
+  constructor(message: string) {
+    super('WORKER_CRASHED', message);
+    this.name = 'WorkerCrashedError';
+  }
+}
+
+/** The FaceKit was disposed before or during this call. */
+export class DisposedError extends FaceKitError {
+  constructor(message = 'This FaceKit has been disposed; create a new one with createFaceKit().') {
+    super('DISPOSED', message);
+    this.name = 'DisposedError';
+  }
+}
+
+/** The call's AbortSignal fired. */
+export class AbortedError extends FaceKitError {
+  constructor(message = 'The operation was aborted.') {
+    super('ABORTED', message);
+    this.name = 'AbortedError';
+  }
+}
+
+/** An error as it crosses the worker boundary: plain data. */
+export interface SerializedError {
+  name: string;
+  code: FaceKitErrorCode;
+  message: string;
+  /** Extra fields of the typed error (url, hashes, status). */
+  details?: Record<string, string | number | null>;
+}
+
+export function serializeError(e: unknown): SerializedError {
+  if (e instanceof ModelIntegrityError) {
+    return { name: e.name, code: e.code, message: e.message, details: { url: e.url, expectedSha256: e.expectedSha256, actualSha256: e.actualSha256 } };
+  }
+  if (e instanceof ModelFetchError) return { name: e.name, code: e.code, message: e.message, details: { url: e.url, status: e.status } };
+  if (e instanceof FaceKitError) return { name: e.name, code: e.code, message: e.message };
+  // Core validates options with RangeError: they are option errors for the user.
+  if (e instanceof RangeError) return { name: 'InvalidOptionError', code: 'INVALID_OPTION', message: e.message };
+  const err = e instanceof Error ? e : new Error(String(e));
+  return { name: 'FaceKitError', code: 'INTERNAL', message: `${err.name}: ${err.message}` };
+}
+
+/** Rebuilds the typed error on the calling side. */
+export function deserializeError(s: SerializedError): FaceKitError {
+  const d = s.details ?? {};
+  switch (s.code) {
+    case 'MODEL_INTEGRITY': {
+      const e = new ModelIntegrityError(String(d.url), String(d.expectedSha256), String(d.actualSha256));
+      return e;
+    }
+    case 'MODEL_FETCH': {
+      const e = new ModelFetchError(String(d.url), typeof d.status === 'number' ? d.status : null, '');
+      e.message = s.message;
+      return e;
+    }
+    case 'INVALID_INPUT': return new InvalidInputError(s.message);
+    case 'INVALID_OPTION': return new InvalidOptionError(s.message);
+    case 'BACKEND': return new BackendError(s.message);
+    case 'WORKER_CRASHED': return new WorkerCrashedError(s.message);
+    case 'DISPOSED': return new DisposedError(s.message);
+    case 'ABORTED': return new AbortedError(s.message);
+    default: return new FaceKitError(s.code, s.message);
+  }
+}

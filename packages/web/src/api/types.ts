@@ -1,0 +1,47 @@
+import type { Box, DetectedFace, Keypoints5, Point, StageTimings } from '@facekit/core';
+import type { Backend } from '../runtime/backend.js';
+
+export type { Box, Keypoints5, Point, StageTimings };
+
+/** A detected face in source-image pixels. See `DetectedFace` in @facekit/core. */
+export type Face = DetectedFace;
+
+/** The result of `detect`. */
+export interface Detection {
+  faces: Face[];
+  /** Size of the source image, in pixels: the space of every box and keypoint. */
+  width: number;
+  height: number;
+  /** The detector input used (after a tight-crop retry this is the smaller size). */
+  inputSize: number;
+  /** True when nothing was found at `inputSize` and the tight-crop retry ran. */
+  retried: boolean;
+  /** Milliseconds per stage: decode (input → bitmap), preprocess, inference, postprocess. */
+  timings: StageTimings;
+}
+
+/** What the FaceKit runs on, and why. */
+export interface FaceKitInfo {
+  backend: Backend;
+  backendReason: string;
+  /** WebGPU adapter description, when one was probed. */
+  adapter?: string;
+  workers: number;
+  threadsPerWorker: number;
+  threadsReason: string;
+  crossOriginIsolated: boolean;
+  detector: string;
+}
+
+/** Download/cache progress of one model file plus all files of the current load. */
+export interface ProgressEvent {
+  model: string;
+  file: string;
+  status: 'download' | 'cached' | 'ready';
+  /** Bytes of this file so far / in all (total 0 when unknown). */
+  loaded: number;
+  total: number;
+  /** Bytes of every file in this load so far / in all. */
+  overallLoaded: number;
+  overallTotal: number;
+}

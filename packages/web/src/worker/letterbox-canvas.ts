@@ -1,0 +1,26 @@
+import type { LetterboxPlan } from '@facekit/core';
+
+/**
+ * Letterboxes a bitmap on an OffscreenCanvas (one per input size, reused) and reads the RGBA
+ * back. `imageSmoothingQuality = 'low'` is plain bilinear, the filter InsightFace (OpenCV
+ * INTER_LINEAR) and the Node path (`resizeBilinearRGBA`) use.
+ */
+export function createCanvasLetterbox(): (bitmap: ImageBitmap, plan: LetterboxPlan) => Uint8ClampedArray {
+  const canvases = new Map<string, OffscreenCanvasRenderingContext2D>();
+  return (bitmap, plan) => {
+    const key = `${plan.inputWidth}x${plan.inputHeight}`;
+    let ctx = canvases.get(key);
+    if (!ctx) {
+      const c = new OffscreenCanvas(plan.inputWidth, plan.inputHeight);
+      const c2d = c.getContext('2d', { willReadFrequently: true, alpha: true });
+      if (!c2d) throw new Error('OffscreenCanvas 2D context is not available in this worker');
+      ctx = c2d;
+      canvases.set(key, ctx);
+    }
+    ctx.clearRect(0, 0, plan.inputWidth, plan.inputHeight);
+    ctx.imageSmoothingEnabled = true;
+    ctx.imageSmoothingQuality = 'low';
+    ctx.drawImage(bitmap, 0, 0, plan.drawWidth, plan.drawHeight);
+    return ctx.getImageData(0, 0, plan.inputWidth, plan.inputHeight).data;
+  };
+}
