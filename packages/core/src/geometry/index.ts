@@ -1,2 +1,3 @@
 export * from './box.js';
 export * from './nms.js';
+export * from './similarity-transform.js';

@@ -1,3 +1,4 @@
 export * from './letterbox.js';
 export * from './resize.js';
 export * from './normalize.js';
+export * from './warp.js';
