@@ -1,10 +1,10 @@
 // Detection end to end in real headless Chromium: real workers, real ORT, real models, real photos.
 import { expect, test } from '@playwright/test';
-import { MODELS } from '@facekit/core';
+import { MODELS, type Box, type Keypoints5 } from '@facekit/core';
 import { createNodeDetector } from '../packages/core/test-support/node.js';
 import { expectClose, imageUrl, openHarness, readImageManifest } from './harness.js';
 
-type FaceJson = { box: number[]; score: number; keypoints: number[][] };
+type FaceJson = { box: Box; score: number; keypoints: Keypoints5 };
 
 test.describe('detection on the shared photos (det_500m, 640)', () => {
   test('t1.jpg has exactly 6 faces with plausible keypoints', async ({ page }) => {
@@ -18,8 +18,8 @@ test.describe('detection on the shared photos (det_500m, 640)', () => {
     expect(r.faces).toHaveLength(6);
     expect([r.width, r.height]).toEqual([1280, 886]);
     for (const f of r.faces as FaceJson[]) {
-      const [x1, y1, x2, y2] = f.box as [number, number, number, number];
-      const [le, re, nose, lm, rm] = f.keypoints as [number, number][];
+      const [x1, y1, x2, y2] = f.box;
+      const [le, re, nose, lm, rm] = f.keypoints;
       expect(le[0]).toBeLessThan(re[0]);
       expect(lm[0]).toBeLessThan(rm[0]);
       expect(Math.max(le[1], re[1])).toBeLessThan(Math.min(lm[1], rm[1]));

@@ -20,6 +20,7 @@ export default defineConfig({
   timeout: 180_000,
   expect: { timeout: 30_000 },
   reporter: [['list']],
+  outputDir: '../.cache/test-results',
   use: {
     baseURL: `http://127.0.0.1:${PORT}`,
     headless: true,

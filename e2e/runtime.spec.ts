@@ -101,7 +101,7 @@ test.describe('inputs', () => {
       const imageData = canvas.getContext('2d')!.getImageData(0, 0, bitmap.width, bitmap.height);
       const frame = new VideoFrame(bitmap, { timestamp: 0 });
       const file = new File([blob], 'photo.jpg', { type: 'image/jpeg' });
-      const inputs: Record<string, window.facekit.ImageInput> = { blob, file, img, bitmap, canvas, off, imageData, frame } as never;
+      const inputs: Record<string, Parameters<typeof kit.detect>[0]> = { blob, file, img, bitmap, canvas, off, imageData, frame };
       const out: Record<string, number[][]> = {};
       for (const [k, v] of Object.entries(inputs)) out[k] = (await kit.detect(v)).faces.map((f) => f.box.map(Math.round));
       const stillOpen = bitmap.width > 0 && frame.codedWidth > 0; // the caller's objects are not consumed

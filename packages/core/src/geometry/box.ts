@@ -16,3 +16,8 @@ export function iou(a: Readonly<Box>, b: Readonly<Box>): number {
   const union = boxArea(a) + boxArea(b) - inter;
   return union > 0 ? inter / union : 0;
 }
+
+/** The part of a box inside a `width` × `height` image. */
+export function clipBox(b: Readonly<Box>, width: number, height: number): Box {
+  return [Math.max(0, b[0]), Math.max(0, b[1]), Math.min(width, b[2]), Math.min(height, b[3])];
+}

@@ -1,0 +1,92 @@
+// Speed of detection through the real SDK in headless Chromium, next to onnxruntime-node on
+// the same model and input. Prints medians per stage and ends with one JSON line.
+//   pnpm bench [-- --runs 30 --image ppu_uniface/image-fake1.jpg]
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import * as ortNode from 'onnxruntime-node';
+import { MODELS, planLetterbox, rgbaToChw } from '../packages/core/src/index.js';
+import { decodeImageFile, letterboxInNode, modelPath } from '../packages/core/test-support/node.js';
+import { SHARED_DIR } from '../e2e/config.js';
+import { median, openBrowserSession, parseArgs } from './browser-session.js';
+
+const args = parseArgs(process.argv.slice(2));
+const runs = Number(args.get('runs') ?? 30);
+const warmup = 5;
+// A 640×480 photo with one face (a face shown on a phone screen, photographed).
+const imageRel = String(args.get('image') ?? 'ppu_uniface/image-fake1.jpg');
+const sizes = [640, 320];
+const spec = MODELS.det_500m;
+
+type Stage = 'decode' | 'preprocess' | 'inference' | 'postprocess';
+interface BrowserBench { info: Record<string, unknown>; createColdMs: number; createWarmMs: number; bySize: Record<number, { faces: number; stages: Record<Stage, number[]>; wall: number[] }> }
+
+const session = await openBrowserSession({ dataDir: resolve(SHARED_DIR, 'data') });
+let browser: BrowserBench;
+try {
+  browser = await session.page.evaluate(async ({ url, sizes, runs, warmup }) => {
+    let t = performance.now();
+    const cold = await window.facekit.createFaceKit();
+    const createColdMs = performance.now() - t;
+    await cold.dispose();
+    t = performance.now();
+    const kit = await window.facekit.createFaceKit();
+    const createWarmMs = performance.now() - t;
+    const blob = await window.fetchBlob(url);
+    const bySize: BrowserBench['bySize'] = {};
+    for (const inputSize of sizes) {
+      const stages = { decode: [] as number[], preprocess: [] as number[], inference: [] as number[], postprocess: [] as number[] };
+      const wall: number[] = [];
+      let faces = 0;
+      for (let i = 0; i < warmup + runs; i++) {
+        const t0 = performance.now();
+        const d = await kit.detect(blob, { inputSize });
+        const w = performance.now() - t0;
+        if (i < warmup) continue;
+        faces = d.faces.length;
+        wall.push(w);
+        for (const k of Object.keys(stages) as (keyof typeof stages)[]) stages[k].push(d.timings[k]);
+      }
+      bySize[inputSize] = { faces, stages, wall };
+    }
+    const info = { ...kit.info };
+    await kit.dispose();
+    return { info, createColdMs, createWarmMs, bySize };
+  }, { url: `/__data/images/${imageRel}`, sizes, runs, warmup });
+} finally {
+  await session.close();
+}
+
+// onnxruntime-node on the same model and the same preprocessed tensor.
+const image = decodeImageFile(resolve(SHARED_DIR, 'data/images', imageRel));
+const native: Record<number, Record<number, number>> = {};
+for (const threads of [1, 2]) {
+  const s = await ortNode.InferenceSession.create(readFileSync(modelPath(spec)), { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', logSeverityLevel: 3 });
+  for (const size of sizes) {
+    const plan = planLetterbox(image.width, image.height, size, size);
+    const tensor = rgbaToChw(letterboxInNode(image, plan), size, size, spec.input, new Float32Array(3 * size * size));
+    const feeds = { [s.inputNames[0]!]: new ortNode.Tensor('float32', tensor, [1, 3, size, size]) };
+    const times: number[] = [];
+    for (let i = 0; i < warmup + runs; i++) {
+      const t0 = performance.now();
+      await s.run(feeds);
+      if (i >= warmup) times.push(performance.now() - t0);
+    }
+    (native[threads] ??= {})[size] = median(times);
+  }
+  await s.release();
+}
+
+const info = browser.info as { backend: string; threadsPerWorker: number; workers: number };
+console.log(`facekit detect, det_500m, ${imageRel} (${image.width}×${image.height}), ${runs} runs after ${warmup} warm-up, headless Chromium`);
+console.log(`backend ${info.backend}, ${info.workers} worker × ${info.threadsPerWorker} thread(s); createFaceKit: ${browser.createColdMs.toFixed(0)} ms cold (download), ${browser.createWarmMs.toFixed(0)} ms warm (IndexedDB)`);
+console.log('size | faces | decode | preprocess | inference | postprocess | total (wall) | ort-node 1t / 2t | inference ratio (browser / ort-node 2t)');
+const summary: Record<string, unknown> = { image: imageRel, runs, info: browser.info, createColdMs: browser.createColdMs, createWarmMs: browser.createWarmMs, sizes: {} };
+for (const size of sizes) {
+  const b = browser.bySize[size]!;
+  const m = Object.fromEntries((Object.keys(b.stages) as Stage[]).map((k) => [k, median(b.stages[k])])) as Record<Stage, number>;
+  const wall = median(b.wall);
+  const ratio = m.inference / native[2]![size]!;
+  console.log(`${size} | ${b.faces} | ${m.decode.toFixed(1)} | ${m.preprocess.toFixed(1)} | ${m.inference.toFixed(1)} | ${m.postprocess.toFixed(1)} | ${wall.toFixed(1)} | ${native[1]![size]!.toFixed(1)} / ${native[2]![size]!.toFixed(1)} | ${ratio.toFixed(2)}×`);
+  (summary.sizes as Record<number, unknown>)[size] = { faces: b.faces, medianMs: m, wallMs: wall, ortNodeMs: { threads1: native[1]![size], threads2: native[2]![size] }, inferenceRatio: ratio };
+}
+console.log(JSON.stringify(summary));
