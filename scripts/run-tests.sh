@@ -8,7 +8,7 @@ pnpm exec vitest run --reporter=default --reporter=json --outputFile.json=.cache
 unit=$?
 e2e=1
 if pnpm exec vite build --logLevel warn; then
-  PLAYWRIGHT_JSON_OUTPUT_NAME=.cache/e2e.json pnpm exec playwright test -c e2e/playwright.config.ts --reporter=list,json
+  PLAYWRIGHT_JSON_OUTPUT_NAME="$PWD/.cache/e2e.json" pnpm exec playwright test -c e2e/playwright.config.ts --reporter=list,json
   e2e=$?
 fi
 node scripts/test-summary.mjs .cache/vitest.json .cache/e2e.json
