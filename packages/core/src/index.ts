@@ -5,3 +5,4 @@ export * from './models/index.js';
 export * from './pipeline/index.js';
 export * from './eval/index.js';
 export * from './util/sha256.js';
+export * from './match/index.js';

@@ -7,7 +7,7 @@ import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import * as ort from 'onnxruntime-web';
 import {
-  resizeBilinearRGBA, runDetection, type DetectOptions, type DetectionRun, type DetectionRuntime,
+  alignmentsFor, resizeBilinearRGBA, runDetection, runRecognition, type DetectedFace, type RecognitionRun, type DetectOptions, type DetectionRun, type DetectionRuntime,
   type LetterboxPlan, type ModelSpec, type NamedOutputs, type TensorPool,
 } from '../src/index.js';
 
@@ -71,6 +71,44 @@ export async function createNodeDetector(spec: ModelSpec, threads = 1): Promise<
         },
       };
       return runDetection(image, spec, runtime, options, tensors);
+    },
+    release: () => session.release(),
+  };
+}
+
+/** RGBA of a rectangle of an image (what the worker reads back from its canvas). */
+export function cropPixels(image: RgbaImage, rect: { x: number; y: number; width: number; height: number }): Uint8ClampedArray {
+  const out = new Uint8ClampedArray(rect.width * rect.height * 4);
+  for (let y = 0; y < rect.height; y++) {
+    const start = ((rect.y + y) * image.width + rect.x) * 4;
+    out.set(image.data.subarray(start, start + rect.width * 4), y * rect.width * 4);
+  }
+  return out;
+}
+
+export interface NodeRecognizer {
+  /** Embeds each detected face (aligned by its keypoints). */
+  embedFaces(image: RgbaImage, faces: readonly DetectedFace[], flip?: boolean): Promise<RecognitionRun>;
+  release(): Promise<void>;
+}
+
+/** The core recognition pipeline on onnxruntime-web's wasm backend in Node. */
+export async function createNodeRecognizer(spec: ModelSpec, threads = 1): Promise<NodeRecognizer> {
+  ort.env.wasm.numThreads = threads;
+  ort.env.logLevel = 'error';
+  const session = await ort.InferenceSession.create(readFileSync(modelPath(spec)), { executionProviders: ['wasm'], logSeverityLevel: 3 });
+  const inputName = session.inputNames[0]!;
+  const outputName = session.outputNames[0]!;
+  const tensors: TensorPool = new Map();
+  const { width, height } = spec.input;
+  return {
+    embedFaces(image, faces, flip = false) {
+      return runRecognition(alignmentsFor(spec, faces), { width: image.width, height: image.height, read: (r) => cropPixels(image, r) }, spec, {
+        async infer(tensor, batch) {
+          const result = await session.run({ [inputName]: new ort.Tensor('float32', tensor, [batch, 3, height, width]) });
+          return result[outputName]!.data as Float32Array;
+        },
+      }, { flip }, tensors);
     },
     release: () => session.release(),
   };

@@ -1,3 +1,4 @@
 export * from './detection-types.js';
 export * from './scrfd.js';
 export * from './yunet.js';
+export * from './arcface.js';

@@ -1,1 +1,2 @@
 export * from './detection.js';
+export * from './recognition.js';

@@ -23,11 +23,12 @@ const MINIFASNET: ModelLicence = {
 };
 
 const SCRFD_INPUT: InputSpec = {
-  width: 640, height: 640, dynamic: true, stride: 32,
+  width: 640, height: 640, dynamic: true, stride: 32, batch: 1,
   colorOrder: 'rgb', mean: [127.5, 127.5, 127.5], std: [128, 128, 128],
 };
+// InsightFace's w600k exports take any batch; fr_feature is fixed at 1 (see the entries).
 const ARCFACE_INPUT: InputSpec = {
-  width: 112, height: 112, dynamic: false, stride: 1,
+  width: 112, height: 112, dynamic: false, stride: 1, batch: 'dynamic',
   colorOrder: 'rgb', mean: [127.5, 127.5, 127.5], std: [127.5, 127.5, 127.5],
 };
 
@@ -69,28 +70,28 @@ export const MODELS = {
   yunet_2026may: {
     id: 'yunet_2026may', task: 'detection', family: 'yunet', file: 'face_detection_yunet_2026may.onnx',
     sha256: 'ebafce4e3c118d6554634be5c27ab333b4c047a9a8c3faf1d7cf93101c22f0f0', bytes: 229_738,
-    input: { width: 640, height: 640, dynamic: true, stride: 32, colorOrder: 'bgr', mean: [0, 0, 0], std: [1, 1, 1] },
+    input: { width: 640, height: 640, dynamic: true, stride: 32, batch: 1, colorOrder: 'bgr', mean: [0, 0, 0], std: [1, 1, 1] },
     licence: YUNET, verified: true,
     sources: [{ kind: 'url', url: 'https://github.com/opencv/opencv_zoo/raw/main/models/face_detection_yunet/face_detection_yunet_2026may.onnx' }],
     localPath: 'yunet/face_detection_yunet_2026may.onnx',
     description: 'OpenCV Zoo YuNet (2026may): tiny detector with 5 keypoints, MIT licence, usable commercially.',
   },
   fr_feature: {
-    id: 'fr_feature', task: 'recognition', family: 'arcface', file: 'fr_feature.onnx',
+    id: 'fr_feature', task: 'recognition', family: 'arcface', embeddingSize: 512, file: 'fr_feature.onnx',
     sha256: '87aacdfe57510db2af90c0251df680e8eec88f122ee94712121d09bcaaaf3581', bytes: 4_884_269,
-    input: ARCFACE_INPUT, licence: FACEPLUGIN, verified: true,
+    input: { ...ARCFACE_INPUT, batch: 1 }, licence: FACEPLUGIN, verified: true,
     sources: [faceplugin('fr_feature.onnx')], localPath: 'faceplugin_npm/fr_feature.onnx',
     description: '512-d face embedding on ArcFace-aligned 112×112 crops (faceplugin npm package).',
   },
   w600k_mbf: {
-    id: 'w600k_mbf', task: 'recognition', family: 'arcface', file: 'w600k_mbf.onnx',
+    id: 'w600k_mbf', task: 'recognition', family: 'arcface', embeddingSize: 512, file: 'w600k_mbf.onnx',
     sha256: '9cc6e4a75f0e2bf0b1aed94578f144d15175f357bdc05e815e5c4a02b319eb4f', bytes: 13_616_099,
     input: ARCFACE_INPUT, licence: INSIGHTFACE, verified: false,
     sources: [uniface('w600k_mbf.onnx')],
     description: 'ArcFace MobileFaceNet trained on WebFace600K (buffalo_s / buffalo_sc v0.7). Not obtainable here: unverified.',
   },
   w600k_r50: {
-    id: 'w600k_r50', task: 'recognition', family: 'arcface', file: 'w600k_r50.onnx',
+    id: 'w600k_r50', task: 'recognition', family: 'arcface', embeddingSize: 512, file: 'w600k_r50.onnx',
     sha256: '4c06341c33c2ca1f86781dab0e829f88ad5b64be9fba56e56bc9ebdefc619e43', bytes: null,
     input: ARCFACE_INPUT, licence: INSIGHTFACE, verified: false,
     sources: [uniface('w600k_r50.onnx')],
@@ -99,7 +100,7 @@ export const MODELS = {
   '2d106det': {
     id: '2d106det', task: 'landmarks', family: 'landmark106', file: '2d106det.onnx',
     sha256: 'f001b856447c413801ef5c42091ed0cd516fcd21f2d6b79635b1e733a7109dbf', bytes: null,
-    input: { width: 192, height: 192, dynamic: false, stride: 1, colorOrder: 'rgb', mean: [0, 0, 0], std: [1, 1, 1] },
+    input: { width: 192, height: 192, dynamic: false, stride: 1, batch: 'dynamic', colorOrder: 'rgb', mean: [0, 0, 0], std: [1, 1, 1] },
     licence: INSIGHTFACE, verified: false,
     sources: [uniface('2d106det.onnx')],
     description: '106-point 2D landmarks (buffalo_l v0.7), ~5 MB. Not obtainable here: unverified.',
@@ -107,7 +108,7 @@ export const MODELS = {
   genderage: {
     id: 'genderage', task: 'attributes', family: 'genderage', file: 'genderage.onnx',
     sha256: '4fde69b1c810857b88c64a335084f1c3fe8f01246c9a191b48c7bb756d6652fb', bytes: null,
-    input: { width: 96, height: 96, dynamic: false, stride: 1, colorOrder: 'rgb', mean: [0, 0, 0], std: [1, 1, 1] },
+    input: { width: 96, height: 96, dynamic: false, stride: 1, batch: 'dynamic', colorOrder: 'rgb', mean: [0, 0, 0], std: [1, 1, 1] },
     licence: INSIGHTFACE, verified: false,
     sources: [uniface('genderage.onnx')],
     description: 'Gender and age (buffalo_l v0.7), ~1.3 MB. Not obtainable here: unverified.',
@@ -115,7 +116,7 @@ export const MODELS = {
   minifasnet_v2: {
     id: 'minifasnet_v2', task: 'antispoof', family: 'minifasnet', file: '2.7_80x80_MiniFASNetV2.onnx',
     sha256: '7886c41bcbcc1be00cf8700eddbd8cbd4b1ad138e69010790de2a57a3b01d7e5', bytes: 1_743_495,
-    input: { width: 80, height: 80, dynamic: false, stride: 1, colorOrder: 'bgr', mean: [0, 0, 0], std: [1, 1, 1] },
+    input: { width: 80, height: 80, dynamic: false, stride: 1, batch: 1, colorOrder: 'bgr', mean: [0, 0, 0], std: [1, 1, 1] },
     licence: MINIFASNET, verified: false,
     sources: [{ kind: 'url', url: 'https://github.com/PragatheeshP/Facial_recognition_Attendance_System-with-SCRFD-MobileFaceNet-MiniFASNet/raw/e8fb986504d07c121ebed35340e9fc1fe43dec2b/resources/anti_spoof_models/2.7_80x80_MiniFASNetV2.onnx' }],
     localPath: 'minifasnet/2.7_80x80_MiniFASNetV2.onnx',
@@ -124,7 +125,7 @@ export const MODELS = {
   minifasnet_v1se: {
     id: 'minifasnet_v1se', task: 'antispoof', family: 'minifasnet', file: '4_0_0_80x80_MiniFASNetV1SE.onnx',
     sha256: 'e67aedf72df3e1912dbf6baa5f7406b8b30c3cb43234170a70dd9d143fea358e', bytes: 1_742_663,
-    input: { width: 80, height: 80, dynamic: false, stride: 1, colorOrder: 'bgr', mean: [0, 0, 0], std: [1, 1, 1] },
+    input: { width: 80, height: 80, dynamic: false, stride: 1, batch: 1, colorOrder: 'bgr', mean: [0, 0, 0], std: [1, 1, 1] },
     licence: MINIFASNET, verified: false,
     sources: [{ kind: 'url', url: 'https://github.com/PragatheeshP/Facial_recognition_Attendance_System-with-SCRFD-MobileFaceNet-MiniFASNet/raw/e8fb986504d07c121ebed35340e9fc1fe43dec2b/resources/anti_spoof_models/4_0_0_80x80_MiniFASNetV1SE.onnx' }],
     localPath: 'minifasnet/4_0_0_80x80_MiniFASNetV1SE.onnx',

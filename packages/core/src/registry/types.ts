@@ -15,6 +15,8 @@ export interface InputSpec {
   readonly dynamic: boolean;
   /** The size every dynamic dimension must be a multiple of. */
   readonly stride: number;
+  /** Batch dimension: a fixed size (usually 1) or 'dynamic' (one run for many crops). */
+  readonly batch: number | 'dynamic';
   readonly colorOrder: ColorOrder;
   /** Per channel, in the model's colour order. */
   readonly mean: readonly [number, number, number];
@@ -47,6 +49,8 @@ export interface ModelSpec {
   /** Exact byte size, or null where only an approximate published size is known. */
   readonly bytes: number | null;
   readonly input: InputSpec;
+  /** Length of the embedding a recognition model outputs. */
+  readonly embeddingSize?: number;
   readonly licence: ModelLicence;
   readonly sources: readonly ModelSource[];
   /**

@@ -1,20 +1,50 @@
-import { getModel, resolveDetectOptions, type ModelSpec } from '@facekit/core';
-import { proxy } from 'comlink';
+import {
+  cosineSimilarity, createGallery, getModel, resolveDetectOptions, thresholdFor,
+  type DetectOptions, type Gallery, type Keypoints5, type MatchResult, type ModelSpec,
+} from '@facekit/core';
+import { proxy, transfer } from 'comlink';
 import { AbortedError, DisposedError, InvalidOptionError } from './errors.js';
-import type { DetectCallOptions, FaceKitOptions } from './options.js';
-import type { Detection, FaceKitInfo, ProgressEvent } from './types.js';
+import type { AnalyzeCallOptions, DetectCallOptions, EmbedCallOptions, FaceKitOptions, VerifyOptions } from './options.js';
+import type { AlignedFace, Analysis, Detection, FaceKitInfo, ProgressEvent } from './types.js';
 import { toWorkerImage, transferablesOf, type ImageInput } from '../media/input.js';
-import { createWorkerPool, unwrapReply, type WorkerPool } from '../pool/worker-pool.js';
+import { createWorkerPool, unwrapReply, type PoolWorker, type WorkerPool } from '../pool/worker-pool.js';
 import { resolveBackend, resolveThreads } from '../runtime/backend.js';
+import { openGalleryStore } from '../store/gallery-store.js';
 import { openModelCache, type CachedModel } from '../store/model-cache.js';
 import type { ModelFileProgress } from '../store/model-store.js';
-import { transfer } from 'comlink';
+import type { Reply, WorkerApi, WorkerImage } from '../worker/messages.js';
+import type { Remote } from 'comlink';
+
+/** Anything with the 5 keypoints of a detected face. */
+export interface FaceLike { keypoints: Keypoints5 }
 
 export interface FaceKit {
   /** Backend, threads and why they were chosen. */
   readonly info: FaceKitInfo;
   /** Detects faces; boxes and keypoints are in the image's pixels. */
   detect(image: ImageInput, options?: DetectCallOptions): Promise<Detection>;
+  /** Detects, aligns and embeds every face; the image crosses to the worker once. */
+  analyze(image: ImageInput, options?: AnalyzeCallOptions): Promise<Analysis>;
+  /** The ArcFace-aligned crop of one face (default 112×112) and its matrix. */
+  align(image: ImageInput, face: FaceLike, options?: { size?: number; signal?: AbortSignal }): Promise<AlignedFace>;
+  /**
+   * The L2-normalised embedding of one face: of `face` in `image` (aligned by its keypoints), or,
+   * without `face`, of `image` taken as an already aligned crop (e.g. from `align`).
+   */
+  embed(image: ImageInput, face?: FaceLike, options?: EmbedCallOptions): Promise<Float32Array>;
+  /** Embeddings of several faces of one image, in one worker round trip. */
+  embedFaces(image: ImageInput, faces: readonly FaceLike[], options?: EmbedCallOptions): Promise<Float32Array[]>;
+  /** Cosine similarity of two embeddings, in [-1, 1]. */
+  compare(a: Float32Array, b: Float32Array): number;
+  /** Same person? Against this kit's recognizer's calibrated threshold at `far` (default 1e-3), or yours. */
+  verify(a: Float32Array, b: Float32Array, options?: VerifyOptions): MatchResult;
+  /** A 1:N gallery for this kit's recognizer's embeddings. */
+  createGallery(): Gallery;
+  /** Stores a gallery in IndexedDB under `name` (replacing any previous one). */
+  saveGallery(name: string, gallery: Gallery): Promise<void>;
+  /** Loads a gallery saved with `saveGallery`; undefined when there is none. */
+  loadGallery(name: string): Promise<Gallery | undefined>;
+  deleteGallery(name: string): Promise<void>;
   /** Model files in this kit's IndexedDB cache. */
   listCached(): Promise<CachedModel[]>;
   /** Empties this kit's model cache (loaded models keep working). */
@@ -23,12 +53,15 @@ export interface FaceKit {
   dispose(): Promise<void>;
 }
 
-function modelOption(id: string, what: string): ModelSpec {
+function modelOption(id: string, what: string, task: ModelSpec['task']): ModelSpec {
+  let spec: ModelSpec;
   try {
-    return getModel(id);
+    spec = getModel(id);
   } catch (e) {
     throw new InvalidOptionError(`${what}: ${(e as Error).message}`);
   }
+  if (spec.task !== task) throw new InvalidOptionError(`${what}: "${spec.id}" is a ${spec.task} model, not a face ${task === 'detection' ? 'detector' : 'recognizer'}`);
+  return spec;
 }
 
 function positiveInt(value: number | undefined, name: string, fallback: number): number {
@@ -44,14 +77,23 @@ function baseUrl(url: string | undefined): string {
   return u.href;
 }
 
+function checkFaces(faces: readonly FaceLike[]): void {
+  faces.forEach((f, i) => {
+    const k = f?.keypoints;
+    if (!Array.isArray(k) || k.length !== 5 || !k.every((p) => Array.isArray(p) && p.length === 2 && p.every(Number.isFinite))) {
+      throw new InvalidOptionError(`face ${i}: keypoints must be 5 [x, y] pairs of finite numbers (as detect() returns them)`);
+    }
+  });
+}
+
 /**
  * Starts a FaceKit: probes the backend, spawns the workers, and loads the detector (from the
  * IndexedDB cache, or downloaded, checked and cached). Rejects with a typed error if any of
  * that fails; nothing is left running then.
  */
 export async function createFaceKit(options: FaceKitOptions = {}): Promise<FaceKit> {
-  const detector = modelOption(options.detector ?? 'det_500m', 'detector');
-  if (detector.task !== 'detection') throw new InvalidOptionError(`detector: "${detector.id}" is a ${detector.task} model, not a face detector`);
+  const detector = modelOption(options.detector ?? 'det_500m', 'detector', 'detection');
+  const recognizer = modelOption(options.recognizer ?? 'fr_feature', 'recognizer', 'recognition');
   const workers = positiveInt(options.workers, 'workers', 1);
   const requestedThreads = options.threadsPerWorker === undefined ? undefined : positiveInt(options.threadsPerWorker, 'threadsPerWorker', 1);
   const cacheName = options.cacheName ?? 'facekit';
@@ -62,31 +104,34 @@ export async function createFaceKit(options: FaceKitOptions = {}): Promise<FaceK
   const isolated = globalThis.crossOriginIsolated === true;
   const threads = resolveThreads(requestedThreads, workers, isolated, globalThis.navigator?.hardwareConcurrency ?? 1);
 
-  // Progress of this load, summed over files.
-  const fileProgress = new Map<string, { loaded: number; total: number }>();
-  const models = [detector];
-  const report = (p: ModelFileProgress) => {
-    fileProgress.set(p.model, { loaded: p.loaded, total: p.total });
+  // Progress of the current load, summed over its files.
+  const progress = new Map<string, { loaded: number; total: number }>();
+  const report = (load: readonly ModelSpec[]) => (p: ModelFileProgress) => {
+    progress.set(p.model, { loaded: p.loaded, total: p.total });
     let overallLoaded = 0, overallTotal = 0;
-    for (const m of models) {
-      const f = fileProgress.get(m.id);
+    for (const m of load) {
+      const f = progress.get(m.id);
       overallLoaded += f?.loaded ?? 0;
       overallTotal += f?.total || m.bytes || 0;
     }
     const event: ProgressEvent = { ...p, overallLoaded, overallTotal };
     options.onProgress?.(event);
   };
+  const loadStep = (load: readonly ModelSpec[]) => async (w: PoolWorker) => {
+    for (const spec of load) {
+      // Only the first worker reports progress: the others read the cache it filled.
+      const onProgress = w.index === 0 && options.onProgress ? proxy(report(load)) : undefined;
+      unwrapReply(await w.remote.loadModel({ spec, url: new URL(spec.file, modelBase).href }, onProgress));
+    }
+  };
 
+  const initial = options.preloadRecognizer ? [detector, recognizer] : [detector];
   const pool: WorkerPool = createWorkerPool({
     size: workers,
     spawn: () => new Worker(new URL('../worker/worker.ts', import.meta.url), { type: 'module', name: 'facekit' }),
     prepare: async (w) => {
       unwrapReply(await w.remote.init({ backend: choice.backend, threads: threads.threads, cacheName, ...(options.wasmPaths ? { wasmPaths: options.wasmPaths } : {}) }));
-      for (const spec of models) {
-        // Only the first worker reports progress: the others read the cache it filled.
-        const onProgress = w.index === 0 && options.onProgress ? proxy(report) : undefined;
-        unwrapReply(await w.remote.loadModel({ spec, url: new URL(spec.file, modelBase).href }, onProgress));
-      }
+      await loadStep(initial)(w);
     },
   });
 
@@ -99,6 +144,18 @@ export async function createFaceKit(options: FaceKitOptions = {}): Promise<FaceK
     throw e;
   }
 
+  // Lazily loaded models: one load per model however many calls wait for it; retried after a failure.
+  const loaded = new Map<string, Promise<void>>(initial.map((m) => [m.id, Promise.resolve()]));
+  const ensure = (spec: ModelSpec): Promise<void> => {
+    let p = loaded.get(spec.id);
+    if (!p) {
+      p = pool.extend(loadStep([spec]));
+      loaded.set(spec.id, p);
+      p.catch(() => loaded.delete(spec.id));
+    }
+    return p;
+  };
+
   const info: FaceKitInfo = Object.freeze({
     backend: choice.backend,
     backendReason: choice.reason,
@@ -108,36 +165,102 @@ export async function createFaceKit(options: FaceKitOptions = {}): Promise<FaceK
     threadsReason: threads.reason,
     crossOriginIsolated: isolated,
     detector: detector.id,
+    recognizer: recognizer.id,
   });
   const cache = openModelCache(cacheName);
+  const galleries = openGalleryStore(cacheName);
   let disposed = false;
+
+  const detectOptions = (o: DetectOptions): Required<DetectOptions> => {
+    try {
+      return resolveDetectOptions(detector, o);
+    } catch (e) {
+      throw new InvalidOptionError((e as Error).message);
+    }
+  };
+
+  /** Sends one image to the least busy worker; the bitmap is transferred, or closed if it never leaves. */
+  async function withImage<T>(image: ImageInput, signal: AbortSignal | undefined, call: (remote: Remote<WorkerApi>, img: WorkerImage) => Promise<Reply<T>>): Promise<T> {
+    if (disposed) throw new DisposedError();
+    const workerImage = await toWorkerImage(image);
+    return pool.run((remote) => call(remote, transfer(workerImage, transferablesOf(workerImage))), {
+      ...(signal ? { signal } : {}),
+      onDropped: () => { if (workerImage.kind === 'bitmap') workerImage.bitmap.close(); },
+    });
+  }
+
+  async function embedMany(image: ImageInput, faces: readonly FaceLike[] | undefined, o: EmbedCallOptions): Promise<Float32Array[]> {
+    if (faces) checkFaces(faces);
+    if (disposed) throw new DisposedError();
+    await ensure(recognizer);
+    const reply = await withImage(image, o.signal, (remote, img) => remote.embed({
+      image: img, recognizer: recognizer.id, flip: o.flip ?? false,
+      ...(faces ? { faces: faces.map((f) => ({ keypoints: f.keypoints })) } : {}),
+    }));
+    return reply.embeddings;
+  }
 
   return {
     info,
     async detect(image, callOptions = {}) {
-      if (disposed) throw new DisposedError();
-      const { signal, ...detectOptions } = callOptions;
-      let resolved;
-      try {
-        resolved = resolveDetectOptions(detector, detectOptions);
-      } catch (e) {
-        throw new InvalidOptionError((e as Error).message);
-      }
-      const workerImage = await toWorkerImage(image);
-      const closeBitmap = () => { if (workerImage.kind === 'bitmap') workerImage.bitmap.close(); };
-      const reply = await pool.run(
-        (remote) => remote.detect(transfer({ image: workerImage, detector: detector.id, options: resolved }, transferablesOf(workerImage))),
-        { ...(signal ? { signal } : {}), onDropped: closeBitmap },
-      );
+      const { signal, ...rest } = callOptions;
+      const resolved = detectOptions(rest);
+      const reply = await withImage(image, signal, (remote, img) => remote.detect({ image: img, detector: detector.id, options: resolved }));
       return {
-        faces: reply.faces,
-        width: reply.width,
-        height: reply.height,
-        inputSize: reply.inputWidth,
-        retried: reply.retried,
+        faces: reply.faces, width: reply.width, height: reply.height, inputSize: reply.inputWidth, retried: reply.retried,
         timings: { decode: reply.decodeMs, ...reply.timings },
       };
     },
+    async analyze(image, callOptions = {}) {
+      const { signal, flip, ...rest } = callOptions;
+      const resolved = detectOptions(rest);
+      if (disposed) throw new DisposedError();
+      await ensure(recognizer);
+      const reply = await withImage(image, signal, (remote, img) => remote.analyze({
+        image: img, detector: detector.id, options: resolved, recognizer: recognizer.id, flip: flip ?? false,
+      }));
+      return {
+        faces: reply.faces.map((f, i) => ({ ...f, embedding: reply.embeddings[i]! })),
+        width: reply.width, height: reply.height, inputSize: reply.inputWidth, retried: reply.retried,
+        recognizer: recognizer.id,
+        timings: { decode: reply.decodeMs, ...reply.timings },
+        embeddingTimings: reply.embeddingTimings,
+      };
+    },
+    async align(image, face, o = {}) {
+      checkFaces([face]);
+      const size = o.size ?? recognizer.input.width;
+      if (!Number.isInteger(size) || size <= 0 || (size % 112 !== 0 && size % 128 !== 0)) {
+        throw new InvalidOptionError(`size must be a positive multiple of 112 or 128, got ${size}`);
+      }
+      const [crop] = await withImage(image, o.signal, (remote, img) => remote.align({ image: img, faces: [{ keypoints: face.keypoints }], size }));
+      return { image: new ImageData(crop!.data as Uint8ClampedArray<ArrayBuffer>, crop!.size, crop!.size), matrix: crop!.matrix };
+    },
+    async embed(image, face, o = {}) {
+      const [e] = await embedMany(image, face ? [face] : undefined, o);
+      return e!;
+    },
+    embedFaces: (image, faces, o = {}) => (faces.length === 0 ? Promise.resolve([]) : embedMany(image, faces, o)),
+    compare: (a, b) => cosineSimilarity(a, b),
+    verify(a, b, o = {}) {
+      const similarity = cosineSimilarity(a, b);
+      let threshold: number;
+      if (o.threshold !== undefined) {
+        if (!Number.isFinite(o.threshold)) throw new InvalidOptionError(`threshold must be a finite number, got ${o.threshold}`);
+        threshold = o.threshold;
+      } else {
+        try {
+          threshold = thresholdFor(recognizer.id, o.far, o.flip);
+        } catch (e) {
+          throw new InvalidOptionError((e as Error).message);
+        }
+      }
+      return { similarity, threshold, isMatch: similarity >= threshold };
+    },
+    createGallery: () => createGallery({ dim: recognizer.embeddingSize ?? 512, model: recognizer.id }),
+    saveGallery: (name, gallery) => galleries.save(name, gallery),
+    loadGallery: (name) => galleries.load(name),
+    deleteGallery: (name) => galleries.delete(name),
     listCached: () => cache.list(),
     clearCache: () => cache.clear(),
     async dispose() {

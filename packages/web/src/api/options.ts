@@ -8,6 +8,13 @@ export interface FaceKitOptions {
   /** Registry id of the face detector (`det_500m`, `scrfd_2.5g_kps`, `yunet_2026may`, …). @defaultValue 'det_500m' */
   detector?: string;
   /**
+   * Registry id of the face recognizer (`fr_feature`, `w600k_mbf`, `w600k_r50`). Loaded on
+   * first use (`analyze`, `embed`) unless `preloadRecognizer` is true. @defaultValue 'fr_feature'
+   */
+  recognizer?: string;
+  /** Load the recognizer while creating the kit instead of on first use. @defaultValue false */
+  preloadRecognizer?: boolean;
+  /**
    * URL of the folder that serves the model files (the registry file name is appended).
    * Relative URLs resolve against the page. @defaultValue './models/'
    */
@@ -34,4 +41,27 @@ export interface FaceKitOptions {
 /** Per-call options of `detect`. */
 export interface DetectCallOptions extends DetectOptions {
   signal?: AbortSignal;
+}
+
+/** Per-call options of `analyze`. */
+export interface AnalyzeCallOptions extends DetectCallOptions {
+  /** Add the mirrored crop's embedding (the standard flip test): a little more accurate, twice the recognizer work. @defaultValue false */
+  flip?: boolean;
+}
+
+/** Per-call options of `embed`. */
+export interface EmbedCallOptions {
+  /** @defaultValue false */
+  flip?: boolean;
+  signal?: AbortSignal;
+}
+
+/** Options of `verify`: a calibrated false-accept rate, or your own threshold. */
+export interface VerifyOptions {
+  /** False-accept rate whose calibrated threshold is used (1e-2 or 1e-3). @defaultValue 1e-3 */
+  far?: number;
+  /** A cosine-similarity threshold of your own; overrides `far`. */
+  threshold?: number;
+  /** The embeddings were made with `flip: true` (uses the flip-test calibration). @defaultValue false */
+  flip?: boolean;
 }

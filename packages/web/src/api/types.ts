@@ -31,6 +31,7 @@ export interface FaceKitInfo {
   threadsReason: string;
   crossOriginIsolated: boolean;
   detector: string;
+  recognizer: string;
 }
 
 /** Download/cache progress of one model file plus all files of the current load. */
@@ -44,4 +45,27 @@ export interface ProgressEvent {
   /** Bytes of every file in this load so far / in all. */
   overallLoaded: number;
   overallTotal: number;
+}
+
+/** A face with its embedding, as `analyze` returns it. */
+export interface AnalyzedFace extends Face {
+  /** L2-normalised embedding (512 floats for ArcFace-style models). */
+  embedding: Float32Array;
+}
+
+/** The result of `analyze`: detection and embeddings from one worker round trip. */
+export interface Analysis extends Omit<Detection, 'faces'> {
+  faces: AnalyzedFace[];
+  /** The recognizer the embeddings came from. */
+  recognizer: string;
+  /** Milliseconds of the embedding stage (all faces together). */
+  embeddingTimings: { preprocess: number; inference: number; postprocess: number };
+}
+
+/** An aligned face crop, as `align` returns it. */
+export interface AlignedFace {
+  /** The crop (size × size RGBA), ready for `putImageData` or `embed`. */
+  image: ImageData;
+  /** Source → crop pixel map `[a, b, tx, c, d, ty]`: x' = a·x + b·y + tx, y' = c·x + d·y + ty. */
+  matrix: [number, number, number, number, number, number];
 }

@@ -13,7 +13,7 @@ export interface WorkerPoolOptions {
   size: number;
   /** Creates one worker (the bundler resolves the worker URL where this is written). */
   spawn: () => Worker;
-  /** Brings a fresh (or respawned) worker to the ready state: init, load models. */
+  /** Brings a fresh (or respawned) worker to the ready state: init, load the first models. */
   prepare: (worker: PoolWorker) => Promise<void>;
 }
 
@@ -29,6 +29,11 @@ export interface WorkerPool {
   run<T>(call: (remote: Remote<WorkerApi>) => Promise<Reply<T>>, options?: RunOptions): Promise<T>;
   /** Resolves when every worker is prepared; rejects with the first preparation error. */
   ready(): Promise<void>;
+  /**
+   * Adds a preparation step (e.g. loading a model on first use): runs it on every worker in
+   * turn, the first one first (it fills the model cache), and on every respawned worker later.
+   */
+  extend(step: (worker: PoolWorker) => Promise<void>): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -48,6 +53,7 @@ export function unwrapReply<T>(reply: Reply<T>): T {
 export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   let disposed = false;
   const slots: Slot[] = [];
+  const steps: ((worker: PoolWorker) => Promise<void>)[] = [options.prepare];
 
   const start = (index: number, after: Promise<unknown> = Promise.resolve()): Slot => {
     const worker = options.spawn();
@@ -65,7 +71,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
       }
     });
     // Workers prepare one after the other: the first fills the model cache, the rest read it.
-    slot.ready = after.then(() => options.prepare(slot));
+    slot.ready = after.then(async () => { for (const step of [...steps]) await step(slot); });
     slot.ready.catch(() => undefined);
     return slot;
   };
@@ -96,6 +102,26 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     },
     async ready() {
       await Promise.all(slots.map((s) => s.ready));
+    },
+    async extend(step) {
+      if (disposed) throw new DisposedError();
+      steps.push(step);
+      let previous: Promise<unknown> = Promise.resolve();
+      for (const slot of slots) {
+        const before = previous;
+        slot.ready = Promise.all([slot.ready, before]).then(() => step(slot));
+        slot.ready.catch(() => undefined);
+        previous = slot.ready;
+      }
+      try {
+        await Promise.all(slots.map((s) => s.ready));
+      } catch (e) {
+        // A failed step (say, a model download) must not break what already works: forget it
+        // so a later call can try again.
+        steps.splice(steps.indexOf(step), 1);
+        for (const s of slots) s.ready = s.ready.catch(() => undefined);
+        throw e;
+      }
     },
     async dispose() {
       if (disposed) return;

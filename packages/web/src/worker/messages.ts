@@ -1,6 +1,6 @@
 // The one contract between the page and a facekit worker. Everything here is structured-
 // clonable; images and result buffers are transferred, never copied.
-import type { DetectOptions, DetectionRun, ModelSpec } from '@facekit/core';
+import type { Affine2x3, DetectOptions, DetectionRun, Keypoints5, ModelSpec, RecognitionRun } from '@facekit/core';
 import type { SerializedError } from '../api/errors.js';
 import type { ModelFileProgress } from '../store/model-store.js';
 import type { Backend } from '../runtime/backend.js';
@@ -50,6 +50,45 @@ export interface DetectReply extends DetectionRun {
   decodeMs: number;
 }
 
+export interface AnalyzeRequest extends DetectRequest {
+  recognizer: string;
+  flip: boolean;
+}
+
+export interface AnalyzeReply extends DetectReply {
+  embeddings: Float32Array[];
+  embeddingTimings: RecognitionRun['timings'];
+}
+
+export interface EmbedRequest {
+  image: WorkerImage;
+  recognizer: string;
+  /** Faces to align by their keypoints; absent: the image is already an aligned crop. */
+  faces?: { keypoints: Keypoints5 }[];
+  flip: boolean;
+}
+
+export interface EmbedReply {
+  embeddings: Float32Array[];
+  matrices: Affine2x3[];
+  timings: RecognitionRun['timings'] & { decode: number };
+}
+
+export interface AlignRequest {
+  image: WorkerImage;
+  faces: { keypoints: Keypoints5 }[];
+  /** Crop side in pixels (a multiple of 112 or 128). */
+  size: number;
+}
+
+export interface AlignedCrop {
+  /** RGBA, size × size. */
+  data: Uint8ClampedArray;
+  size: number;
+  /** Source → crop pixel map. */
+  matrix: Affine2x3;
+}
+
 export type Reply<T> = { ok: true; value: T } | { ok: false; error: SerializedError };
 
 /** What a worker exposes over comlink. Methods never throw: failures come back as `Reply`. */
@@ -57,5 +96,9 @@ export interface WorkerApi {
   init(init: WorkerInit): Promise<Reply<WorkerReady>>;
   loadModel(req: LoadModelRequest, onProgress?: (p: ModelFileProgress) => void): Promise<Reply<LoadedModel>>;
   detect(req: DetectRequest): Promise<Reply<DetectReply>>;
+  /** Detect + align + embed with the image crossing once. */
+  analyze(req: AnalyzeRequest): Promise<Reply<AnalyzeReply>>;
+  embed(req: EmbedRequest): Promise<Reply<EmbedReply>>;
+  align(req: AlignRequest): Promise<Reply<AlignedCrop[]>>;
   dispose(): Promise<Reply<void>>;
 }

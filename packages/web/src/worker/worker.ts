@@ -1,21 +1,29 @@
 // The worker entry: owns one onnxruntime-web instance and its sessions, and runs the core
 // pipeline stages on images handed over by the pool. Exposed with comlink.
-import { expose } from 'comlink';
-import { runDetection, type ModelSpec, type NamedOutputs, type TensorPool } from '@facekit/core';
+import { expose, transfer } from 'comlink';
+import {
+  alignmentsFor, arcfaceAlignment, runDetection, runRecognition, warpAffineToRgba, warpSourceRect, offsetAffine,
+  type Affine2x3, type DetectOptions, type ModelSpec, type NamedOutputs, type TensorPool,
+} from '@facekit/core';
 import type { InferenceSession, Tensor } from 'onnxruntime-web';
 import { BackendError, InvalidInputError, InvalidOptionError, serializeError } from '../api/errors.js';
 import { openModelCache, type ModelCache } from '../store/model-cache.js';
 import { loadModelBytes } from '../store/model-store.js';
 import { createCanvasLetterbox } from './letterbox-canvas.js';
-import type { DetectReply, DetectRequest, LoadedModel, Reply, WorkerApi, WorkerInit, WorkerReady } from './messages.js';
+import { createPixelReader } from './pixel-reader.js';
+import type {
+  AlignedCrop, AnalyzeReply, DetectReply, EmbedReply, LoadedModel, Reply, WorkerApi, WorkerImage, WorkerInit, WorkerReady,
+} from './messages.js';
 
 type Ort = typeof import('onnxruntime-web/wasm');
 
 interface LoadedSession { spec: ModelSpec; session: InferenceSession }
 
-async function guard<T>(fn: () => Promise<T>): Promise<Reply<T>> {
+async function guard<T>(fn: () => Promise<T>, transferables?: (value: T) => Transferable[]): Promise<Reply<T>> {
   try {
-    return { ok: true, value: await fn() };
+    const value = await fn();
+    const reply: Reply<T> = { ok: true, value };
+    return transferables ? transfer(reply, transferables(value)) : reply;
   } catch (e) {
     return { ok: false, error: serializeError(e) };
   }
@@ -30,6 +38,8 @@ async function decodeBlob(blob: Blob): Promise<ImageBitmap> {
   }
 }
 
+const buffersOf = (arrays: readonly { buffer: ArrayBufferLike }[]): Transferable[] => arrays.map((a) => a.buffer as ArrayBuffer);
+
 function createWorkerApi(): WorkerApi {
   let ort: Ort | undefined;
   let backend: WorkerInit['backend'] = 'wasm';
@@ -37,6 +47,7 @@ function createWorkerApi(): WorkerApi {
   const sessions = new Map<string, LoadedSession>();
   const tensors: TensorPool = new Map();
   const letterbox = createCanvasLetterbox();
+  const pixelReader = createPixelReader();
   // ORT sessions cannot run concurrently and the tensors are reused: one job at a time.
   let queue: Promise<unknown> = Promise.resolve();
   const serial = <T>(job: () => Promise<T>): Promise<T> => {
@@ -49,6 +60,56 @@ function createWorkerApi(): WorkerApi {
     if (!ort) throw new BackendError('worker used before init()');
     return ort;
   };
+
+  const model = (id: string, task: ModelSpec['task']): LoadedSession => {
+    const loaded = sessions.get(id);
+    if (!loaded) throw new InvalidOptionError(`Model "${id}" is not loaded in this FaceKit`);
+    if (loaded.spec.task !== task) throw new InvalidOptionError(`Model "${id}" is a ${loaded.spec.task} model, not ${task}`);
+    return loaded;
+  };
+
+  /** Decodes (if needed) and hands the bitmap to `job`, closing it afterwards whatever happens. */
+  async function withBitmap<T>(image: WorkerImage, job: (bitmap: ImageBitmap, decodeMs: number) => Promise<T>): Promise<T> {
+    const t0 = performance.now();
+    const bitmap = image.kind === 'blob' ? await decodeBlob(image.blob) : image.bitmap;
+    const decodeMs = image.kind === 'blob' ? performance.now() - t0 : image.decodeMs;
+    try {
+      if (bitmap.width === 0 || bitmap.height === 0) throw new InvalidInputError('The image is empty (0×0).');
+      return await job(bitmap, decodeMs);
+    } finally {
+      bitmap.close();
+    }
+  }
+
+  async function detectOn(bitmap: ImageBitmap, detector: string, options: DetectOptions) {
+    const o = requireOrt();
+    const { spec, session } = model(detector, 'detection');
+    const inputName = session.inputNames[0]!;
+    return runDetection(bitmap, spec, {
+      outputNames: session.outputNames,
+      letterbox: (plan) => letterbox(bitmap, plan),
+      async infer(tensor, width, height): Promise<NamedOutputs> {
+        const result = await session.run({ [inputName]: new o.Tensor('float32', tensor, [1, 3, height, width]) });
+        const outputs = new Map<string, Float32Array>();
+        for (const name of session.outputNames) outputs.set(name, (result[name] as Tensor).data as Float32Array);
+        return outputs;
+      },
+    }, options, tensors);
+  }
+
+  async function embedOn(bitmap: ImageBitmap, recognizer: string, matrices: Affine2x3[], flip: boolean) {
+    const o = requireOrt();
+    const { spec, session } = model(recognizer, 'recognition');
+    const inputName = session.inputNames[0]!;
+    const outputName = session.outputNames[0]!;
+    const { width, height } = spec.input;
+    return runRecognition(matrices, { width: bitmap.width, height: bitmap.height, read: pixelReader(bitmap) }, spec, {
+      async infer(tensor, batch) {
+        const result = await session.run({ [inputName]: new o.Tensor('float32', tensor, [batch, 3, height, width]) });
+        return (result[outputName] as Tensor).data as Float32Array;
+      },
+    }, { flip }, tensors);
+  }
 
   return {
     init: (init: WorkerInit) => guard(async (): Promise<WorkerReady> => {
@@ -86,32 +147,39 @@ function createWorkerApi(): WorkerApi {
       return { id: req.spec.id, fromCache, inputNames: [...session.inputNames], outputNames: [...session.outputNames] };
     }),
 
-    detect: (req: DetectRequest) => guard(() => serial(async (): Promise<DetectReply> => {
-      const o = requireOrt();
-      const t0 = performance.now();
-      const bitmap = req.image.kind === 'blob' ? await decodeBlob(req.image.blob) : req.image.bitmap;
-      const decodeMs = req.image.kind === 'blob' ? performance.now() - t0 : req.image.decodeMs;
-      try {
-        if (bitmap.width === 0 || bitmap.height === 0) throw new InvalidInputError('The image is empty (0×0).');
-        const loaded = sessions.get(req.detector);
-        if (!loaded) throw new InvalidOptionError(`Detector "${req.detector}" is not loaded in this FaceKit`);
-        const { session } = loaded;
-        const inputName = session.inputNames[0]!;
-        const run = await runDetection(bitmap, loaded.spec, {
-          outputNames: session.outputNames,
-          letterbox: (plan) => letterbox(bitmap, plan),
-          async infer(tensor, width, height): Promise<NamedOutputs> {
-            const result = await session.run({ [inputName]: new o.Tensor('float32', tensor, [1, 3, height, width]) });
-            const outputs = new Map<string, Float32Array>();
-            for (const name of session.outputNames) outputs.set(name, (result[name] as Tensor).data as Float32Array);
-            return outputs;
-          },
-        }, req.options, tensors);
-        return { ...run, width: bitmap.width, height: bitmap.height, decodeMs };
-      } finally {
-        bitmap.close();
-      }
-    })),
+    detect: (req) => guard(() => serial(() => withBitmap(req.image, async (bitmap, decodeMs): Promise<DetectReply> => {
+      const run = await detectOn(bitmap, req.detector, req.options);
+      return { ...run, width: bitmap.width, height: bitmap.height, decodeMs };
+    }))),
+
+    analyze: (req) => guard(() => serial(() => withBitmap(req.image, async (bitmap, decodeMs): Promise<AnalyzeReply> => {
+      const run = await detectOn(bitmap, req.detector, req.options);
+      const rec = await embedOn(bitmap, req.recognizer, alignmentsFor(model(req.recognizer, 'recognition').spec, run.faces), req.flip);
+      return { ...run, width: bitmap.width, height: bitmap.height, decodeMs, embeddings: rec.embeddings, embeddingTimings: rec.timings };
+    })), (v) => buffersOf(v.embeddings)),
+
+    embed: (req) => guard(() => serial(() => withBitmap(req.image, async (bitmap, decodeMs): Promise<EmbedReply> => {
+      const { spec } = model(req.recognizer, 'recognition');
+      const { width, height } = spec.input;
+      // Without faces the image is an aligned crop: scale it to the model's crop size.
+      const matrices: Affine2x3[] = req.faces
+        ? alignmentsFor(spec, req.faces)
+        : [[width / bitmap.width, 0, 0, 0, height / bitmap.height, 0]];
+      const rec = await embedOn(bitmap, req.recognizer, matrices, req.flip);
+      return { embeddings: rec.embeddings, matrices, timings: { decode: decodeMs, ...rec.timings } };
+    })), (v) => buffersOf(v.embeddings)),
+
+    align: (req) => guard(() => serial(() => withBitmap(req.image, async (bitmap): Promise<AlignedCrop[]> => {
+      const read = pixelReader(bitmap);
+      return req.faces.map((face) => {
+        const matrix = arcfaceAlignment(face.keypoints, req.size);
+        const rect = warpSourceRect(matrix, req.size, req.size, bitmap.width, bitmap.height);
+        const data = rect
+          ? warpAffineToRgba(read(rect), rect.width, rect.height, offsetAffine(matrix, rect), req.size, req.size)
+          : new Uint8ClampedArray(req.size * req.size * 4).fill(255).map((v, i) => (i % 4 === 3 ? v : 0));
+        return { data, size: req.size, matrix };
+      });
+    })), (v) => buffersOf(v.map((c) => c.data))),
 
     dispose: () => guard(async () => {
       await queue;

@@ -1,0 +1,3 @@
+export * from './vector.js';
+export * from './gallery.js';
+export * from './thresholds.js';

@@ -1,0 +1,69 @@
+// Alignment + embedding on the real recognizer (fr_feature), in Node.
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createNodeDetector, createNodeRecognizer, decodeImageFile, IMAGES_DIR, type NodeDetector, type NodeRecognizer } from '../../test-support/node.js';
+import { MODELS } from '../registry/models.js';
+import { offsetAffine, warpSourceRect } from './recognition.js';
+import { applyAffine } from '../geometry/similarity-transform.js';
+
+const PEOPLE: Record<string, string[]> = {
+  brad: ['faceonnx/verification/brad_1.jpg', 'faceonnx/verification/brad_2.jpg', 'faceonnx/verification/brad_3.jpg'],
+  nicole: ['faceonnx/verification/nicole_1.jpg', 'faceonnx/verification/nicole_2.jpg', 'faceonnx/verification/nicole_3.jpg'],
+  sarah: ['faceonnx/verification/sarah_1.jpg', 'faceonnx/verification/sarah_2.jpg', 'faceonnx/verification/sarah_3.jpg'],
+  haaland: ['ppu_uniface/image-haaland1.jpeg', 'ppu_uniface/image-haaland2.png'],
+  kevin: ['ppu_uniface/image-kevin1.png', 'ppu_uniface/image-kevin2.jpg'],
+  magnus: ['ppu_uniface/image-magnus1.png', 'ppu_uniface/image-magnus2.png'],
+};
+
+describe('warpSourceRect / offsetAffine', () => {
+  it('reading a sub-rectangle with the offset map samples the same source points', () => {
+    const m: [number, number, number, number, number, number] = [0.5, -0.1, -20, 0.1, 0.5, -30];
+    const rect = warpSourceRect(m, 112, 112, 1000, 1000)!;
+    expect(rect.width).toBeGreaterThan(0);
+    const m2 = offsetAffine(m, rect);
+    for (const p of [[0, 0], [10, 20], [300, 400]] as [number, number][]) {
+      const a = applyAffine(m, p);
+      const b = applyAffine(m2, [p[0] - rect.x, p[1] - rect.y]);
+      expect(b[0]).toBeCloseTo(a[0], 9);
+      expect(b[1]).toBeCloseTo(a[1], 9);
+    }
+  });
+});
+
+describe('fr_feature embeddings of real photos', () => {
+  let det: NodeDetector;
+  let rec: NodeRecognizer;
+  const emb = new Map<string, Float32Array>();
+  beforeAll(async () => {
+    det = await createNodeDetector(MODELS.det_500m);
+    rec = await createNodeRecognizer(MODELS.fr_feature);
+    for (const file of Object.values(PEOPLE).flat()) {
+      const image = decodeImageFile(join(IMAGES_DIR, file));
+      const faces = (await det.detect(image)).faces.slice(0, 1); // the most confident face
+      const run = await rec.embedFaces(image, faces, true);
+      emb.set(file, run.embeddings[0]!);
+    }
+  }, 120_000);
+  afterAll(async () => { await det.release(); await rec.release(); });
+
+  it('gives unit-length 512-d embeddings', () => {
+    for (const e of emb.values()) {
+      expect(e.length).toBe(512);
+      expect(Math.hypot(...e)).toBeCloseTo(1, 5);
+    }
+  });
+
+  it('scores every same-person pair above every different-person pair', () => {
+    const names = Object.keys(PEOPLE);
+    const same: number[] = [], diff: number[] = [];
+    const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => s + v * b[i]!, 0);
+    for (const [i, p] of names.entries()) for (const q of names.slice(i)) {
+      for (const a of PEOPLE[p]!) for (const b of PEOPLE[q]!) {
+        if (a >= b && p === q) continue;
+        (p === q ? same : diff).push(dot(emb.get(a)!, emb.get(b)!));
+      }
+    }
+    expect(same.length).toBe(3 * 3 + 3 * 1);
+    expect(Math.min(...same)).toBeGreaterThan(Math.max(...diff));
+  });
+});

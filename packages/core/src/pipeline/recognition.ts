@@ -1,0 +1,106 @@
+import { applyAffine, arcfaceAlignment, invertAffine, type Affine2x3 } from '../geometry/similarity-transform.js';
+import type { Keypoints5 } from '../models/detection-types.js';
+import { decodeEmbeddings } from '../models/arcface.js';
+import { warpAffineToChw } from '../image/warp.js';
+import type { ModelSpec } from '../registry/types.js';
+import type { TensorPool } from './detection.js';
+
+/** An integer rectangle of source pixels. */
+export interface PixelRect { x: number; y: number; width: number; height: number }
+
+/** RGBA pixels of a rectangle of the source image (row-major, 4 bytes a pixel). */
+export type ReadPixels = (rect: PixelRect) => Uint8ClampedArray | Promise<Uint8ClampedArray>;
+
+export interface RecognitionRuntime {
+  /** Runs the recognizer on `[batch,3,H,W]`; returns batch × embeddingSize floats. */
+  infer(tensor: Float32Array, batch: number): Promise<Float32Array>;
+}
+
+export interface RecognitionOptions {
+  /** Also embed the mirrored crop and add it (the standard flip test). @defaultValue false */
+  flip?: boolean;
+}
+
+export interface RecognitionRun {
+  embeddings: Float32Array[];
+  timings: { preprocess: number; inference: number; postprocess: number };
+}
+
+/** The source rectangle a warp by `m` into an `outW`×`outH` crop reads (bilinear: +1 pixel), clipped. */
+export function warpSourceRect(m: Readonly<Affine2x3>, outW: number, outH: number, srcW: number, srcH: number): PixelRect | null {
+  const inv = invertAffine(m);
+  const corners = [[0, 0], [outW - 1, 0], [0, outH - 1], [outW - 1, outH - 1]].map((p) => applyAffine(inv, p as [number, number]));
+  const x0 = Math.max(0, Math.floor(Math.min(...corners.map((c) => c[0]))));
+  const y0 = Math.max(0, Math.floor(Math.min(...corners.map((c) => c[1]))));
+  const x1 = Math.min(srcW, Math.floor(Math.max(...corners.map((c) => c[0]))) + 2);
+  const y1 = Math.min(srcH, Math.floor(Math.max(...corners.map((c) => c[1]))) + 2);
+  return x1 > x0 && y1 > y0 ? { x: x0, y: y0, width: x1 - x0, height: y1 - y0 } : null;
+}
+
+/** The same map, for pixels read from `rect` instead of the whole image. */
+export function offsetAffine(m: Readonly<Affine2x3>, rect: PixelRect): Affine2x3 {
+  // x_src = x_rect + rect.x  ⇒  m'(x_rect) = m(x_rect + rect.x)
+  return [m[0], m[1], m[2] + m[0] * rect.x + m[1] * rect.y, m[3], m[4], m[5] + m[3] * rect.x + m[4] * rect.y];
+}
+
+/** The ArcFace alignment of each face for this recognizer's crop size. */
+export function alignmentsFor(spec: ModelSpec, faces: readonly { keypoints: Keypoints5 }[]): Affine2x3[] {
+  return faces.map((f) => arcfaceAlignment(f.keypoints, spec.input.width));
+}
+
+/**
+ * Embeds crops: for each affine map (source → crop), one bilinear warp straight from the source
+ * pixels into the batch tensor (normalised, CHW), optional mirrored copies, the recognizer run
+ * (one batched run when the model allows it), then L2-normalised embeddings.
+ */
+export async function runRecognition(
+  matrices: readonly Affine2x3[],
+  source: { width: number; height: number; read: ReadPixels },
+  spec: ModelSpec,
+  runtime: RecognitionRuntime,
+  options: RecognitionOptions = {},
+  tensors: TensorPool = new Map(),
+): Promise<RecognitionRun> {
+  if (spec.task !== 'recognition' || !spec.embeddingSize) throw new RangeError(`Model "${spec.id}" is not a face recognizer`);
+  const timings = { preprocess: 0, inference: 0, postprocess: 0 };
+  const n = matrices.length;
+  if (n === 0) return { embeddings: [], timings };
+  const { width: w, height: h } = spec.input;
+  const flip = options.flip ?? false;
+  const rows = flip ? 2 * n : n;
+  const per = 3 * w * h;
+  let t = performance.now();
+  const key = -rows; // recognition tensors live beside the detector's in the same pool
+  let tensor = tensors.get(key);
+  if (!tensor) tensors.set(key, (tensor = new Float32Array(rows * per)));
+  for (let i = 0; i < n; i++) {
+    const rect = warpSourceRect(matrices[i]!, w, h, source.width, source.height);
+    if (!rect) {
+      // The crop lies outside the image: a black crop, as a border-0 warp would give.
+      for (const row of flip ? [i, n + i] : [i]) {
+        for (let c = 0; c < 3; c++) tensor.fill(-spec.input.mean[c]! / spec.input.std[c]!, row * per + c * w * h, row * per + (c + 1) * w * h);
+      }
+      continue;
+    }
+    const pixels = await source.read(rect);
+    const m = offsetAffine(matrices[i]!, rect);
+    warpAffineToChw(pixels, rect.width, rect.height, m, w, h, spec.input, tensor, i * per);
+    if (flip) warpAffineToChw(pixels, rect.width, rect.height, m, w, h, spec.input, tensor, (n + i) * per, true);
+  }
+  timings.preprocess = performance.now() - t;
+  t = performance.now();
+  const dim = spec.embeddingSize;
+  let output: Float32Array;
+  if (spec.input.batch === 'dynamic') {
+    output = await runtime.infer(tensor, rows);
+  } else {
+    // Fixed-batch model: one run per crop.
+    output = new Float32Array(rows * dim);
+    for (let r = 0; r < rows; r++) output.set(await runtime.infer(tensor.subarray(r * per, (r + 1) * per), 1), r * dim);
+  }
+  timings.inference = performance.now() - t;
+  t = performance.now();
+  const embeddings = decodeEmbeddings(output, n, dim, flip);
+  timings.postprocess = performance.now() - t;
+  return { embeddings, timings };
+}
