@@ -65,13 +65,7 @@ test.describe('detection on the shared photos (det_500m, 640)', () => {
       for (const u of urls) {
         const blob = await window.fetchBlob(u);
         const res = await kit.detect(blob);
-        const bmp = await createImageBitmap(blob, { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
-        const ctx = new OffscreenCanvas(bmp.width, bmp.height).getContext('2d')!;
-        ctx.drawImage(bmp, 0, 0);
-        const bytes = ctx.getImageData(0, 0, bmp.width, bmp.height).data;
-        let bin = '';
-        for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-        out.push({ faces: res.faces, rgba: btoa(bin), width: bmp.width, height: bmp.height });
+        out.push({ faces: res.faces, ...(await window.decodeToRgba(blob)) });
       }
       await kit.dispose();
       return out;

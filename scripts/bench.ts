@@ -18,7 +18,12 @@ const sizes = [640, 320];
 const spec = MODELS.det_500m;
 
 type Stage = 'decode' | 'preprocess' | 'inference' | 'postprocess';
-interface BrowserBench { info: Record<string, unknown>; createColdMs: number; createWarmMs: number; bySize: Record<number, { faces: number; stages: Record<Stage, number[]>; wall: number[] }> }
+interface BrowserBench {
+  info: Record<string, unknown>; createColdMs: number; createWarmMs: number;
+  bySize: Record<number, { faces: number; stages: Record<Stage, number[]>; wall: number[] }>;
+  analyze: { wall: number[]; embedPreprocess: number[]; embedInference: number[]; flipWall: number[] };
+  gallery: Record<number, { addMs: number; search: number[] }>;
+}
 
 const session = await openBrowserSession({ dataDir: resolve(SHARED_DIR, 'data') });
 let browser: BrowserBench;
@@ -48,9 +53,44 @@ try {
       }
       bySize[inputSize] = { faces, stages, wall };
     }
+    // analyze = detect (640) + align + embed, one worker round trip.
+    const analyze = { wall: [] as number[], embedPreprocess: [] as number[], embedInference: [] as number[], flipWall: [] as number[] };
+    for (let i = 0; i < warmup + runs; i++) {
+      let t0 = performance.now();
+      const a = await kit.analyze(blob);
+      const w = performance.now() - t0;
+      t0 = performance.now();
+      await kit.analyze(blob, { flip: true });
+      const fw = performance.now() - t0;
+      if (i < warmup) continue;
+      analyze.wall.push(w);
+      analyze.flipWall.push(fw);
+      analyze.embedPreprocess.push(a.embeddingTimings.preprocess);
+      analyze.embedInference.push(a.embeddingTimings.inference);
+    }
+    // 1:N search over random unit vectors (one packed matrix–vector pass per query).
+    const gallery: BrowserBench['gallery'] = {};
+    for (const n of [10_000, 100_000]) {
+      const g = kit.createGallery();
+      const v = new Float32Array(512);
+      const t0 = performance.now();
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < 512; j++) v[j] = Math.random() - 0.5;
+        g.add(`id${i}`, v);
+      }
+      const addMs = performance.now() - t0;
+      const search: number[] = [];
+      for (let q = 0; q < 25; q++) {
+        for (let j = 0; j < 512; j++) v[j] = Math.random() - 0.5;
+        const t1 = performance.now();
+        g.search(v, 5);
+        if (q >= 5) search.push(performance.now() - t1);
+      }
+      gallery[n] = { addMs, search };
+    }
     const info = { ...kit.info };
     await kit.dispose();
-    return { info, createColdMs, createWarmMs, bySize };
+    return { info, createColdMs, createWarmMs, bySize, analyze, gallery };
   }, { url: `/__data/images/${imageRel}`, sizes, runs, warmup });
 } finally {
   await session.close();
@@ -89,4 +129,13 @@ for (const size of sizes) {
   console.log(`${size} | ${b.faces} | ${m.decode.toFixed(1)} | ${m.preprocess.toFixed(1)} | ${m.inference.toFixed(1)} | ${m.postprocess.toFixed(1)} | ${wall.toFixed(1)} | ${native[1]![size]!.toFixed(1)} / ${native[2]![size]!.toFixed(1)} | ${ratio.toFixed(2)}×`);
   (summary.sizes as Record<number, unknown>)[size] = { faces: b.faces, medianMs: m, wallMs: wall, ortNodeMs: { threads1: native[1]![size], threads2: native[2]![size] }, inferenceRatio: ratio };
 }
+const an = browser.analyze;
+console.log(`analyze (detect 640 + align + embed fr_feature), 1 face: ${median(an.wall).toFixed(1)} ms wall (embedding: preprocess ${median(an.embedPreprocess).toFixed(1)} ms, inference ${median(an.embedInference).toFixed(1)} ms); with flip: ${median(an.flipWall).toFixed(1)} ms`);
+summary.analyze = { wallMs: median(an.wall), flipWallMs: median(an.flipWall), embedPreprocessMs: median(an.embedPreprocess), embedInferenceMs: median(an.embedInference) };
+const gal: Record<number, unknown> = {};
+for (const [n, g] of Object.entries(browser.gallery)) {
+  console.log(`gallery search (512-d, top 5) over ${Number(n).toLocaleString('en')} identities: ${median(g.search).toFixed(2)} ms median (filled in ${g.addMs.toFixed(0)} ms)`);
+  gal[Number(n)] = { searchMs: median(g.search), fillMs: g.addMs };
+}
+summary.gallery = gal;
 console.log(JSON.stringify(summary));

@@ -9,6 +9,8 @@ declare global {
     fetchBlob(url: string): Promise<Blob>;
     /** Loads an image URL into a decoded HTMLImageElement. */
     loadImage(url: string): Promise<HTMLImageElement>;
+    /** The browser's own decode of an image (as facekit's worker sees it), as base64 RGBA. */
+    decodeToRgba(blob: Blob): Promise<{ rgba: string; width: number; height: number }>;
   }
 }
 
@@ -23,5 +25,16 @@ window.loadImage = async (url) => {
   img.src = url;
   await img.decode();
   return img;
+};
+window.decodeToRgba = async (blob) => {
+  const bmp = await createImageBitmap(blob, { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
+  const ctx = new OffscreenCanvas(bmp.width, bmp.height).getContext('2d')!;
+  ctx.drawImage(bmp, 0, 0);
+  const bytes = ctx.getImageData(0, 0, bmp.width, bmp.height).data;
+  let bin = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  const out = { rgba: btoa(bin), width: bmp.width, height: bmp.height };
+  bmp.close();
+  return out;
 };
 window.harnessReady = true;

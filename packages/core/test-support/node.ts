@@ -18,6 +18,16 @@ export const SHARED_DIR = resolve(process.env.FACEKIT_SHARED ?? resolve(REPO_ROO
 export const MODEL_DIR = resolve(process.env.FACEKIT_MODELS ?? resolve(REPO_ROOT, 'models/files'));
 export const IMAGES_DIR = resolve(SHARED_DIR, 'data/images');
 
+/** Same/different-person photos of shared/data/images (MANIFEST.md): person → files under IMAGES_DIR. */
+export const VERIFICATION_PEOPLE: Readonly<Record<string, readonly string[]>> = {
+  brad: ['faceonnx/verification/brad_1.jpg', 'faceonnx/verification/brad_2.jpg', 'faceonnx/verification/brad_3.jpg'],
+  nicole: ['faceonnx/verification/nicole_1.jpg', 'faceonnx/verification/nicole_2.jpg', 'faceonnx/verification/nicole_3.jpg'],
+  sarah: ['faceonnx/verification/sarah_1.jpg', 'faceonnx/verification/sarah_2.jpg', 'faceonnx/verification/sarah_3.jpg'],
+  haaland: ['ppu_uniface/image-haaland1.jpeg', 'ppu_uniface/image-haaland2.png'],
+  kevin: ['ppu_uniface/image-kevin1.png', 'ppu_uniface/image-kevin2.jpg'],
+  magnus: ['ppu_uniface/image-magnus1.png', 'ppu_uniface/image-magnus2.png'],
+};
+
 export function modelPath(spec: ModelSpec): string {
   const p = resolve(MODEL_DIR, spec.file);
   if (!existsSync(p)) throw new Error(`Model file ${p} is missing: run \`node models/fetch-models.mjs\` first`);

@@ -9,7 +9,7 @@ export type { ImageInput } from './media/input.js';
 export type { CachedModel } from './store/model-cache.js';
 export { drawFaces, type DrawStyle } from './media/overlay.js';
 export {
-  MODELS, PACKS, listModels, getModel, type ModelSpec, type ModelId,
+  MODELS, PACKS, listModels, getModel, getPack, type ModelSpec, type ModelId,
   createGallery, galleryFromJSON, cosineSimilarity, thresholdFor, CALIBRATIONS, DEFAULT_FAR,
   type Gallery, type GalleryJSON, type GalleryMatch, type MatchResult,
 } from '@facekit/core';

@@ -1,19 +1,12 @@
 // Alignment + embedding on the real recognizer (fr_feature), in Node.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNodeDetector, createNodeRecognizer, decodeImageFile, IMAGES_DIR, type NodeDetector, type NodeRecognizer } from '../../test-support/node.js';
+import { VERIFICATION_PEOPLE, createNodeDetector, createNodeRecognizer, decodeImageFile, IMAGES_DIR, type NodeDetector, type NodeRecognizer } from '../../test-support/node.js';
 import { MODELS } from '../registry/models.js';
 import { offsetAffine, warpSourceRect } from './recognition.js';
 import { applyAffine } from '../geometry/similarity-transform.js';
 
-const PEOPLE: Record<string, string[]> = {
-  brad: ['faceonnx/verification/brad_1.jpg', 'faceonnx/verification/brad_2.jpg', 'faceonnx/verification/brad_3.jpg'],
-  nicole: ['faceonnx/verification/nicole_1.jpg', 'faceonnx/verification/nicole_2.jpg', 'faceonnx/verification/nicole_3.jpg'],
-  sarah: ['faceonnx/verification/sarah_1.jpg', 'faceonnx/verification/sarah_2.jpg', 'faceonnx/verification/sarah_3.jpg'],
-  haaland: ['ppu_uniface/image-haaland1.jpeg', 'ppu_uniface/image-haaland2.png'],
-  kevin: ['ppu_uniface/image-kevin1.png', 'ppu_uniface/image-kevin2.jpg'],
-  magnus: ['ppu_uniface/image-magnus1.png', 'ppu_uniface/image-magnus2.png'],
-};
+const PEOPLE = VERIFICATION_PEOPLE;
 
 describe('warpSourceRect / offsetAffine', () => {
   it('reading a sub-rectangle with the offset map samples the same source points', () => {

@@ -113,6 +113,14 @@ export const MODELS = {
     sources: [uniface('genderage.onnx')],
     description: 'Gender and age (buffalo_l v0.7), ~1.3 MB. Not obtainable here: unverified.',
   },
+  '1k3d68': {
+    id: '1k3d68', task: 'landmarks', family: 'landmark3d68', file: '1k3d68.onnx',
+    sha256: 'df5c06b8a0c12e422b2ed8947b8869faa4105387f199c477af038aa01f9a45cc', bytes: null,
+    input: { width: 192, height: 192, dynamic: false, stride: 1, batch: 'dynamic', colorOrder: 'rgb', mean: [0, 0, 0], std: [1, 1, 1] },
+    licence: INSIGHTFACE, verified: false,
+    sources: [],
+    description: '68-point 3D landmarks (buffalo_l v0.7), ~137 MB; only inside buffalo_l.zip. Not obtainable here: unverified.',
+  },
   minifasnet_v2: {
     id: 'minifasnet_v2', task: 'antispoof', family: 'minifasnet', file: '2.7_80x80_MiniFASNetV2.onnx',
     sha256: '7886c41bcbcc1be00cf8700eddbd8cbd4b1ad138e69010790de2a57a3b01d7e5', bytes: 1_743_495,
@@ -142,18 +150,35 @@ export interface ModelPack {
   readonly recognizer: ModelId;
   readonly extras: readonly ModelId[];
   readonly description: string;
+  /** The upstream zip the pack is published as, with its reference hash (not verified here). */
+  readonly archive?: { readonly url: string; readonly sha256: string; readonly bytes: number };
 }
+
+const insightfaceRelease = (name: string): string => `https://github.com/deepinsight/insightface/releases/download/v0.7/${name}`;
 
 export const PACKS = {
   /** The pack verified end to end here: InsightFace detector + faceplugin embedder. */
   facekit_s: { id: 'facekit_s', detector: 'det_500m', recognizer: 'fr_feature', extras: [], description: 'det_500m + fr_feature (both verified here). Default.' },
   buffalo_s: { id: 'buffalo_s', detector: 'det_500m', recognizer: 'w600k_mbf', extras: [], description: 'InsightFace buffalo_s (recognizer unverified here).' },
   buffalo_sc: { id: 'buffalo_sc', detector: 'det_500m', recognizer: 'w600k_mbf', extras: [], description: 'InsightFace buffalo_sc (recognizer unverified here).' },
-  buffalo_l: { id: 'buffalo_l', detector: 'det_10g', recognizer: 'w600k_r50', extras: ['2d106det', 'genderage'], description: 'InsightFace buffalo_l (unverified here).' },
+  buffalo_l: {
+    id: 'buffalo_l', detector: 'det_10g', recognizer: 'w600k_r50', extras: ['2d106det', 'genderage', '1k3d68'], description: 'InsightFace buffalo_l (unverified here).',
+    archive: { url: insightfaceRelease('buffalo_l.zip'), sha256: '80ffe37d8a5940d59a7384c201a2a38d4741f2f3c51eef46ebb28218a7b0ca2f', bytes: 288_621_354 },
+  },
+  buffalo_m: {
+    id: 'buffalo_m', detector: 'scrfd_2.5g_kps', recognizer: 'w600k_r50', extras: ['2d106det', 'genderage'],
+    description: "InsightFace buffalo_m; its det_2.5g.onnx was not obtained, so the detector is the static SCRFD-2.5G re-export (unverified recognizer).",
+    archive: { url: insightfaceRelease('buffalo_m.zip'), sha256: 'd98264bd8f2dc75cbc2ddce2a14e636e02bb857b3051c234b737bf3b614edca9', bytes: 275_951_529 },
+  },
   commercial_s: { id: 'commercial_s', detector: 'yunet_2026may', recognizer: 'fr_feature', extras: [], description: 'YuNet (MIT) + fr_feature: no InsightFace weights.' },
 } as const satisfies Record<string, ModelPack>;
 
 export type PackId = keyof typeof PACKS;
+
+export function getPack(id: string): ModelPack {
+  if (!Object.prototype.hasOwnProperty.call(PACKS, id)) throw new RangeError(`Unknown pack "${id}". Known packs: ${Object.keys(PACKS).join(', ')}.`);
+  return PACKS[id as PackId];
+}
 
 export function isModelId(id: string): id is ModelId {
   return Object.prototype.hasOwnProperty.call(MODELS, id);

@@ -2,7 +2,7 @@
 export type ModelTask = 'detection' | 'recognition' | 'landmarks' | 'attributes' | 'antispoof';
 
 /** Which decoder understands the model's outputs. One decoder per family. */
-export type ModelFamily = 'scrfd' | 'yunet' | 'arcface' | 'landmark106' | 'genderage' | 'minifasnet';
+export type ModelFamily = 'scrfd' | 'yunet' | 'arcface' | 'landmark106' | 'landmark3d68' | 'genderage' | 'minifasnet';
 
 export type ColorOrder = 'rgb' | 'bgr';
 

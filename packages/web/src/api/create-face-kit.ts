@@ -1,5 +1,5 @@
 import {
-  cosineSimilarity, createGallery, getModel, resolveDetectOptions, thresholdFor,
+  cosineSimilarity, createGallery, getModel, getPack, resolveDetectOptions, thresholdFor,
   type DetectOptions, type Gallery, type Keypoints5, type MatchResult, type ModelSpec,
 } from '@facekit/core';
 import { proxy, transfer } from 'comlink';
@@ -92,8 +92,14 @@ function checkFaces(faces: readonly FaceLike[]): void {
  * that fails; nothing is left running then.
  */
 export async function createFaceKit(options: FaceKitOptions = {}): Promise<FaceKit> {
-  const detector = modelOption(options.detector ?? 'det_500m', 'detector', 'detection');
-  const recognizer = modelOption(options.recognizer ?? 'fr_feature', 'recognizer', 'recognition');
+  let pack;
+  try {
+    pack = getPack(options.pack ?? 'facekit_s');
+  } catch (e) {
+    throw new InvalidOptionError(`pack: ${(e as Error).message}`);
+  }
+  const detector = modelOption(options.detector ?? pack.detector, 'detector', 'detection');
+  const recognizer = modelOption(options.recognizer ?? pack.recognizer, 'recognizer', 'recognition');
   const workers = positiveInt(options.workers, 'workers', 1);
   const requestedThreads = options.threadsPerWorker === undefined ? undefined : positiveInt(options.threadsPerWorker, 'threadsPerWorker', 1);
   const cacheName = options.cacheName ?? 'facekit';

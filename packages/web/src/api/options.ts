@@ -5,11 +5,16 @@ import type { ProgressEvent } from './types.js';
 export type { DetectOptions, BackendOption };
 
 export interface FaceKitOptions {
-  /** Registry id of the face detector (`det_500m`, `scrfd_2.5g_kps`, `yunet_2026may`, …). @defaultValue 'det_500m' */
+  /**
+   * A model pack (`facekit_s`, `buffalo_s`, `buffalo_sc`, `buffalo_m`, `buffalo_l`, `commercial_s`):
+   * sets the detector and recognizer unless they are given. @defaultValue 'facekit_s' (det_500m + fr_feature)
+   */
+  pack?: string;
+  /** Registry id of the face detector (`det_500m`, `scrfd_2.5g_kps`, `yunet_2026may`, …). @defaultValue the pack's ('det_500m') */
   detector?: string;
   /**
    * Registry id of the face recognizer (`fr_feature`, `w600k_mbf`, `w600k_r50`). Loaded on
-   * first use (`analyze`, `embed`) unless `preloadRecognizer` is true. @defaultValue 'fr_feature'
+   * first use (`analyze`, `embed`) unless `preloadRecognizer` is true. @defaultValue the pack's ('fr_feature')
    */
   recognizer?: string;
   /** Load the recognizer while creating the kit instead of on first use. @defaultValue false */

@@ -1,0 +1,50 @@
+// Embeds LFW-style images with the real SDK in headless Chromium (one face per image: the
+// detected face nearest the centre, as LFW images are centred on their subject).
+import type { Page } from '@playwright/test';
+
+export interface EmbedImagesOptions {
+  recognizer: string;
+  detector: string;
+  flip: boolean;
+  /** Called every 50 images. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Embeddings by relative path; null where no face was found (after the tight-crop retry). */
+export async function embedImages(page: Page, relPaths: readonly string[], o: EmbedImagesOptions): Promise<Map<string, Float32Array | null>> {
+  await page.evaluate(async ({ recognizer, detector }) => {
+    (window as unknown as { kit: unknown }).kit = await window.facekit.createFaceKit({ recognizer, detector, preloadRecognizer: true });
+  }, { recognizer: o.recognizer, detector: o.detector });
+  const out = new Map<string, Float32Array | null>();
+  const chunk = 50;
+  for (let i = 0; i < relPaths.length; i += chunk) {
+    const batch = relPaths.slice(i, i + chunk);
+    const result: (number[] | null)[] = await page.evaluate(async ({ paths, flip }) => {
+      const kit = (window as unknown as { kit: Awaited<ReturnType<typeof window.facekit.createFaceKit>> }).kit;
+      const res: (number[] | null)[] = [];
+      for (const p of paths) {
+        const a = await kit.analyze(await window.fetchBlob(`/__data/${p}`), { flip });
+        const cx = a.width / 2, cy = a.height / 2;
+        let best: (typeof a.faces)[number] | undefined, bestD = Infinity;
+        for (const f of a.faces) {
+          const d = Math.hypot((f.box[0] + f.box[2]) / 2 - cx, (f.box[1] + f.box[3]) / 2 - cy);
+          if (d < bestD) { bestD = d; best = f; }
+        }
+        res.push(best ? Array.from(best.embedding) : null);
+      }
+      return res;
+    }, { paths: batch, flip: o.flip });
+    batch.forEach((p, k) => out.set(p, result[k] ? Float32Array.from(result[k]!) : null));
+    o.onProgress?.(Math.min(i + chunk, relPaths.length), relPaths.length);
+  }
+  await page.evaluate(async () => {
+    await (window as unknown as { kit: { dispose(): Promise<void> } }).kit.dispose();
+  });
+  return out;
+}
+
+export function cosine(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s; // both L2-normalised
+}
