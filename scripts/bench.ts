@@ -103,7 +103,7 @@ for (const threads of [1, 2]) {
   const s = await ortNode.InferenceSession.create(readFileSync(modelPath(spec)), { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', logSeverityLevel: 3 });
   for (const size of sizes) {
     const plan = planLetterbox(image.width, image.height, size, size);
-    const tensor = rgbaToChw(letterboxInNode(image, plan), size, size, spec.input, new Float32Array(3 * size * size));
+    const tensor = rgbaToChw(letterboxInNode(image, plan), plan.drawWidth, plan.drawHeight, spec.input, new Float32Array(3 * size * size), size, size);
     const feeds = { [s.inputNames[0]!]: new ortNode.Tensor('float32', tensor, [1, 3, size, size]) };
     const times: number[] = [];
     for (let i = 0; i < warmup + runs; i++) {

@@ -18,7 +18,9 @@ async function getKit(): Promise<FaceKit> {
     detector: detectorSelect.value,
     onProgress: (p) => {
       progress.value = p.overallTotal ? p.overallLoaded / p.overallTotal : 0;
-      say(`${p.status === 'download' ? 'Downloading' : 'Loading'} ${p.file}: ${(p.loaded / 1e6).toFixed(1)} MB`);
+      say(p.status === 'ready'
+        ? `${p.file} ready (${(p.total / 1e6).toFixed(1)} MB, checked and cached on this device)`
+        : `${p.status === 'download' ? 'Downloading' : 'Loading'} ${p.file}: ${(p.loaded / 1e6).toFixed(1)} MB`);
     },
   }).finally(() => { kitLoading = undefined; });
   kit = await kitLoading;
@@ -62,4 +64,34 @@ drop.addEventListener('drop', (ev) => {
   if (f) { current = f; void run(); }
 });
 for (const id of ['detector', 'size', 'score']) $(id).addEventListener('change', () => void run());
+
+// Same person? Analyze each photo once; show the aligned crops and the verdict.
+const picked: Partial<Record<'A' | 'B', File>> = {};
+async function compare(): Promise<void> {
+  const verdict = $('verdict');
+  if (!picked.A || !picked.B) { verdict.textContent = 'Choose both photos.'; return; }
+  try {
+    const k = await getKit();
+    verdict.textContent = 'Comparing…';
+    const embeddings: Float32Array[] = [];
+    for (const side of ['A', 'B'] as const) {
+      const photo = picked[side]!;
+      const { faces } = await k.analyze(photo);
+      if (!faces[0]) { verdict.textContent = `No face found in photo ${side}.`; return; }
+      embeddings.push(faces[0].embedding);
+      const crop = await k.align(photo, faces[0]);
+      $<HTMLCanvasElement>(`crop${side}`).getContext('2d')!.putImageData(crop.image, 0, 0);
+    }
+    const m = k.verify(embeddings[0]!, embeddings[1]!);
+    verdict.textContent = `${m.isMatch ? 'Same person' : 'Different people'}: similarity ${m.similarity.toFixed(3)} (threshold ${m.threshold})`;
+  } catch (e) {
+    verdict.textContent = e instanceof FaceKitError ? `${e.name}: ${e.message}` : String(e);
+  }
+}
+for (const side of ['A', 'B'] as const) {
+  $<HTMLInputElement>(`file${side}`).addEventListener('change', (ev) => {
+    const f = (ev.target as HTMLInputElement).files?.[0];
+    if (f) { picked[side] = f; void compare(); }
+  });
+}
 getKit().catch((e: unknown) => say(e instanceof FaceKitError ? `${e.name}: ${e.message}` : String(e)));

@@ -47,10 +47,18 @@ export function decodeImageFile(path: string): RgbaImage {
   return { data: new Uint8ClampedArray(img.data.buffer, img.data.byteOffset, img.data.length), width: img.width, height: img.height };
 }
 
+/** The image resized to the plan's drawn size (the letterbox contract of `DetectionRuntime`). */
 export function letterboxInNode(image: RgbaImage, plan: LetterboxPlan): Uint8ClampedArray {
-  const out = new Uint8ClampedArray(plan.inputWidth * plan.inputHeight * 4);
-  resizeBilinearRGBA(image.data, image.width, image.height, out, plan.inputWidth, plan.drawWidth, plan.drawHeight);
+  const out = new Uint8ClampedArray(plan.drawWidth * plan.drawHeight * 4);
+  resizeBilinearRGBA(image.data, image.width, image.height, out, plan.drawWidth, plan.drawWidth, plan.drawHeight);
   return out;
+}
+
+/** An onnxruntime-web (wasm) session on a registered model file, in Node. */
+async function createSession(spec: ModelSpec, threads: number): Promise<ort.InferenceSession> {
+  ort.env.wasm.numThreads = threads;
+  ort.env.logLevel = 'error';
+  return ort.InferenceSession.create(readFileSync(modelPath(spec)), { executionProviders: ['wasm'], logSeverityLevel: 3 });
 }
 
 export interface NodeDetector {
@@ -60,9 +68,7 @@ export interface NodeDetector {
 
 /** The core detection pipeline on onnxruntime-web's wasm backend in Node. */
 export async function createNodeDetector(spec: ModelSpec, threads = 1): Promise<NodeDetector> {
-  ort.env.wasm.numThreads = threads;
-  ort.env.logLevel = 'error';
-  const session = await ort.InferenceSession.create(readFileSync(modelPath(spec)), { executionProviders: ['wasm'], logSeverityLevel: 3 });
+  const session = await createSession(spec, threads);
   const inputName = session.inputNames[0]!;
   const tensors: TensorPool = new Map();
   return {
@@ -104,9 +110,7 @@ export interface NodeRecognizer {
 
 /** The core recognition pipeline on onnxruntime-web's wasm backend in Node. */
 export async function createNodeRecognizer(spec: ModelSpec, threads = 1): Promise<NodeRecognizer> {
-  ort.env.wasm.numThreads = threads;
-  ort.env.logLevel = 'error';
-  const session = await ort.InferenceSession.create(readFileSync(modelPath(spec)), { executionProviders: ['wasm'], logSeverityLevel: 3 });
+  const session = await createSession(spec, threads);
   const inputName = session.inputNames[0]!;
   const outputName = session.outputNames[0]!;
   const tensors: TensorPool = new Map();

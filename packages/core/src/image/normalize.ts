@@ -1,9 +1,11 @@
 import type { InputSpec } from '../registry/types.js';
 
 /**
- * RGBA (row-major, 4 bytes a pixel) → planar CHW Float32 in the model's colour order,
- * `(v - mean) / std`. One pass over the pixels; writes into `out` (no allocation), which
- * must hold 3 × width × height floats.
+ * RGBA (row-major, 4 bytes a pixel, `width` × `height`) → planar CHW Float32 in the model's
+ * colour order, `(v - mean) / std`, written to the top-left of `outWidth` × `outHeight` planes
+ * whose remainder gets the value of a black (0) pixel: the letterbox padding, without ever
+ * reading it back from a canvas. One pass; writes into `out` (no allocation), which must hold
+ * 3 × outWidth × outHeight floats.
  */
 export function rgbaToChw(
   rgba: Uint8Array | Uint8ClampedArray,
@@ -11,20 +13,38 @@ export function rgbaToChw(
   height: number,
   spec: Pick<InputSpec, 'colorOrder' | 'mean' | 'std'>,
   out: Float32Array,
+  outWidth = width,
+  outHeight = height,
 ): Float32Array {
-  const plane = width * height;
+  const plane = outWidth * outHeight;
+  if (width > outWidth || height > outHeight) throw new RangeError(`a ${width}×${height} image does not fit a ${outWidth}×${outHeight} input`);
   if (out.length < plane * 3) throw new RangeError(`output holds ${out.length} floats, needs ${plane * 3}`);
-  if (rgba.length < plane * 4) throw new RangeError(`RGBA holds ${rgba.length} bytes, needs ${plane * 4}`);
+  if (rgba.length < width * height * 4) throw new RangeError(`RGBA holds ${rgba.length} bytes, needs ${width * height * 4}`);
   // Source byte offset feeding planes 0, 1, 2.
   const bgr = spec.colorOrder === 'bgr';
   const c0 = bgr ? 2 : 0;
   const c2 = bgr ? 0 : 2;
   const s0 = 1 / spec.std[0], s1 = 1 / spec.std[1], s2 = 1 / spec.std[2];
   const b0 = -spec.mean[0] * s0, b1 = -spec.mean[1] * s1, b2 = -spec.mean[2] * s2;
-  for (let i = 0, p = 0; i < plane; i++, p += 4) {
-    out[i] = rgba[p + c0]! * s0 + b0;
-    out[plane + i] = rgba[p + 1]! * s1 + b1;
-    out[2 * plane + i] = rgba[p + c2]! * s2 + b2;
+  const p1 = plane, p2 = 2 * plane;
+  for (let y = 0, p = 0; y < height; y++) {
+    const row = y * outWidth;
+    for (let x = 0; x < width; x++, p += 4) {
+      const i = row + x;
+      out[i] = rgba[p + c0]! * s0 + b0;
+      out[p1 + i] = rgba[p + 1]! * s1 + b1;
+      out[p2 + i] = rgba[p + c2]! * s2 + b2;
+    }
+    if (width < outWidth) {
+      out.fill(b0, row + width, row + outWidth);
+      out.fill(b1, p1 + row + width, p1 + row + outWidth);
+      out.fill(b2, p2 + row + width, p2 + row + outWidth);
+    }
+  }
+  if (height < outHeight) {
+    out.fill(b0, height * outWidth, plane);
+    out.fill(b1, p1 + height * outWidth, p1 + plane);
+    out.fill(b2, p2 + height * outWidth, p2 + plane);
   }
   return out;
 }

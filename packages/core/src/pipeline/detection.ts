@@ -67,7 +67,7 @@ export interface DetectionRun {
  * letterboxes on an OffscreenCanvas, Node with `resizeBilinearRGBA`; both share the rest.
  */
 export interface DetectionRuntime {
-  /** RGBA of the input (plan.inputWidth × plan.inputHeight), the image drawn top-left, zero elsewhere. */
+  /** RGBA of the image resized to plan.drawWidth × plan.drawHeight (the padding is never read). */
   letterbox(plan: LetterboxPlan): Uint8ClampedArray | Promise<Uint8ClampedArray>;
   /** Runs the detector on a [1,3,H,W] tensor; outputs keyed by name. */
   infer(tensor: Float32Array, width: number, height: number): Promise<NamedOutputs>;
@@ -132,7 +132,7 @@ export async function runDetection(
     const plan = planLetterbox(source.width, source.height, size, size, fit);
     let t = performance.now();
     const rgba = await runtime.letterbox(plan);
-    const tensor = rgbaToChw(rgba, size, size, spec.input, tensorFor(tensors, size, size));
+    const tensor = rgbaToChw(rgba, plan.drawWidth, plan.drawHeight, spec.input, tensorFor(tensors, size, size), size, size);
     timings.preprocess += performance.now() - (t);
     t = performance.now();
     const outputs = await runtime.infer(tensor, size, size);

@@ -19,10 +19,11 @@ export function createCanvasLetterbox(): (bitmap: ImageBitmap, plan: LetterboxPl
       ctx = c2d;
       canvases.set(key, ctx);
     }
-    ctx.clearRect(0, 0, plan.inputWidth, plan.inputHeight);
+    ctx.clearRect(0, 0, plan.drawWidth, plan.drawHeight);
     ctx.imageSmoothingEnabled = true;
     ctx.imageSmoothingQuality = 'medium';
     ctx.drawImage(bitmap, 0, 0, plan.drawWidth, plan.drawHeight);
-    return ctx.getImageData(0, 0, plan.inputWidth, plan.inputHeight).data;
+    // Only the drawn part: the padding is written as constants by rgbaToChw.
+    return ctx.getImageData(0, 0, plan.drawWidth, plan.drawHeight).data;
   };
 }
