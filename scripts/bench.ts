@@ -23,6 +23,7 @@ interface BrowserBench {
   bySize: Record<number, { faces: number; stages: Record<Stage, number[]>; wall: number[] }>;
   analyze: { wall: number[]; embedPreprocess: number[]; embedInference: number[]; flipWall: number[] };
   gallery: Record<number, { addMs: number; search: number[] }>;
+  throughput: { workers: number; threadsPerWorker: number; imagesPerSecond: number }[];
 }
 
 const session = await openBrowserSession({ dataDir: resolve(SHARED_DIR, 'data') });
@@ -90,7 +91,17 @@ try {
     }
     const info = { ...kit.info };
     await kit.dispose();
-    return { info, createColdMs, createWarmMs, bySize, analyze, gallery };
+    // Throughput: 40 detections in flight at once, for pool shapes on this machine's cores.
+    const throughput: BrowserBench['throughput'] = [];
+    for (const [workers, threadsPerWorker] of [[1, 2], [2, 1]] as const) {
+      const k = await window.facekit.createFaceKit({ workers, threadsPerWorker });
+      await Promise.all(Array.from({ length: 4 }, () => k.detect(blob))); // warm every worker
+      const t0 = performance.now();
+      await Promise.all(Array.from({ length: 40 }, () => k.detect(blob)));
+      throughput.push({ workers, threadsPerWorker, imagesPerSecond: 40 / ((performance.now() - t0) / 1000) });
+      await k.dispose();
+    }
+    return { info, createColdMs, createWarmMs, bySize, analyze, gallery, throughput };
   }, { url: `/__data/images/${imageRel}`, sizes, runs, warmup });
 } finally {
   await session.close();
@@ -138,4 +149,6 @@ for (const [n, g] of Object.entries(browser.gallery)) {
   gal[Number(n)] = { searchMs: median(g.search), fillMs: g.addMs };
 }
 summary.gallery = gal;
+for (const t of browser.throughput) console.log(`throughput (detect 640, 40 calls in flight): ${t.workers} worker(s) × ${t.threadsPerWorker} thread(s): ${t.imagesPerSecond.toFixed(1)} images/s`);
+summary.throughput = browser.throughput;
 console.log(JSON.stringify(summary));
