@@ -258,8 +258,14 @@ test.describe('runtime', () => {
       const controller = new AbortController();
       controller.abort();
       const aborted = await name(kit.detect(blob, { signal: controller.signal }));
+      // Aborted while in flight: the call rejects at once, the worker finishes and stays usable.
+      const inFlight = new AbortController();
+      const pending = name(kit.analyze(blob, { signal: inFlight.signal }));
+      inFlight.abort();
+      const abortedInFlight = await pending;
+      const afterAbort = (await kit.detect(blob)).faces.length;
       (window as unknown as { kit: unknown }).kit = kit;
-      return { errors, counts, aborted };
+      return { errors, counts, aborted, abortedInFlight, afterAbort };
     }, imageUrl('insightface/t1.jpg'));
     expect(r.errors.model).toMatch(/^InvalidOptionError: detector: Unknown model "nope"/);
     expect(r.errors.notDetector).toMatch(/^InvalidOptionError: .*not a face detector/);
@@ -267,6 +273,8 @@ test.describe('runtime', () => {
     expect(r.errors.backend).toMatch(/^BackendError: Unknown backend "cuda"/);
     expect(r.counts).toEqual([6, 6, 6]);
     expect(r.aborted).toMatch(/^AbortedError/);
+    expect(r.abortedInFlight).toMatch(/^AbortedError/);
+    expect(r.afterAbort).toBe(6);
     expect(page.workers().length).toBeGreaterThanOrEqual(before + 2);
     const after = await page.evaluate(async () => {
       const kit = (window as unknown as { kit: Awaited<ReturnType<typeof window.facekit.createFaceKit>> }).kit;

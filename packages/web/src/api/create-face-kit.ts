@@ -8,6 +8,7 @@ import type { AnalyzeCallOptions, DetectCallOptions, EmbedCallOptions, FaceKitOp
 import type { AlignedFace, Analysis, Detection, FaceKitInfo, ProgressEvent } from './types.js';
 import { toWorkerImage, transferablesOf, type ImageInput } from '../media/input.js';
 import { createWorkerPool, unwrapReply, type PoolWorker, type WorkerPool } from '../pool/worker-pool.js';
+import { raceAbort } from '../pool/abort.js';
 import { resolveBackend, resolveThreads } from '../runtime/backend.js';
 import { openGalleryStore } from '../store/gallery-store.js';
 import { openModelCache, type CachedModel } from '../store/model-cache.js';
@@ -142,9 +143,7 @@ export async function createFaceKit(options: FaceKitOptions = {}): Promise<FaceK
   });
 
   try {
-    const abort = new Promise<never>((_, reject) => options.signal?.addEventListener('abort', () => reject(new AbortedError()), { once: true }));
-    abort.catch(() => undefined);
-    await Promise.race([pool.ready(), abort]);
+    await raceAbort(pool.ready(), options.signal);
   } catch (e) {
     await pool.dispose();
     throw e;
@@ -198,7 +197,7 @@ export async function createFaceKit(options: FaceKitOptions = {}): Promise<FaceK
   async function embedMany(image: ImageInput, faces: readonly FaceLike[] | undefined, o: EmbedCallOptions): Promise<Float32Array[]> {
     if (faces) checkFaces(faces);
     if (disposed) throw new DisposedError();
-    await ensure(recognizer);
+    await raceAbort(ensure(recognizer), o.signal);
     const reply = await withImage(image, o.signal, (remote, img) => remote.embed({
       image: img, recognizer: recognizer.id, flip: o.flip ?? false,
       ...(faces ? { faces: faces.map((f) => ({ keypoints: f.keypoints })) } : {}),
@@ -221,7 +220,7 @@ export async function createFaceKit(options: FaceKitOptions = {}): Promise<FaceK
       const { signal, flip, ...rest } = callOptions;
       const resolved = detectOptions(rest);
       if (disposed) throw new DisposedError();
-      await ensure(recognizer);
+      await raceAbort(ensure(recognizer), signal);
       const reply = await withImage(image, signal, (remote, img) => remote.analyze({
         image: img, detector: detector.id, options: resolved, recognizer: recognizer.id, flip: flip ?? false,
       }));

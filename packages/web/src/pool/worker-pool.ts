@@ -1,6 +1,7 @@
 import { wrap, releaseProxy, type Remote } from 'comlink';
 import { AbortedError, DisposedError, WorkerCrashedError, deserializeError } from '../api/errors.js';
 import type { Reply, WorkerApi } from '../worker/messages.js';
+import { raceAbort } from './abort.js';
 
 export interface PoolWorker {
   readonly index: number;
@@ -89,12 +90,8 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
       const slot = pick();
       slot.busy++;
       try {
-        await slot.ready;
-        const aborted = new Promise<never>((_, reject) => {
-          signal?.addEventListener('abort', () => reject(new AbortedError()), { once: true });
-        });
-        aborted.catch(() => undefined);
-        const reply = await Promise.race([call(slot.remote), slot.crashed, aborted]);
+        await raceAbort(slot.ready, signal);
+        const reply = await raceAbort(Promise.race([call(slot.remote), slot.crashed]), signal);
         return unwrapReply(reply);
       } finally {
         slot.busy--;
