@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { rng } from '../../test-support/random.js';
 import { accuracyAt, bestThreshold, evaluateVerification, tarAtFar, type ScoredPair } from './verification-metrics.js';
 
 const pair = (similarity: number | null, same: boolean, fold = 0): ScoredPair => ({ similarity, same, fold });
 
-/** Deterministic PRNG (mulberry32) so the property tests are reproducible. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('accuracyAt / bestThreshold', () => {
   // sorted: 0.1d 0.3d 0.4s 0.5d 0.8s 0.9s

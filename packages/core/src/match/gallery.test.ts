@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { rng } from '../../test-support/random.js';
 import { createGallery, galleryFromJSON, type Gallery, type GalleryMatch } from './gallery.js';
 import { cosineSimilarity } from './vector.js';
 
-/** Deterministic PRNG (mulberry32) so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomVec(next: () => number, dim: number): Float32Array {
   const v = new Float32Array(dim);
