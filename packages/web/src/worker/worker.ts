@@ -1,6 +1,6 @@
 // The worker entry: owns one onnxruntime-web instance and its sessions, and runs the core
 // pipeline stages on images handed over by the pool. Exposed with comlink.
-import { expose, transfer } from 'comlink';
+import { expose, releaseProxy, transfer } from 'comlink';
 import {
   alignmentsFor, arcfaceAlignment, runDetection, runRecognition, warpAffineToRgba, warpSourceRect, offsetAffine,
   type Affine2x3, type DetectOptions, type ModelSpec, type NamedOutputs, type TensorPool,
@@ -132,7 +132,14 @@ function createWorkerApi(): WorkerApi {
       const o = requireOrt();
       const existing = sessions.get(req.spec.id);
       if (existing) return { id: req.spec.id, fromCache: true, inputNames: [...existing.session.inputNames], outputNames: [...existing.session.outputNames] };
-      const { bytes, fromCache } = await loadModelBytes(req.spec, req.url, { cache: cache!, onProgress: onProgress && ((p) => void onProgress(p)) });
+      let loaded;
+      try {
+        loaded = await loadModelBytes(req.spec, req.url, { cache: cache!, onProgress: onProgress && ((p) => void onProgress(p)) });
+      } finally {
+        // The callback is a comlink proxy with its own MessageChannel: close it when done.
+        (onProgress as { [releaseProxy]?: () => void } | undefined)?.[releaseProxy]?.();
+      }
+      const { bytes, fromCache } = loaded;
       let session: InferenceSession;
       try {
         session = await o.InferenceSession.create(new Uint8Array(bytes), {
