@@ -28,14 +28,19 @@ const images: FddbImage[] = folds.flatMap((n) =>
 
 const session = await openBrowserSession({ dataDir: fddb });
 const started = Date.now();
-let detections: { width: number; height: number; faces: { box: Box; score: number }[] }[];
+let detections: { width: number; height: number; faces: { box: Box; score: number }[]; error: string }[];
 try {
   detections = await session.page.evaluate(async ({ paths, model, size, minScore }) => {
     const kit = await window.facekit.createFaceKit({ detector: model });
     const out = [];
     for (const p of paths) {
-      const d = await kit.detect(await window.fetchBlob(`/__data/originalPics/${p}.jpg`), { inputSize: size, minScore });
-      out.push({ width: d.width, height: d.height, faces: d.faces.map((f) => ({ box: f.box, score: f.score })) });
+      try {
+        const d = await kit.detect(await window.fetchBlob(`/__data/originalPics/${p.split('/').map(encodeURIComponent).join('/')}.jpg`), { inputSize: size, minScore });
+        out.push({ width: d.width, height: d.height, faces: d.faces.map((f) => ({ box: f.box, score: f.score })), error: '' });
+      } catch (e) {
+        // An unreadable image counts as one with no detections (its faces are misses).
+        out.push({ width: Infinity, height: Infinity, faces: [], error: `${p}: ${(e as Error).message}` });
+      }
     }
     await kit.dispose();
     return out;
@@ -44,13 +49,15 @@ try {
   await session.close();
 }
 const seconds = (Date.now() - started) / 1000;
+const unreadable = detections.filter((d) => d.error).map((d) => d.error);
+if (unreadable.length) console.error(`${unreadable.length} image(s) could not be read:\n  ${unreadable.slice(0, 10).join('\n  ')}`);
 const m = evaluateDetections(images.map((img, i) => {
   const d = detections[i]!;
   return { truth: img.faces.map((b) => clipBox(b, d.width, d.height)), detections: d.faces };
 }), [100, 500, 1000], 0.5);
 const summary = {
   model, size, minScore, folds, images: images.length, faces: m.positives, detections: m.detections,
-  tprAt100: m.tprAtFp[100]!, tprAt500: m.tprAtFp[500]!, tprAt1000: m.tprAtFp[1000]!, ap: m.ap, seconds,
+  tprAt100: m.tprAtFp[100]!, tprAt500: m.tprAtFp[500]!, tprAt1000: m.tprAtFp[1000]!, ap: m.ap, unreadable: unreadable.length, seconds,
 };
 console.log(`FDDB folds ${folds.join(',')}: ${images.length} images, ${m.positives} faces, ${m.detections} detections (${model} @ ${size}, score ≥ ${minScore}, ${seconds.toFixed(1)} s)`);
 console.log(`TPR @  100 FP: ${summary.tprAt100.toFixed(4)}`);

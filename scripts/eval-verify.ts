@@ -1,5 +1,5 @@
 // LFW-protocol verification of the real SDK in headless Chromium.
-//   pnpm eval:verify -- --pairs <pairs.txt> --images <dir> [--model fr_feature] [--detector det_500m] [--flip] [--json out]
+//   pnpm eval:verify -- --pairs <pairs.txt> --images <dir> [--model fr_feature] [--detector det_500m] [--size 640] [--flip] [--json out]
 // Per fold, the threshold is chosen on the other folds; with one fold, the best threshold on
 // that fold (labelled as such). A pair with a face not found counts as a wrong answer.
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -12,12 +12,13 @@ const args = parseArgs(process.argv.slice(2));
 const pairsFile = args.get('pairs');
 const imagesDir = args.get('images');
 if (typeof pairsFile !== 'string' || typeof imagesDir !== 'string') {
-  console.error('usage: pnpm eval:verify -- --pairs <pairs.txt> --images <dir> [--model fr_feature] [--detector det_500m] [--flip] [--json out]');
+  console.error('usage: pnpm eval:verify -- --pairs <pairs.txt> --images <dir> [--model fr_feature] [--detector det_500m] [--size 640] [--flip] [--json out]');
   process.exit(2);
 }
 const model = String(args.get('model') ?? 'fr_feature');
 const detector = String(args.get('detector') ?? 'det_500m');
 const flip = args.get('flip') === true;
+const inputSize = Number(args.get('size') ?? 640);
 const { pairs, folds } = parseLfwPairs(readFileSync(pairsFile, 'utf8'));
 const images = [...new Set(pairs.flatMap((p) => [p.a, p.b]))];
 
@@ -25,7 +26,8 @@ const started = Date.now();
 const session = await openBrowserSession({ dataDir: resolve(imagesDir) });
 let emb: Map<string, Float32Array | null>;
 try {
-  emb = await embedImages(session.page, images, { recognizer: model, detector, flip, onProgress: (d, t) => process.stderr.write(`\rembedded ${d}/${t}`) });
+  session.page.on('console', (m) => { if (m.type() === 'error') console.error(`page: ${m.text()}`); });
+  emb = await embedImages(session.page, images, { recognizer: model, detector, flip, inputSize, onProgress: (d, t) => process.stderr.write(`\rembedded ${d}/${t}`) });
   process.stderr.write('\n');
 } finally {
   await session.close();
@@ -44,7 +46,7 @@ const impostors = pairs.filter((p) => !p.same).length;
 for (const t of r.tarAtFar) console.log(`TAR @ FAR ${t.far.toExponential()}: ${pct(t.tar)} % (threshold ${t.threshold.toFixed(4)}, pooled${1 / impostors > t.far ? `; ${impostors} impostor pairs resolve FAR only to ${(1 / impostors).toExponential(1)}` : ''})`);
 console.log(`images with no face found: ${missingImages.length}${missingImages.length ? ` (${missingImages.slice(0, 5).join(', ')}${missingImages.length > 5 ? ', …' : ''})` : ''}; pairs affected: ${r.missing} (counted as wrong)`);
 const summary = {
-  model, detector, flip, folds, pairs: pairs.length, images: images.length,
+  model, detector, inputSize, flip, folds, pairs: pairs.length, images: images.length,
   meanAccuracy: r.meanAccuracy, stdAccuracy: r.stdAccuracy, thresholdChosenOnTestFold: r.thresholdChosenOnTestFold,
   foldResults: r.folds, tarAtFar: r.tarAtFar, missingImages: missingImages.length, missingPairs: r.missing,
 };

@@ -6,6 +6,8 @@ export interface EmbedImagesOptions {
   recognizer: string;
   detector: string;
   flip: boolean;
+  /** Detector input size. @defaultValue 640 */
+  inputSize?: number;
   /** Called every 50 images. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -19,11 +21,18 @@ export async function embedImages(page: Page, relPaths: readonly string[], o: Em
   const chunk = 50;
   for (let i = 0; i < relPaths.length; i += chunk) {
     const batch = relPaths.slice(i, i + chunk);
-    const result: (number[] | null)[] = await page.evaluate(async ({ paths, flip }) => {
+    const result: (number[] | null)[] = await page.evaluate(async ({ paths, flip, inputSize }) => {
       const kit = (window as unknown as { kit: Awaited<ReturnType<typeof window.facekit.createFaceKit>> }).kit;
       const res: (number[] | null)[] = [];
       for (const p of paths) {
-        const a = await kit.analyze(await window.fetchBlob(`/__data/${p}`), { flip });
+        let a;
+        try {
+          a = await kit.analyze(await window.fetchBlob(`/__data/${p.split('/').map(encodeURIComponent).join('/')}`), { flip, inputSize });
+        } catch (e) {
+          console.error(`${p}: ${(e as Error).message}`); // unreadable or missing: no face
+          res.push(null);
+          continue;
+        }
         const cx = a.width / 2, cy = a.height / 2;
         let best: (typeof a.faces)[number] | undefined, bestD = Infinity;
         for (const f of a.faces) {
@@ -33,7 +42,7 @@ export async function embedImages(page: Page, relPaths: readonly string[], o: Em
         res.push(best ? Array.from(best.embedding) : null);
       }
       return res;
-    }, { paths: batch, flip: o.flip });
+    }, { paths: batch, flip: o.flip, inputSize: o.inputSize ?? 640 });
     batch.forEach((p, k) => out.set(p, result[k] ? Float32Array.from(result[k]!) : null));
     o.onProgress?.(Math.min(i + chunk, relPaths.length), relPaths.length);
   }
