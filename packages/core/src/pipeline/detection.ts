@@ -102,14 +102,19 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-/** Reusable input tensors, one per input size, owned by the caller (one per worker). */
-export type TensorPool = Map<number, Float32Array>;
+/** Reusable input buffers, one per crop shape (`c×h×w`), owned by the caller (one per worker). */
+export type TensorPool = Map<string, Float32Array>;
 
-function tensorFor(pool: TensorPool, w: number, h: number): Float32Array {
-  const key = w * 100_000 + h;
+/**
+ * A `[n, c, h, w]` tensor from the pool: one buffer per crop shape, grown (doubling) when a
+ * larger batch comes, so a changing face count reuses it instead of allocating per call.
+ */
+export function tensorFor(pool: TensorPool, n: number, c: number, h: number, w: number): Float32Array {
+  const key = `${c}x${h}x${w}`;
+  const size = n * c * h * w;
   let t = pool.get(key);
-  if (!t) pool.set(key, (t = new Float32Array(3 * w * h)));
-  return t;
+  if (!t || t.length < size) pool.set(key, (t = new Float32Array(Math.max(size, 2 * (t?.length ?? 0)))));
+  return t.length === size ? t : t.subarray(0, size);
 }
 
 /**
@@ -132,7 +137,7 @@ export async function runDetection(
     const plan = planLetterbox(source.width, source.height, size, size, fit);
     let t = performance.now();
     const rgba = await runtime.letterbox(plan);
-    const tensor = rgbaToChw(rgba, plan.drawWidth, plan.drawHeight, spec.input, tensorFor(tensors, size, size), size, size);
+    const tensor = rgbaToChw(rgba, plan.drawWidth, plan.drawHeight, spec.input, tensorFor(tensors, 1, 3, size, size), size, size);
     timings.preprocess += performance.now() - (t);
     t = performance.now();
     const outputs = await runtime.infer(tensor, size, size);

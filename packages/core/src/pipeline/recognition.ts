@@ -3,7 +3,7 @@ import type { Keypoints5 } from '../models/detection-types.js';
 import { decodeEmbeddings } from '../models/arcface.js';
 import { warpAffineToChw } from '../image/warp.js';
 import type { ModelSpec } from '../registry/types.js';
-import type { TensorPool } from './detection.js';
+import { tensorFor, type TensorPool } from './detection.js';
 
 /** An integer rectangle of source pixels. */
 export interface PixelRect { x: number; y: number; width: number; height: number }
@@ -70,9 +70,7 @@ export async function runRecognition(
   const rows = flip ? 2 * n : n;
   const per = 3 * w * h;
   let t = performance.now();
-  const key = -rows; // recognition tensors live beside the detector's in the same pool
-  let tensor = tensors.get(key);
-  if (!tensor) tensors.set(key, (tensor = new Float32Array(rows * per)));
+  const tensor = tensorFor(tensors, rows, 3, h, w);
   for (let i = 0; i < n; i++) {
     const rect = warpSourceRect(matrices[i]!, w, h, source.width, source.height);
     if (!rect) {
