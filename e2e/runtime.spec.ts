@@ -214,22 +214,25 @@ test.describe('runtime', () => {
     expect(r.n).toBe(6);
   });
 
-  test('WebGPU backend (SwiftShader here) matches WASM and loads the WebGPU build', async ({ page }) => {
+  test('WebGPU backend (SwiftShader here) matches WASM for detection and embedding, and loads the WebGPU build', async ({ page }) => {
     test.setTimeout(300_000);
     const scripts: string[] = [];
     page.on('request', (r) => scripts.push(new URL(r.url()).pathname));
     await openHarness(page);
-    const r = await page.evaluate(async (url) => {
-      const blob = await window.fetchBlob(url);
+    const r = await page.evaluate(async ([url, faceUrl]) => {
+      const blob = await window.fetchBlob(url!);
+      const face = await window.fetchBlob(faceUrl!);
       const wasm = await window.facekit.createFaceKit({ backend: 'wasm' });
       const a = await wasm.detect(blob, { inputSize: 320 });
+      const ea = (await wasm.analyze(face, { inputSize: 320 })).faces[0]!.embedding;
       await wasm.dispose();
       const gpu = await window.facekit.createFaceKit({ backend: 'webgpu' });
       const b = await gpu.detect(blob, { inputSize: 320 });
+      const eb = (await gpu.analyze(face, { inputSize: 320 })).faces[0]!.embedding;
       const info = gpu.info;
       await gpu.dispose();
-      return { a: a.faces, b: b.faces, info };
-    }, imageUrl('uniface/src_meeting.jpg'));
+      return { a: a.faces, b: b.faces, info, embeddingCos: gpu.compare(ea, eb) };
+    }, [imageUrl('uniface/src_meeting.jpg'), imageUrl('faceonnx/verification/brad_1.jpg')]);
     expect(r.info.backend).toBe('webgpu');
     expect(r.info.backendReason).toMatch(/webgpu requested/);
     expect(scripts.some((p) => /asyncify.*\.wasm$/.test(p))).toBe(true);
@@ -239,6 +242,7 @@ test.describe('runtime', () => {
       expect(Math.abs(f.score - r.b[i]!.score)).toBeLessThan(5e-3);
       f.box.forEach((v, j) => expect(Math.abs(v - r.b[i]!.box[j]!)).toBeLessThan(2));
     });
+    expect(r.embeddingCos).toBeGreaterThan(0.999); // the recognizer on WebGPU too
   });
 
   test('bad options are typed errors; dispose terminates the workers and later calls fail', async ({ page }) => {
