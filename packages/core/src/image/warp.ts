@@ -1,5 +1,6 @@
 import { invertAffine, type Affine2x3 } from '../geometry/similarity-transform.js';
 import type { InputSpec } from '../registry/types.js';
+import { channelTransform } from './normalize.js';
 
 /** Receives one warped pixel: its index in the destination (row-major) and its R, G, B. */
 type Emit = (dst: number, r: number, g: number, b: number) => void;
@@ -88,9 +89,8 @@ export function warpAffineToChw(
   if (out.length < outOffset + plane * 3) {
     throw new RangeError(`output holds ${out.length} floats, needs ${outOffset + plane * 3}`);
   }
-  const bgr = spec.colorOrder === 'bgr';
-  const s0 = 1 / spec.std[0], s1 = 1 / spec.std[1], s2 = 1 / spec.std[2];
-  const b0 = -spec.mean[0] * s0, b1 = -spec.mean[1] * s1, b2 = -spec.mean[2] * s2;
+  const { src: channels, scale: [s0, s1, s2], bias: [b0, b1, b2] } = channelTransform(spec);
+  const bgr = channels[0] === 2;
   const o1 = outOffset + plane, o2 = outOffset + 2 * plane;
   warpBilinear(src, srcWidth, srcHeight, m, outWidth, outHeight, flip, (i, r, g, b) => {
     out[outOffset + i] = (bgr ? b : r) * s0 + b0;

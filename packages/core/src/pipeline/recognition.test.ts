@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VERIFICATION_PEOPLE, createNodeDetector, createNodeRecognizer, decodeImageFile, IMAGES_DIR, type NodeDetector, type NodeRecognizer } from '../../test-support/node.js';
 import { MODELS } from '../registry/models.js';
 import { offsetAffine, warpSourceRect } from './recognition.js';
+import { warpAffineToChw } from '../image/warp.js';
 import { applyAffine } from '../geometry/similarity-transform.js';
 
 const PEOPLE = VERIFICATION_PEOPLE;
@@ -20,6 +21,19 @@ describe('warpSourceRect / offsetAffine', () => {
       expect(b[0]).toBeCloseTo(a[0], 9);
       expect(b[1]).toBeCloseTo(a[1], 9);
     }
+  });
+});
+
+describe('warpSourceRect at and beyond the border', () => {
+  it('clips a partly outside crop and gives a 1-pixel strip, untouched by any tap, for a crop wholly outside', () => {
+    expect(warpSourceRect([1, 0, 50, 0, 1, 50], 112, 112, 1000, 1000)).toEqual({ x: 0, y: 0, width: 63, height: 63 });
+    const m: [number, number, number, number, number, number] = [1, 0, -2000, 0, 1, 0];
+    const rect = warpSourceRect(m, 112, 112, 1000, 1000);
+    expect(rect).toEqual({ x: 999, y: 0, width: 1, height: 113 });
+    // The strip is white, yet the crop comes out black: no tap reaches it.
+    const spec = { colorOrder: 'rgb' as const, mean: [127.5, 127.5, 127.5] as const, std: [128, 128, 128] as const };
+    const out = warpAffineToChw(new Uint8ClampedArray(rect.width * rect.height * 4).fill(255), rect.width, rect.height, offsetAffine(m, rect), 112, 112, spec, new Float32Array(3 * 112 * 112));
+    expect(out.every((v) => Math.abs(v + 127.5 / 128) < 1e-6)).toBe(true);
   });
 });
 

@@ -26,15 +26,20 @@ export interface RecognitionRun {
   timings: { preprocess: number; inference: number; postprocess: number };
 }
 
-/** The source rectangle a warp by `m` into an `outW`×`outH` crop reads (bilinear: +1 pixel), clipped. */
-export function warpSourceRect(m: Readonly<Affine2x3>, outW: number, outH: number, srcW: number, srcH: number): PixelRect | null {
+/**
+ * The source rectangle a warp by `m` into an `outW`×`outH` crop reads (bilinear: +1 pixel),
+ * clipped to the image and never empty: when the crop lies wholly outside the image, a 1-pixel
+ * strip at the nearest border, which no tap reaches, so the warp yields its border value 0.
+ */
+export function warpSourceRect(m: Readonly<Affine2x3>, outW: number, outH: number, srcW: number, srcH: number): PixelRect {
   const inv = invertAffine(m);
   const corners = [[0, 0], [outW - 1, 0], [0, outH - 1], [outW - 1, outH - 1]].map((p) => applyAffine(inv, p as [number, number]));
-  const x0 = Math.max(0, Math.floor(Math.min(...corners.map((c) => c[0]))));
-  const y0 = Math.max(0, Math.floor(Math.min(...corners.map((c) => c[1]))));
-  const x1 = Math.min(srcW, Math.floor(Math.max(...corners.map((c) => c[0]))) + 2);
-  const y1 = Math.min(srcH, Math.floor(Math.max(...corners.map((c) => c[1]))) + 2);
-  return x1 > x0 && y1 > y0 ? { x: x0, y: y0, width: x1 - x0, height: y1 - y0 } : null;
+  const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
+  const x0 = clamp(Math.floor(Math.min(...corners.map((c) => c[0]))), 0, srcW - 1);
+  const y0 = clamp(Math.floor(Math.min(...corners.map((c) => c[1]))), 0, srcH - 1);
+  const x1 = clamp(Math.floor(Math.max(...corners.map((c) => c[0]))) + 2, x0 + 1, srcW);
+  const y1 = clamp(Math.floor(Math.max(...corners.map((c) => c[1]))) + 2, y0 + 1, srcH);
+  return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
 }
 
 /** The same map, for pixels read from `rect` instead of the whole image. */
@@ -73,13 +78,6 @@ export async function runRecognition(
   const tensor = tensorFor(tensors, rows, 3, h, w);
   for (let i = 0; i < n; i++) {
     const rect = warpSourceRect(matrices[i]!, w, h, source.width, source.height);
-    if (!rect) {
-      // The crop lies outside the image: a black crop, as a border-0 warp would give.
-      for (const row of flip ? [i, n + i] : [i]) {
-        for (let c = 0; c < 3; c++) tensor.fill(-spec.input.mean[c]! / spec.input.std[c]!, row * per + c * w * h, row * per + (c + 1) * w * h);
-      }
-      continue;
-    }
     const pixels = await source.read(rect);
     const m = offsetAffine(matrices[i]!, rect);
     warpAffineToChw(pixels, rect.width, rect.height, m, w, h, spec.input, tensor, i * per);

@@ -120,10 +120,7 @@ export function serializeError(e: unknown): SerializedError {
 export function deserializeError(s: SerializedError): FaceKitError {
   const d = s.details ?? {};
   switch (s.code) {
-    case 'MODEL_INTEGRITY': {
-      const e = new ModelIntegrityError(String(d.url), String(d.expectedSha256), String(d.actualSha256));
-      return e;
-    }
+    case 'MODEL_INTEGRITY': return new ModelIntegrityError(String(d.url), String(d.expectedSha256), String(d.actualSha256));
     case 'MODEL_FETCH': {
       const e = new ModelFetchError(String(d.url), typeof d.status === 'number' ? d.status : null, '');
       e.message = s.message;

@@ -181,9 +181,7 @@ function createWorkerApi(): WorkerApi {
       return req.faces.map((face) => {
         const matrix = arcfaceAlignment(face.keypoints, req.size);
         const rect = warpSourceRect(matrix, req.size, req.size, bitmap.width, bitmap.height);
-        const data = rect
-          ? warpAffineToRgba(read(rect), rect.width, rect.height, offsetAffine(matrix, rect), req.size, req.size)
-          : new Uint8ClampedArray(req.size * req.size * 4).fill(255).map((v, i) => (i % 4 === 3 ? v : 0));
+        const data = warpAffineToRgba(read(rect), rect.width, rect.height, offsetAffine(matrix, rect), req.size, req.size);
         return { data, size: req.size, matrix };
       });
     })), (v) => buffersOf(v.map((c) => c.data))),
