@@ -6,3 +6,6 @@ export * from './pipeline/index.js';
 export * from './eval/index.js';
 export * from './util/sha256.js';
 export * from './match/index.js';
+export * from './tracking/index.js';
+export * from './quality/index.js';
+export * from './liveness/index.js';
