@@ -3,8 +3,16 @@ export type { FaceKitOptions, DetectCallOptions, DetectOptions, BackendOption, A
 export type { Face, Detection, FaceKitInfo, ProgressEvent, Box, Point, Keypoints5, StageTimings, AnalyzedFace, Analysis, AlignedFace } from './api/types.js';
 export {
   FaceKitError, InvalidInputError, InvalidOptionError, ModelIntegrityError, ModelFetchError,
-  BackendError, WorkerCrashedError, DisposedError, AbortedError, type FaceKitErrorCode,
+  BackendError, WorkerCrashedError, DisposedError, AbortedError, CameraDeniedError, NoCameraError, CameraInUseError,
+  UnsupportedBrowserError, VerificationTimeoutError, LivenessError, NotEnrolledError, type FaceKitErrorCode, type BlockingHint,
 } from './api/errors.js';
+export { openCamera, listCameras, type Camera, type CameraOptions, type CameraInfo } from './media/camera.js';
+export type { VideoSource, FrameSourceStats } from './video/frame-source.js';
+export type { VideoLoop, VideoLoopOptions, VideoLoopStats, VideoFrameResult, VideoFace } from './video/video-loop.js';
+export type {
+  Verifier, VerifierOptions, VerifierProgress, VerifierHint, LivenessMode, WatchOptions, EnrollResult, VerifyResult, IdentifyResult,
+} from './verifier/verifier.js';
+export type { FaceTemplate } from './verifier/template-store.js';
 export type { ImageInput } from './media/input.js';
 export type { CachedModel } from './store/model-cache.js';
 export { drawFaces, type DrawStyle } from './media/overlay.js';
@@ -12,4 +20,6 @@ export {
   MODELS, PACKS, listModels, getModel, getPack, type ModelSpec, type ModelId,
   createGallery, galleryFromJSON, cosineSimilarity, thresholdFor, CALIBRATIONS, DEFAULT_FAR,
   type Gallery, type GalleryJSON, type GalleryMatch, type MatchResult,
+  DEFAULT_LIVENESS_THRESHOLD, DEFAULT_QUALITY_THRESHOLDS, type QualityCode, type QualityReport, type QualityThresholds,
+  type FaceMeasures, type FrameFace,
 } from '@facekit/core';

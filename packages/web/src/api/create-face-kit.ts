@@ -1,6 +1,6 @@
 import {
-  cosineSimilarity, createGallery, getModel, getPack, resolveDetectOptions, thresholdFor,
-  type DetectOptions, type Gallery, type Keypoints5, type MatchResult, type ModelSpec,
+  DEFAULT_LIVENESS_THRESHOLD, cosineSimilarity, createGallery, getModel, getPack, resolveDetectOptions, resolveQualityThresholds, thresholdFor,
+  type DetectOptions, type FrameRequest, type Gallery, type Keypoints5, type MatchResult, type ModelSpec,
 } from '@facekit/core';
 import { proxy, transfer } from 'comlink';
 import { AbortedError, DisposedError, InvalidOptionError } from './errors.js';
@@ -12,6 +12,9 @@ import { raceAbort } from '../pool/abort.js';
 import { resolveBackend, resolveThreads } from '../runtime/backend.js';
 import { openGalleryStore } from '../store/gallery-store.js';
 import { openModelCache, type CachedModel } from '../store/model-cache.js';
+import { resolveLoopOptions, startVideoLoop, type VideoLoop, type VideoLoopOptions } from '../video/video-loop.js';
+import type { VideoSource } from '../video/frame-source.js';
+import { createVerifier, type Verifier, type VerifierOptions } from '../verifier/verifier.js';
 import type { ModelFileProgress } from '../store/model-store.js';
 import type { Reply, WorkerApi, WorkerImage } from '../worker/messages.js';
 import type { Remote } from 'comlink';
@@ -33,6 +36,13 @@ export interface FaceKit {
    * without `face`, of `image` taken as an already aligned crop (e.g. from `align`).
    */
   embed(image: ImageInput, face?: FaceLike, options?: EmbedCallOptions): Promise<Float32Array>;
+  /**
+   * Starts a live loop on a camera or video: tracked faces, quality gate, and (as asked) eye state,
+   * passive liveness and embeddings of the main face, one result per processed frame (latest frame wins).
+   */
+  createVideoLoop(source: VideoSource, options?: VideoLoopOptions): Promise<VideoLoop>;
+  /** Enroll → verify / identify on live video, with templates in IndexedDB. Loads the models it needs first. */
+  createVerifier(options?: VerifierOptions): Promise<Verifier>;
   /** Embeddings of several faces of one image, in one worker round trip. */
   embedFaces(image: ImageInput, faces: readonly FaceLike[], options?: EmbedCallOptions): Promise<Float32Array[]>;
   /** Cosine similarity of two embeddings, in [-1, 1]. */
@@ -61,7 +71,7 @@ function modelOption(id: string, what: string, task: ModelSpec['task']): ModelSp
   } catch (e) {
     throw new InvalidOptionError(`${what}: ${(e as Error).message}`);
   }
-  if (spec.task !== task) throw new InvalidOptionError(`${what}: "${spec.id}" is a ${spec.task} model, not a face ${task === 'detection' ? 'detector' : 'recognizer'}`);
+  if (spec.task !== task) throw new InvalidOptionError(`${what}: "${spec.id}" is a ${spec.task} model, not a ${task} model`);
   return spec;
 }
 
@@ -101,6 +111,8 @@ export async function createFaceKit(options: FaceKitOptions = {}): Promise<FaceK
   }
   const detector = modelOption(options.detector ?? pack.detector, 'detector', 'detection');
   const recognizer = modelOption(options.recognizer ?? pack.recognizer, 'recognizer', 'recognition');
+  const antispoof = (options.livenessModels ?? ['minifasnet_v2', 'minifasnet_v1se']).map((id) => modelOption(id, 'livenessModels', 'antispoof'));
+  const eyeModel = modelOption(options.eyeStateModel ?? 'fr_eye', 'eyeStateModel', 'eyestate');
   const workers = positiveInt(options.workers, 'workers', 1);
   const requestedThreads = options.threadsPerWorker === undefined ? undefined : positiveInt(options.threadsPerWorker, 'threadsPerWorker', 1);
   const cacheName = options.cacheName ?? 'facekit';
@@ -171,6 +183,8 @@ export async function createFaceKit(options: FaceKitOptions = {}): Promise<FaceK
     crossOriginIsolated: isolated,
     detector: detector.id,
     recognizer: recognizer.id,
+    livenessModels: antispoof.map((m) => m.id),
+    eyeStateModel: eyeModel.id,
   });
   const cache = openModelCache(cacheName);
   const galleries = openGalleryStore(cacheName);
@@ -205,6 +219,41 @@ export async function createFaceKit(options: FaceKitOptions = {}): Promise<FaceK
     return reply.embeddings;
   }
 
+  async function createVideoLoop(source: VideoSource, o: VideoLoopOptions = {}): Promise<VideoLoop> {
+    if (disposed) throw new DisposedError();
+    const resolved = resolveLoopOptions(o);
+    const detect = detectOptions({ inputSize: resolved.inputSize, ...(o.minScore !== undefined ? { minScore: o.minScore } : {}) });
+    let thresholds;
+    try {
+      thresholds = resolveQualityThresholds(o.quality ?? {});
+    } catch (e) {
+      throw new InvalidOptionError((e as Error).message);
+    }
+    const need = [...(o.embed ? [recognizer] : []), ...(o.liveness ? antispoof : []), ...(o.eyes ? [eyeModel] : [])];
+    for (const m of need) await raceAbort(ensure(m), o.signal);
+    const base: Omit<FrameRequest, 'regions'> = {
+      detect, regionInputSize: resolved.regionInputSize, thresholds,
+      eyes: o.eyes ? 'main' : 'none', liveness: o.liveness ? 'main' : 'none', embed: o.embed ? 'main' : 'none',
+      flip: o.flip ?? false, onlyWhenOk: o.onlyWhenOk ?? false,
+    };
+    const models = {
+      detector: detector.id,
+      ...(o.embed ? { recognizer: recognizer.id } : {}),
+      ...(o.liveness ? { antispoof: antispoof.map((m) => m.id) } : {}),
+      ...(o.eyes ? { eyes: eyeModel.id } : {}),
+    };
+    return startVideoLoop(source, o, resolved, (regions) => ({ ...base, ...(regions ? { regions } : {}) }), (frame, request, signal) => {
+      if (disposed) { frame.close(); return Promise.reject(new DisposedError()); }
+      const image: WorkerImage = 'displayWidth' in frame.image
+        ? { kind: 'frame', frame: frame.image }
+        : { kind: 'bitmap', bitmap: frame.image, decodeMs: 0 };
+      return pool.run((remote) => remote.processFrame(transfer({ image, ...models, request }, [frame.image])), {
+        signal,
+        onDropped: () => frame.close(),
+      });
+    });
+  }
+
   return {
     info,
     async detect(image, callOptions = {}) {
@@ -217,20 +266,53 @@ export async function createFaceKit(options: FaceKitOptions = {}): Promise<FaceK
       };
     },
     async analyze(image, callOptions = {}) {
-      const { signal, flip, ...rest } = callOptions;
+      const { signal, flip, liveness, livenessThreshold, ...rest } = callOptions;
       const resolved = detectOptions(rest);
+      const livenessAt = livenessThreshold ?? DEFAULT_LIVENESS_THRESHOLD;
+      if (!(livenessAt >= 0 && livenessAt <= 1)) throw new InvalidOptionError(`livenessThreshold must be in [0, 1], got ${livenessAt}`);
       if (disposed) throw new DisposedError();
       await raceAbort(ensure(recognizer), signal);
+      if (liveness) for (const m of antispoof) await raceAbort(ensure(m), signal);
       const reply = await withImage(image, signal, (remote, img) => remote.analyze({
         image: img, detector: detector.id, options: resolved, recognizer: recognizer.id, flip: flip ?? false,
+        ...(liveness ? { liveness: antispoof.map((m) => m.id) } : {}),
       }));
       return {
-        faces: reply.faces.map((f, i) => ({ ...f, embedding: reply.embeddings[i]! })),
+        faces: reply.faces.map((f, i) => ({
+          ...f, embedding: reply.embeddings[i]!,
+          ...(reply.liveness ? { liveness: { score: reply.liveness[i]!.score, isReal: reply.liveness[i]!.score >= livenessAt, perModel: reply.liveness[i]!.perModel } } : {}),
+        })),
         width: reply.width, height: reply.height, inputSize: reply.inputWidth, retried: reply.retried,
         recognizer: recognizer.id,
         timings: { decode: reply.decodeMs, ...reply.timings },
         embeddingTimings: reply.embeddingTimings,
+        ...(reply.livenessMs !== undefined ? { livenessMs: reply.livenessMs } : {}),
       };
+    },
+    createVideoLoop,
+    async createVerifier(o = {}) {
+      if (disposed) throw new DisposedError();
+      const mode = o.liveness ?? 'passive';
+      const needs = [recognizer, eyeModel, ...(mode === 'passive' || mode === 'passive+blink' ? antispoof : [])];
+      for (const m of needs) await ensure(m);
+      return createVerifier({
+        cacheName,
+        recognizer: recognizer.id,
+        embeddingSize: recognizer.embeddingSize ?? 512,
+        defaultLivenessThreshold: DEFAULT_LIVENESS_THRESHOLD,
+        threshold(far, explicit) {
+          if (explicit !== undefined) {
+            if (!Number.isFinite(explicit)) throw new InvalidOptionError(`threshold must be a finite number, got ${explicit}`);
+            return explicit;
+          }
+          try {
+            return thresholdFor(recognizer.id, far, true);
+          } catch (e) {
+            throw new InvalidOptionError((e as Error).message);
+          }
+        },
+        startLoop: createVideoLoop,
+      }, o);
     },
     async align(image, face, o = {}) {
       checkFaces([face]);

@@ -8,6 +8,13 @@ export type FaceKitErrorCode =
   | 'WORKER_CRASHED'
   | 'DISPOSED'
   | 'ABORTED'
+  | 'CAMERA_DENIED'
+  | 'NO_CAMERA'
+  | 'CAMERA_IN_USE'
+  | 'UNSUPPORTED_BROWSER'
+  | 'TIMEOUT'
+  | 'NOT_LIVE'
+  | 'NOT_ENROLLED'
   | 'INTERNAL';
 
 /** Base of every error facekit throws. `code` survives the worker boundary. */
@@ -92,6 +99,76 @@ export class AbortedError extends FaceKitError {
   constructor(message = 'The operation was aborted.') {
     super('ABORTED', message);
     this.name = 'AbortedError';
+  }
+}
+
+/** The user (or a permissions policy) refused the camera. Ask again after they allow it in the site settings. */
+export class CameraDeniedError extends FaceKitError {
+  constructor(message = 'Camera access was denied. Allow the camera for this site (address bar → site settings) and try again.', options?: { cause?: unknown }) {
+    super('CAMERA_DENIED', message, options);
+    this.name = 'CameraDeniedError';
+  }
+}
+
+/** No camera matches the request (none attached, or the requested deviceId is gone). */
+export class NoCameraError extends FaceKitError {
+  constructor(message = 'No camera was found. Connect a camera, or pick another one from listCameras().', options?: { cause?: unknown }) {
+    super('NO_CAMERA', message, options);
+    this.name = 'NoCameraError';
+  }
+}
+
+/** The camera exists but could not be started: another application (or tab) is using it, or the hardware failed. */
+export class CameraInUseError extends FaceKitError {
+  constructor(message = 'The camera could not be started: another application or tab is probably using it. Close it and try again.', options?: { cause?: unknown }) {
+    super('CAMERA_IN_USE', message, options);
+    this.name = 'CameraInUseError';
+  }
+}
+
+/** The browser lacks something facekit needs (camera API, VideoFrame, OffscreenCanvas, workers, …). */
+export class UnsupportedBrowserError extends FaceKitError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('UNSUPPORTED_BROWSER', message, options);
+    this.name = 'UnsupportedBrowserError';
+  }
+}
+
+/** A hint code the quality gate or a liveness check reported, and on how many frames. */
+export interface BlockingHint { code: string; frames: number }
+
+/** A watch (enroll, verify, identify) ran out of time; `hints` says what blocked it, most frequent first. */
+export class VerificationTimeoutError extends FaceKitError {
+  readonly hints: BlockingHint[];
+  readonly timeoutMs: number;
+  constructor(timeoutMs: number, hints: BlockingHint[]) {
+    const what = hints.length ? hints.map((h) => `${h.code} (${h.frames} frames)`).join(', ') : 'no frames were processed';
+    super('TIMEOUT', `No decision within ${timeoutMs} ms; blocked by: ${what}.`);
+    this.name = 'VerificationTimeoutError';
+    this.hints = hints;
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** Enrollment saw enough good frames, but passive liveness says they show a presentation attack (photo, screen). Nothing was stored. */
+export class LivenessError extends FaceKitError {
+  readonly score: number;
+  readonly threshold: number;
+  constructor(score: number, threshold: number) {
+    super('NOT_LIVE', `The face did not pass the liveness check (score ${score.toFixed(3)} < ${threshold}); it looks like a photo or a screen. Nothing was enrolled.`);
+    this.name = 'LivenessError';
+    this.score = score;
+    this.threshold = threshold;
+  }
+}
+
+/** `verify` was asked about an id that has no enrollment. */
+export class NotEnrolledError extends FaceKitError {
+  readonly id: string;
+  constructor(id: string) {
+    super('NOT_ENROLLED', `Nobody is enrolled as "${id}". Call enroll(source, { id }) first (list() shows who is).`);
+    this.name = 'NotEnrolledError';
+    this.id = id;
   }
 }
 

@@ -17,6 +17,10 @@ export interface FaceKitOptions {
    * first use (`analyze`, `embed`) unless `preloadRecognizer` is true. @defaultValue the pack's ('fr_feature')
    */
   recognizer?: string;
+  /** Passive liveness models (antispoof), fused by averaging their real-face probabilities. Loaded on first use. @defaultValue ['minifasnet_v2', 'minifasnet_v1se'] */
+  livenessModels?: string[];
+  /** Eye-state model (open/closed), for the quality gate's eyes-closed and the blink check. Loaded on first use. @defaultValue 'fr_eye' */
+  eyeStateModel?: string;
   /** Load the recognizer while creating the kit instead of on first use. @defaultValue false */
   preloadRecognizer?: boolean;
   /**
@@ -52,6 +56,10 @@ export interface DetectCallOptions extends DetectOptions {
 export interface AnalyzeCallOptions extends DetectCallOptions {
   /** Add the mirrored crop's embedding (the standard flip test): a little more accurate, twice the recognizer work. @defaultValue false */
   flip?: boolean;
+  /** Add passive liveness (MiniFASNet V2 + V1SE on 2.7× / 4× crops) to every face. @defaultValue false */
+  liveness?: boolean;
+  /** Real-face score at or above which `liveness.isReal` is true. @defaultValue DEFAULT_LIVENESS_THRESHOLD (calibrated on spoof-dev) */
+  livenessThreshold?: number;
 }
 
 /** Per-call options of `embed`. */

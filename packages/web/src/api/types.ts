@@ -32,6 +32,8 @@ export interface FaceKitInfo {
   crossOriginIsolated: boolean;
   detector: string;
   recognizer: string;
+  livenessModels: string[];
+  eyeStateModel: string;
 }
 
 /** Download/cache progress of one model file plus all files of the current load. */
@@ -51,6 +53,8 @@ export interface ProgressEvent {
 export interface AnalyzedFace extends Face {
   /** L2-normalised embedding (512 floats for ArcFace-style models). */
   embedding: Float32Array;
+  /** With `liveness: true`: the fused real-face score (0–1), whether it passes the threshold, and each model's score. */
+  liveness?: { score: number; isReal: boolean; perModel: Record<string, number> };
 }
 
 /** The result of `analyze`: detection and embeddings from one worker round trip. */
@@ -60,6 +64,8 @@ export interface Analysis extends Omit<Detection, 'faces'> {
   recognizer: string;
   /** Milliseconds of the embedding stage (all faces together). */
   embeddingTimings: { preprocess: number; inference: number; postprocess: number };
+  /** Milliseconds of passive liveness (all faces), with `liveness: true`. */
+  livenessMs?: number;
 }
 
 /** An aligned face crop, as `align` returns it. */

@@ -1,15 +1,16 @@
-import type { LetterboxPlan } from '@facekit/core';
+import type { LetterboxPlan, PixelRect } from '@facekit/core';
+import type { FrameImage } from './frame-image.js';
 
 /**
- * Letterboxes a bitmap on an OffscreenCanvas (one per input size, reused) and reads the RGBA
- * back. Measured in Chromium: `imageSmoothingQuality = 'medium'` is exact pixel-centre
- * bilinear for scales ≥ 0.5 (the filter of InsightFace's OpenCV INTER_LINEAR and of the Node
- * path's `resizeBilinearRGBA`), and adds mipmaps (less aliasing) below 0.5. `'low'` is a
- * lower-precision bilinear that is off by up to 13 levels at edges.
+ * Letterboxes an image (or a rectangle of it) on an OffscreenCanvas (one per input size,
+ * reused) and reads the RGBA back. Measured in Chromium: `imageSmoothingQuality = 'medium'` is
+ * exact pixel-centre bilinear for scales ≥ 0.5 (the filter of InsightFace's OpenCV INTER_LINEAR
+ * and of the Node path's `resizeBilinearRGBA`), and adds mipmaps (less aliasing) below 0.5.
+ * `'low'` is a lower-precision bilinear that is off by up to 13 levels at edges.
  */
-export function createCanvasLetterbox(): (bitmap: ImageBitmap, plan: LetterboxPlan) => Uint8ClampedArray {
+export function createCanvasLetterbox(): (image: FrameImage, plan: LetterboxPlan, rect?: PixelRect) => Uint8ClampedArray {
   const canvases = new Map<string, OffscreenCanvasRenderingContext2D>();
-  return (bitmap, plan) => {
+  return (image, plan, rect) => {
     const key = `${plan.inputWidth}x${plan.inputHeight}`;
     let ctx = canvases.get(key);
     if (!ctx) {
@@ -22,7 +23,8 @@ export function createCanvasLetterbox(): (bitmap: ImageBitmap, plan: LetterboxPl
     ctx.clearRect(0, 0, plan.drawWidth, plan.drawHeight);
     ctx.imageSmoothingEnabled = true;
     ctx.imageSmoothingQuality = 'medium';
-    ctx.drawImage(bitmap, 0, 0, plan.drawWidth, plan.drawHeight);
+    const r = rect ?? { x: 0, y: 0, width: image.width, height: image.height };
+    ctx.drawImage(image.source, r.x, r.y, r.width, r.height, 0, 0, plan.drawWidth, plan.drawHeight);
     // Only the drawn part: the padding is written as constants by rgbaToChw.
     return ctx.getImageData(0, 0, plan.drawWidth, plan.drawHeight).data;
   };

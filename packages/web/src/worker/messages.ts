@@ -1,6 +1,6 @@
 // The one contract between the page and a facekit worker. Everything here is structured-
 // clonable; images and result buffers are transferred, never copied.
-import type { Affine2x3, DetectOptions, DetectionRun, Keypoints5, ModelSpec, RecognitionRun } from '@facekit/core';
+import type { Affine2x3, DetectOptions, DetectionRun, FrameAnalysis, FrameRequest, Keypoints5, ModelSpec, RecognitionRun } from '@facekit/core';
 import type { SerializedError } from '../api/errors.js';
 import type { ModelFileProgress } from '../store/model-store.js';
 import type { Backend } from '../runtime/backend.js';
@@ -33,9 +33,10 @@ export interface LoadedModel {
   outputNames: string[];
 }
 
-/** An image on its way to the worker: a bitmap (transferred) or an encoded blob (decoded there). */
+/** An image on its way to the worker: a bitmap or a camera frame (transferred), or an encoded blob (decoded there). */
 export type WorkerImage =
   | { kind: 'bitmap'; bitmap: ImageBitmap; decodeMs: number }
+  | { kind: 'frame'; frame: VideoFrame }
   | { kind: 'blob'; blob: Blob };
 
 export interface DetectRequest {
@@ -53,11 +54,34 @@ export interface DetectReply extends DetectionRun {
 export interface AnalyzeRequest extends DetectRequest {
   recognizer: string;
   flip: boolean;
+  /** Antispoof model ids: add passive liveness to every face. */
+  liveness?: string[];
 }
 
 export interface AnalyzeReply extends DetectReply {
   embeddings: Float32Array[];
   embeddingTimings: RecognitionRun['timings'];
+  liveness?: { score: number; perModel: Record<string, number> }[];
+  livenessMs?: number;
+}
+
+/** One video frame (or still) through detection, quality measures, eyes, liveness and embedding. */
+export interface FrameMessage {
+  image: WorkerImage;
+  detector: string;
+  /** Model ids for the stages the request asks for (each must be loaded). */
+  recognizer?: string;
+  antispoof?: string[];
+  eyes?: string;
+  request: FrameRequest;
+}
+
+export interface FrameReply extends FrameAnalysis {
+  width: number;
+  height: number;
+  decodeMs: number;
+  /** Time inside the worker for this frame, from receipt to reply. */
+  workerMs: number;
 }
 
 export interface EmbedRequest {
@@ -99,6 +123,8 @@ export interface WorkerApi {
   /** Detect + align + embed with the image crossing once. */
   analyze(req: AnalyzeRequest): Promise<Reply<AnalyzeReply>>;
   embed(req: EmbedRequest): Promise<Reply<EmbedReply>>;
+  /** The live path: one frame through every stage it asks for, the image crossing once. */
+  processFrame(req: FrameMessage): Promise<Reply<FrameReply>>;
   align(req: AlignRequest): Promise<Reply<AlignedCrop[]>>;
   dispose(): Promise<Reply<void>>;
 }

@@ -2,8 +2,8 @@
 // pipeline stages on images handed over by the pool. Exposed with comlink.
 import { expose, releaseProxy, transfer } from 'comlink';
 import {
-  alignmentsFor, arcfaceAlignment, runDetection, runRecognition, warpAffineToRgba, warpSourceRect, offsetAffine,
-  type Affine2x3, type DetectOptions, type ModelSpec, type NamedOutputs, type TensorPool,
+  alignmentsFor, analyzeFrame, arcfaceAlignment, runDetection, runPassiveLiveness, runRecognition, warpAffineToRgba, warpSourceRect, offsetAffine,
+  type Affine2x3, type DetectOptions, type FrameRuntime, type ModelSpec, type NamedOutputs, type TensorPool,
 } from '@facekit/core';
 import type { InferenceSession, Tensor } from 'onnxruntime-web';
 import { BackendError, InvalidInputError, InvalidOptionError, serializeError } from '../api/errors.js';
@@ -11,8 +11,9 @@ import { openModelCache, type ModelCache } from '../store/model-cache.js';
 import { loadModelBytes } from '../store/model-store.js';
 import { createCanvasLetterbox } from './letterbox-canvas.js';
 import { createPixelReader } from './pixel-reader.js';
+import { frameImage, type FrameImage } from './frame-image.js';
 import type {
-  AlignedCrop, AnalyzeReply, DetectReply, EmbedReply, LoadedModel, Reply, WorkerApi, WorkerImage, WorkerInit, WorkerReady,
+  AlignedCrop, AnalyzeReply, DetectReply, EmbedReply, FrameReply, LoadedModel, Reply, WorkerApi, WorkerImage, WorkerInit, WorkerReady,
 } from './messages.js';
 
 type Ort = typeof import('onnxruntime-web/wasm');
@@ -68,47 +69,67 @@ function createWorkerApi(): WorkerApi {
     return loaded;
   };
 
-  /** Decodes (if needed) and hands the bitmap to `job`, closing it afterwards whatever happens. */
-  async function withBitmap<T>(image: WorkerImage, job: (bitmap: ImageBitmap, decodeMs: number) => Promise<T>): Promise<T> {
+  /** Decodes (if needed) and hands the image to `job`, closing it afterwards whatever happens. */
+  async function withBitmap<T>(image: WorkerImage, job: (bitmap: FrameImage, decodeMs: number) => Promise<T>): Promise<T> {
     const t0 = performance.now();
-    const bitmap = image.kind === 'blob' ? await decodeBlob(image.blob) : image.bitmap;
-    const decodeMs = image.kind === 'blob' ? performance.now() - t0 : image.decodeMs;
+    const source = image.kind === 'blob' ? await decodeBlob(image.blob) : image.kind === 'frame' ? image.frame : image.bitmap;
+    const decodeMs = image.kind === 'blob' ? performance.now() - t0 : image.kind === 'bitmap' ? image.decodeMs : 0;
     try {
-      if (bitmap.width === 0 || bitmap.height === 0) throw new InvalidInputError('The image is empty (0×0).');
-      return await job(bitmap, decodeMs);
+      const img = frameImage(source);
+      if (img.width === 0 || img.height === 0) throw new InvalidInputError('The image is empty (0×0).');
+      return await job(img, decodeMs);
     } finally {
-      bitmap.close();
+      source.close();
     }
   }
 
-  async function detectOn(bitmap: ImageBitmap, detector: string, options: DetectOptions) {
+  /** Runs a single-input model on `[batch, c, h, w]`; every output by name. */
+  async function runModel(session: InferenceSession, tensor: Float32Array, dims: number[]): Promise<NamedOutputs> {
     const o = requireOrt();
+    const result = await session.run({ [session.inputNames[0]!]: new o.Tensor('float32', tensor, dims) });
+    const outputs = new Map<string, Float32Array>();
+    for (const name of session.outputNames) outputs.set(name, (result[name] as Tensor).data as Float32Array);
+    return outputs;
+  }
+  const firstOutput = async (session: InferenceSession, tensor: Float32Array, dims: number[]) =>
+    (await runModel(session, tensor, dims)).get(session.outputNames[0]!)!;
+
+  function detectorRuntime(detector: string) {
     const { spec, session } = model(detector, 'detection');
-    const inputName = session.inputNames[0]!;
-    return runDetection(bitmap, spec, {
+    return {
+      spec,
       outputNames: session.outputNames,
-      letterbox: (plan) => letterbox(bitmap, plan),
-      async infer(tensor, width, height): Promise<NamedOutputs> {
-        const result = await session.run({ [inputName]: new o.Tensor('float32', tensor, [1, 3, height, width]) });
-        const outputs = new Map<string, Float32Array>();
-        for (const name of session.outputNames) outputs.set(name, (result[name] as Tensor).data as Float32Array);
-        return outputs;
+      infer: (tensor: Float32Array, width: number, height: number) => runModel(session, tensor, [1, 3, height, width]),
+    };
+  }
+  function recognizerRuntime(recognizer: string) {
+    const { spec, session } = model(recognizer, 'recognition');
+    const { width, height } = spec.input;
+    return { spec, infer: (tensor: Float32Array, batch: number) => firstOutput(session, tensor, [batch, 3, height, width]) };
+  }
+  function antispoofRuntime(ids: readonly string[]) {
+    const loaded = ids.map((id) => model(id, 'antispoof'));
+    return {
+      specs: loaded.map((l) => l.spec),
+      infer(modelId: string, tensor: Float32Array) {
+        const l = loaded.find((m) => m.spec.id === modelId)!;
+        return firstOutput(l.session, tensor, [1, 3, l.spec.input.height, l.spec.input.width]);
       },
-    }, options, tensors);
+    };
+  }
+  function eyesRuntime(id: string) {
+    const { spec, session } = model(id, 'eyestate');
+    return { spec, infer: (tensor: Float32Array) => firstOutput(session, tensor, [1, 1, spec.input.height, spec.input.width]) };
   }
 
-  async function embedOn(bitmap: ImageBitmap, recognizer: string, matrices: Affine2x3[], flip: boolean) {
-    const o = requireOrt();
-    const { spec, session } = model(recognizer, 'recognition');
-    const inputName = session.inputNames[0]!;
-    const outputName = session.outputNames[0]!;
-    const { width, height } = spec.input;
-    return runRecognition(matrices, { width: bitmap.width, height: bitmap.height, read: pixelReader(bitmap) }, spec, {
-      async infer(tensor, batch) {
-        const result = await session.run({ [inputName]: new o.Tensor('float32', tensor, [batch, 3, height, width]) });
-        return (result[outputName] as Tensor).data as Float32Array;
-      },
-    }, { flip }, tensors);
+  async function detectOn(image: FrameImage, detector: string, options: DetectOptions) {
+    const d = detectorRuntime(detector);
+    return runDetection(image, d.spec, { outputNames: d.outputNames, infer: d.infer, letterbox: (plan) => letterbox(image, plan) }, options, tensors);
+  }
+
+  async function embedOn(image: FrameImage, recognizer: string, matrices: Affine2x3[], flip: boolean) {
+    const r = recognizerRuntime(recognizer);
+    return runRecognition(matrices, { width: image.width, height: image.height, read: pixelReader(image) }, r.spec, { infer: r.infer }, { flip }, tensors);
   }
 
   return {
@@ -162,8 +183,30 @@ function createWorkerApi(): WorkerApi {
     analyze: (req) => guard(() => serial(() => withBitmap(req.image, async (bitmap, decodeMs): Promise<AnalyzeReply> => {
       const run = await detectOn(bitmap, req.detector, req.options);
       const rec = await embedOn(bitmap, req.recognizer, alignmentsFor(model(req.recognizer, 'recognition').spec, run.faces), req.flip);
-      return { ...run, width: bitmap.width, height: bitmap.height, decodeMs, embeddings: rec.embeddings, embeddingTimings: rec.timings };
+      const reply: AnalyzeReply = { ...run, width: bitmap.width, height: bitmap.height, decodeMs, embeddings: rec.embeddings, embeddingTimings: rec.timings };
+      if (req.liveness?.length) {
+        const t = performance.now();
+        const a = antispoofRuntime(req.liveness);
+        const live = await runPassiveLiveness(run.faces.map((f) => f.box), { width: bitmap.width, height: bitmap.height, read: pixelReader(bitmap) }, a.specs, { infer: a.infer }, tensors);
+        reply.liveness = live.faces;
+        reply.livenessMs = performance.now() - t;
+      }
+      return reply;
     })), (v) => buffersOf(v.embeddings)),
+
+    processFrame: (req) => guard(() => serial(() => withBitmap(req.image, async (image, decodeMs): Promise<FrameReply> => {
+      const t0 = performance.now();
+      const runtime: FrameRuntime = {
+        letterbox: (plan, rect) => letterbox(image, plan, rect),
+        read: pixelReader(image),
+        detector: detectorRuntime(req.detector),
+        ...(req.recognizer ? { recognizer: recognizerRuntime(req.recognizer) } : {}),
+        ...(req.antispoof?.length ? { antispoof: antispoofRuntime(req.antispoof) } : {}),
+        ...(req.eyes ? { eyes: eyesRuntime(req.eyes) } : {}),
+      };
+      const result = await analyzeFrame(image, runtime, req.request, tensors);
+      return { ...result, width: image.width, height: image.height, decodeMs, workerMs: performance.now() - t0 };
+    })), (v) => buffersOf(v.faces.flatMap((f) => (f.embedding ? [f.embedding] : [])))),
 
     embed: (req) => guard(() => serial(() => withBitmap(req.image, async (bitmap, decodeMs): Promise<EmbedReply> => {
       const { spec } = model(req.recognizer, 'recognition');

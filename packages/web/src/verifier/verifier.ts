@@ -1,0 +1,379 @@
+// Enroll once, verify live: watches a camera until enough good frames (quality gate passed,
+// liveness as asked) have been seen, decides over that window, and stores templates in IndexedDB.
+import { createBlinkDetector, createGallery, type Gallery, type GalleryMatch, type QualityThresholds } from '@facekit/core';
+import {
+  AbortedError, InvalidOptionError, LivenessError, NotEnrolledError, VerificationTimeoutError, type BlockingHint,
+} from '../api/errors.js';
+import type { VideoSource } from '../video/frame-source.js';
+import type { VideoFrameResult, VideoLoop, VideoLoopOptions } from '../video/video-loop.js';
+import { openTemplateStore, type FaceTemplate } from './template-store.js';
+
+export type LivenessMode = 'passive' | 'blink' | 'passive+blink' | 'off';
+
+/** What a UI should tell the person now: a quality code, or a liveness / progress hint. */
+export type VerifierHint =
+  | VideoFrameResult['hint'] & string
+  | 'blink-now'
+  | 'not-live'
+  | 'hold-still';
+
+export interface VerifierProgress {
+  phase: 'enroll' | 'verify' | 'identify';
+  /** What blocks progress on the latest frame, or 'hold-still' while good frames are collected. */
+  hint: VerifierHint;
+  goodFrames: number;
+  neededFrames: number;
+  /** Median passive liveness over the window so far (when passive liveness is on). */
+  livenessScore?: number;
+  blinked: boolean;
+  elapsedMs: number;
+  /** The frame this progress is about (boxes, keypoints, track ids for an overlay). */
+  frame: VideoFrameResult;
+}
+
+/** Options of `kit.createVerifier`. */
+export interface VerifierOptions {
+  /** False-accept rate of the match threshold (calibrated per recognizer, flip test). @defaultValue 1e-4 */
+  far?: number;
+  /** A cosine threshold of your own; overrides `far`. */
+  threshold?: number;
+  /**
+   * 'passive': MiniFASNet on every good frame, median over the window must pass;
+   * 'blink': a blink must be seen; 'passive+blink': both; 'off': none. @defaultValue 'passive'
+   */
+  liveness?: LivenessMode;
+  /** Passive liveness threshold on the fused real-face score. @defaultValue the calibrated DEFAULT_LIVENESS_THRESHOLD */
+  livenessThreshold?: number;
+  /** Good frames averaged into an enrollment template. @defaultValue 5 */
+  enrollFrames?: number;
+  /** Good frames a verify / identify decision is made over. @defaultValue 5 */
+  verifyFrames?: number;
+  /** Give up after this long (VerificationTimeoutError lists what blocked). @defaultValue 20000 */
+  timeoutMs?: number;
+  /** Quality gate thresholds. In blink modes eyes-closed never blocks (closing them is the point). */
+  quality?: Partial<QualityThresholds>;
+  /** Detector input for the video. @defaultValue 320 */
+  inputSize?: number;
+  /** Name of this verifier's template store, so several can coexist. @defaultValue 'default' */
+  storeName?: string;
+  /** Progress on every processed frame, with the current hint. */
+  onProgress?: (progress: VerifierProgress) => void;
+}
+
+export interface WatchOptions {
+  signal?: AbortSignal;
+  /** Overrides the verifier's `timeoutMs` for this call. */
+  timeoutMs?: number;
+  /** Called on every processed frame of this call (after the verifier's own `onProgress`). */
+  onProgress?: (progress: VerifierProgress) => void;
+}
+
+export interface EnrollResult {
+  id: string;
+  /** Good frames averaged into the template. */
+  frames: number;
+  livenessScore?: number;
+  /** Cosine similarity of each kept frame's embedding with the stored template. */
+  frameSimilarities: number[];
+  /** An earlier template under this id was replaced. */
+  replaced: boolean;
+  durationMs: number;
+}
+
+export interface VerifyResult {
+  /** Same person as enrolled: `similarity ≥ threshold`. */
+  isMatch: boolean;
+  similarity: number;
+  threshold: number;
+  /** The FAR the threshold was calibrated at (undefined with a threshold of your own). */
+  far: number | undefined;
+  /** Liveness as configured passed (true when liveness is 'off'). */
+  live: boolean;
+  /** Median passive liveness over the window (undefined when passive liveness is off). */
+  livenessScore: number | undefined;
+  /** The one verdict to act on: `isMatch && live`. */
+  verified: boolean;
+  /** Good frames the decision was made over. */
+  frames: number;
+  /** Why `verified` is false: 'no-match', 'not-live', 'no-blink'. Empty when verified. */
+  reasons: ('no-match' | 'not-live' | 'no-blink')[];
+  durationMs: number;
+}
+
+export interface IdentifyResult {
+  /** Best first, each with whether it passes the threshold. */
+  matches: (GalleryMatch & { isMatch: boolean })[];
+  /** The best match that passes the threshold, if any. */
+  best: (GalleryMatch & { isMatch: true }) | undefined;
+  threshold: number;
+  live: boolean;
+  livenessScore: number | undefined;
+  frames: number;
+  reasons: ('no-match' | 'not-live' | 'no-blink')[];
+  durationMs: number;
+}
+
+export interface Verifier {
+  /** Watches `source` until enough good, live frames, then stores their template under `id` (replacing any). */
+  enroll(source: VideoSource, options: WatchOptions & { id: string }): Promise<EnrollResult>;
+  /** Is the person in front of the camera the one enrolled as `id`? Decided over a window of good frames. */
+  verify(source: VideoSource, options: WatchOptions & { id: string }): Promise<VerifyResult>;
+  /** 1:N: who of `gallery` (default: everyone enrolled in this verifier) is in front of the camera. */
+  identify(source: VideoSource, options?: WatchOptions & { gallery?: Gallery; k?: number }): Promise<IdentifyResult>;
+  /** Removes an enrollment; resolves false when there was none. */
+  delete(id: string): Promise<boolean>;
+  /** Enrolled ids, sorted. */
+  list(): Promise<string[]>;
+  /** The stored template of `id`, if any. */
+  get(id: string): Promise<FaceTemplate | undefined>;
+}
+
+/** What the kit gives a verifier. */
+export interface VerifierContext {
+  cacheName: string;
+  recognizer: string;
+  embeddingSize: number;
+  /** Threshold for flip-test embeddings at `far`, or the explicit one. */
+  threshold(far: number | undefined, explicit: number | undefined): number;
+  defaultLivenessThreshold: number;
+  startLoop(source: VideoSource, options: VideoLoopOptions): Promise<VideoLoop>;
+}
+
+const int = (v: number | undefined, name: string, fallback: number, min = 1): number => {
+  if (v === undefined) return fallback;
+  if (!Number.isInteger(v) || v < min) throw new InvalidOptionError(`${name} must be an integer ≥ ${min}, got ${v}`);
+  return v;
+};
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+/** L2-normalised mean of unit vectors. */
+function meanEmbedding(list: readonly Float32Array[]): Float32Array {
+  const out = new Float32Array(list[0]!.length);
+  for (const e of list) for (let i = 0; i < out.length; i++) out[i]! += e[i]!;
+  let n = 0;
+  for (let i = 0; i < out.length; i++) n += out[i]! * out[i]!;
+  n = Math.sqrt(n) || 1;
+  for (let i = 0; i < out.length; i++) out[i]! /= n;
+  return out;
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
+}
+
+interface Window {
+  embeddings: Float32Array[];
+  liveness: number[];
+  blinked: boolean;
+  frames: number;
+}
+
+export function createVerifier(ctx: VerifierContext, options: VerifierOptions = {}): Verifier {
+  const mode = options.liveness ?? 'passive';
+  if (!['passive', 'blink', 'passive+blink', 'off'].includes(mode)) {
+    throw new InvalidOptionError(`liveness must be 'passive', 'blink', 'passive+blink' or 'off', got ${String(mode)}`);
+  }
+  const passive = mode === 'passive' || mode === 'passive+blink';
+  const blink = mode === 'blink' || mode === 'passive+blink';
+  const livenessThreshold = options.livenessThreshold ?? ctx.defaultLivenessThreshold;
+  if (!(livenessThreshold >= 0 && livenessThreshold <= 1)) throw new InvalidOptionError(`livenessThreshold must be in [0, 1], got ${livenessThreshold}`);
+  const enrollFrames = int(options.enrollFrames, 'enrollFrames', 5);
+  const verifyFrames = int(options.verifyFrames, 'verifyFrames', 5);
+  const timeoutMs = int(options.timeoutMs, 'timeoutMs', 20_000);
+  const threshold = ctx.threshold(options.far, options.threshold);
+  const far = options.threshold === undefined ? options.far ?? 1e-4 : undefined;
+  const store = openTemplateStore(ctx.cacheName, options.storeName ?? 'default');
+  const quality: Partial<QualityThresholds> = { ...options.quality, ...(blink ? { minEyesOpen: 0 } : {}) };
+
+  /**
+   * Watches until `done(window)` says stop (returning the result) or the timeout. Frames of the
+   * main face count when the quality gate passes and they have an embedding; a change of main
+   * track (someone else in front) restarts the window.
+   */
+  async function watch<T>(
+    phase: VerifierProgress['phase'],
+    source: VideoSource,
+    call: WatchOptions,
+    needed: number,
+    decide: (w: Window) => T | undefined,
+  ): Promise<T> {
+    const limit = int(call.timeoutMs, 'timeoutMs', timeoutMs);
+    const started = performance.now();
+    const hints = new Map<string, number>();
+    const note = (code: string) => hints.set(code, (hints.get(code) ?? 0) + 1);
+    const blinker = createBlinkDetector();
+    let track = -1;
+    const w: Window = { embeddings: [], liveness: [], blinked: false, frames: 0 };
+    let outcome: { value: T } | { error: unknown } | undefined;
+    const stopper = new AbortController();
+    const onAbort = () => stopper.abort();
+    call.signal?.addEventListener('abort', onAbort, { once: true });
+    if (call.signal?.aborted) throw new AbortedError();
+
+    const onFrame = (frame: VideoFrameResult) => {
+      if (outcome) return;
+      const main = frame.quality.main >= 0 ? frame.faces[frame.quality.main] : undefined;
+      if (main && main.trackId !== track) {
+        track = main.trackId;
+        w.embeddings = []; w.liveness = []; w.blinked = false;
+        blinker.reset();
+      }
+      if (blink) w.blinked = blinker.update(main?.eyes, frame.timestamp).phase === 'blinked' || blinker.blinked;
+      let hint: VerifierHint;
+      if (!frame.quality.ok) {
+        hint = frame.hint!;
+      } else if (main?.embedding) {
+        const eyesShut = blink && main.eyes !== undefined && Math.min(main.eyes.left, main.eyes.right) < 0.5;
+        if (!eyesShut) {
+          w.embeddings.push(main.embedding);
+          if (main.liveness) w.liveness.push(main.liveness.score);
+          if (w.embeddings.length > needed) { w.embeddings.shift(); }
+          if (w.liveness.length > needed) { w.liveness.shift(); }
+        }
+        hint = 'hold-still';
+      } else {
+        hint = 'hold-still';
+      }
+      w.frames = w.embeddings.length;
+      const full = w.embeddings.length >= needed;
+      const score = passive && w.liveness.length ? median(w.liveness) : undefined;
+      if (full && blink && !w.blinked && frame.quality.ok) hint = 'blink-now';
+      else if (full && passive && score !== undefined && score < livenessThreshold && frame.quality.ok) hint = 'not-live';
+      if (hint !== 'hold-still') note(hint);
+      const progress: VerifierProgress = {
+        phase, hint, goodFrames: Math.min(w.embeddings.length, needed), neededFrames: needed,
+        ...(score !== undefined ? { livenessScore: score } : {}),
+        blinked: w.blinked, elapsedMs: performance.now() - started, frame,
+      };
+      try {
+        options.onProgress?.(progress);
+        call.onProgress?.(progress);
+        if (full && (!blink || w.blinked)) {
+          const value = decide(w);
+          if (value !== undefined) { outcome = { value }; stopper.abort(); }
+        }
+      } catch (e) {
+        outcome = { error: e };
+        stopper.abort();
+      }
+    };
+
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let loop: VideoLoop | undefined;
+    try {
+      loop = await ctx.startLoop(source, {
+        inputSize: options.inputSize ?? 320,
+        quality,
+        eyes: true,
+        liveness: passive,
+        embed: true,
+        flip: true,
+        onlyWhenOk: true,
+        onFrame,
+        signal: stopper.signal,
+      });
+      timer = setTimeout(() => stopper.abort(), limit);
+      await loop.done.catch((e: unknown) => { if (!(e instanceof AbortedError)) throw e; });
+    } finally {
+      clearTimeout(timer);
+      call.signal?.removeEventListener('abort', onAbort);
+      await loop?.stop().catch(() => undefined);
+    }
+    if (outcome && 'value' in outcome) return outcome.value;
+    if (outcome && 'error' in outcome) throw outcome.error;
+    if (call.signal?.aborted) throw new AbortedError();
+    const blocking: BlockingHint[] = [...hints].map(([code, frames]) => ({ code, frames })).sort((a, b) => b.frames - a.frames);
+    throw new VerificationTimeoutError(limit, blocking);
+  }
+
+  const liveVerdict = (w: Window) => {
+    const score = passive ? median(w.liveness) : undefined;
+    const reasons: ('not-live' | 'no-blink')[] = [];
+    if (passive && !(score! >= livenessThreshold)) reasons.push('not-live');
+    if (blink && !w.blinked) reasons.push('no-blink');
+    return { score, live: reasons.length === 0, reasons };
+  };
+
+  const checkId = (id: unknown): string => {
+    if (typeof id !== 'string' || id.length === 0) throw new InvalidOptionError('id must be a non-empty string');
+    return id;
+  };
+
+  return {
+    async enroll(source, call) {
+      const id = checkId(call?.id);
+      const t0 = performance.now();
+      const { embedding, live, frames } = await watch('enroll', source, call, enrollFrames, (w) => {
+        const verdict = liveVerdict(w);
+        if (passive && !verdict.reasons.includes('no-blink') && verdict.reasons.includes('not-live')) {
+          throw new LivenessError(verdict.score!, livenessThreshold);
+        }
+        return { embedding: meanEmbedding(w.embeddings), live: verdict, frames: [...w.embeddings] };
+      });
+      const replaced = (await store.get(id)) !== undefined;
+      const template: FaceTemplate = {
+        version: 1, id, model: ctx.recognizer, embedding, frames: frames.length, createdAt: Date.now(),
+        ...(live.score !== undefined ? { livenessScore: live.score } : {}),
+      };
+      await store.put(template);
+      return {
+        id, frames: frames.length, frameSimilarities: frames.map((e) => dot(e, embedding)), replaced,
+        ...(live.score !== undefined ? { livenessScore: live.score } : {}),
+        durationMs: performance.now() - t0,
+      };
+    },
+
+    async verify(source, call) {
+      const id = checkId(call?.id);
+      const template = await store.get(id);
+      if (!template) throw new NotEnrolledError(id);
+      if (template.model !== ctx.recognizer) {
+        throw new InvalidOptionError(`"${id}" was enrolled with recognizer ${template.model}; this kit uses ${ctx.recognizer}. Enroll again.`);
+      }
+      const t0 = performance.now();
+      return watch('verify', source, call, verifyFrames, (w): VerifyResult => {
+        const similarity = dot(meanEmbedding(w.embeddings), template.embedding);
+        const isMatch = similarity >= threshold;
+        const live = liveVerdict(w);
+        return {
+          isMatch, similarity, threshold, far, live: live.live, livenessScore: live.score, verified: isMatch && live.live,
+          frames: w.embeddings.length, reasons: [...(isMatch ? [] : ['no-match' as const]), ...live.reasons],
+          durationMs: performance.now() - t0,
+        };
+      });
+    },
+
+    async identify(source, call = {}) {
+      const k = int(call.k, 'k', 5);
+      let gallery = call.gallery;
+      if (!gallery) {
+        gallery = createGallery({ dim: ctx.embeddingSize, model: ctx.recognizer });
+        for (const t of await store.all()) if (t.model === ctx.recognizer) gallery.add(t.id, t.embedding);
+      }
+      if (gallery.size === 0) throw new NotEnrolledError('(anyone)');
+      const g = gallery;
+      const t0 = performance.now();
+      return watch('identify', source, call, verifyFrames, (w): IdentifyResult => {
+        const probe = meanEmbedding(w.embeddings);
+        const matches = g.search(probe, k).map((m) => ({ ...m, isMatch: m.similarity >= threshold }));
+        const best = matches[0]?.isMatch ? (matches[0] as GalleryMatch & { isMatch: true }) : undefined;
+        const live = liveVerdict(w);
+        return {
+          matches, best, threshold, live: live.live, livenessScore: live.score, frames: w.embeddings.length,
+          reasons: [...(best ? [] : ['no-match' as const]), ...live.reasons], durationMs: performance.now() - t0,
+        };
+      });
+    },
+
+    delete: (id) => store.delete(checkId(id)),
+    list: () => store.list(),
+    get: (id) => store.get(checkId(id)),
+  };
+}

@@ -1,0 +1,225 @@
+// The live loop: take the newest frame, send it to a worker with what this frame needs (full
+// detection or only crops around tracked faces), attach track ids, smooth keypoints for display,
+// aggregate liveness per track, hand the result on, repeat. One frame in flight at a time; while
+// it is processed, newer frames replace each other in the source's single slot.
+import {
+  createFaceTracker, createScoreWindow, type Box, type FrameAnalysis, type FrameFace, type FrameRequest, type Keypoints5,
+  type QualityCode, type QualityReport, type QualityThresholds, type ScoreWindow,
+} from '@facekit/core';
+import { AbortedError, FaceKitError, InvalidOptionError } from '../api/errors.js';
+import { createFrameSource, type FrameSource, type SourceFrame, type VideoSource } from './frame-source.js';
+
+/** Options of `kit.createVideoLoop`. Every field is optional. */
+export interface VideoLoopOptions {
+  /**
+   * Detector input for full-frame passes. Webcam faces are large: 320 finds a face with eyes
+   * 30 px apart or more in a 640×480 frame, at a third of the cost of 640 (see README, "Live video").
+   * @defaultValue 320
+   */
+  inputSize?: number;
+  /** Detector score threshold. @defaultValue 0.5 */
+  minScore?: number;
+  /** Run a full-frame detection at least every this many frames (new faces appear there). @defaultValue 10 */
+  fullDetectionEvery?: number;
+  /** Detector input for the crop around each tracked face between full passes. @defaultValue 160 */
+  regionInputSize?: number;
+  /** Quality gate thresholds (see `QualityThresholds`). */
+  quality?: Partial<QualityThresholds>;
+  /** Eye-open probabilities for the main face (loads fr_eye). @defaultValue false */
+  eyes?: boolean;
+  /** Passive liveness (MiniFASNet V2 + V1SE) for the main face. @defaultValue false */
+  liveness?: boolean;
+  /** Frames whose liveness scores are aggregated per track (median). @defaultValue 5 */
+  livenessWindow?: number;
+  /** Embed the main face (flip test when `flip`). @defaultValue false */
+  embed?: boolean;
+  /** @defaultValue false */
+  flip?: boolean;
+  /** Skip liveness and embedding on frames that fail the quality gate. @defaultValue false */
+  onlyWhenOk?: boolean;
+  /** Stop taking frames while the page is hidden (they are closed unseen). @defaultValue true */
+  pauseWhenHidden?: boolean;
+  /** Called with every processed frame, in order. */
+  onFrame?: (result: VideoFrameResult) => void;
+  /** Stops the loop. */
+  signal?: AbortSignal;
+}
+
+/** A face in a processed video frame. */
+export interface VideoFace extends FrameFace {
+  /** Stable across frames while the face stays tracked. */
+  trackId: number;
+  /** Keypoints and box smoothed over time (One-Euro filter), for drawing only: embeddings use the raw ones. */
+  smoothedKeypoints: Keypoints5;
+  smoothedBox: Box;
+  /** Median passive liveness of this track over the last `livenessWindow` scored frames. */
+  livenessMedian?: number;
+}
+
+export interface VideoFrameResult {
+  /** The frame's own timestamp, ms. */
+  timestamp: number;
+  /** Timestamp of the newest frame the camera had delivered when this result was ready. */
+  newestTimestamp: number;
+  /** 0, 1, 2 … over processed frames. */
+  frameIndex: number;
+  width: number;
+  height: number;
+  /** 'full': detection over the whole frame; 'regions': only around tracked faces. */
+  mode: FrameAnalysis['mode'];
+  inputSize: number;
+  faces: VideoFace[];
+  /** The quality gate on this frame; `quality.main` indexes `faces`. */
+  quality: QualityReport;
+  /** The first blocking quality code (for a UI hint), or null when the frame is good. */
+  hint: QualityCode | null;
+  /** Milliseconds: worker stages, time in the worker, and the whole round trip. */
+  timings: FrameAnalysis['timings'] & { worker: number; roundTrip: number };
+}
+
+export interface VideoLoopStats {
+  processed: number;
+  /** Frames the camera delivered, and those replaced by a newer one before processing. */
+  received: number;
+  dropped: number;
+  hiddenDropped: number;
+  /** Frames waiting now: 0 or 1. */
+  pending: number;
+  fullPasses: number;
+  regionPasses: number;
+  path: FrameSource['stats']['path'];
+}
+
+export interface VideoLoop {
+  /** Resolves when the loop stops (stop(), the signal, or the source ending); rejects with the error that stopped it. */
+  readonly done: Promise<VideoLoopStats>;
+  readonly stats: Readonly<VideoLoopStats>;
+  readonly running: boolean;
+  /** Stops taking frames, waits for the frame in flight, releases every frame. */
+  stop(): Promise<VideoLoopStats>;
+}
+
+/** What the kit provides: one frame through a worker. */
+export type FrameProcessor = (frame: SourceFrame, request: FrameRequest, signal: AbortSignal) => Promise<FrameAnalysis & { workerMs: number }>;
+
+const positive = (v: number | undefined, name: string, fallback: number, integer = false): number => {
+  if (v === undefined) return fallback;
+  if (!Number.isFinite(v) || v <= 0 || (integer && !Number.isInteger(v))) throw new InvalidOptionError(`${name} must be a positive ${integer ? 'integer' : 'number'}, got ${v}`);
+  return v;
+};
+
+export interface ResolvedLoopOptions {
+  inputSize: number;
+  regionInputSize: number;
+  fullDetectionEvery: number;
+  livenessWindow: number;
+}
+
+export function resolveLoopOptions(o: VideoLoopOptions): ResolvedLoopOptions {
+  return {
+    inputSize: positive(o.inputSize, 'inputSize', 320),
+    regionInputSize: positive(o.regionInputSize, 'regionInputSize', 160),
+    fullDetectionEvery: positive(o.fullDetectionEvery, 'fullDetectionEvery', 10, true),
+    livenessWindow: positive(o.livenessWindow, 'livenessWindow', 5, true),
+  };
+}
+
+/**
+ * Starts the loop on `source`. `buildRequest` turns the per-frame decision (full or regions) into
+ * the worker request; `process` runs it.
+ */
+export function startVideoLoop(
+  source: VideoSource,
+  options: VideoLoopOptions,
+  resolved: ResolvedLoopOptions,
+  buildRequest: (regions: readonly Box[] | undefined) => FrameRequest,
+  process: FrameProcessor,
+): VideoLoop {
+  const frames = createFrameSource(source, { pauseWhenHidden: options.pauseWhenHidden ?? true });
+  const tracker = createFaceTracker<FrameFace>({ fullEvery: resolved.fullDetectionEvery });
+  const windows = new Map<number, ScoreWindow>();
+  const stats: VideoLoopStats = { processed: 0, received: 0, dropped: 0, hiddenDropped: 0, pending: 0, fullPasses: 0, regionPasses: 0, path: frames.stats.path };
+  const sync = () => {
+    const s = frames.stats;
+    stats.received = s.received; stats.dropped = s.dropped; stats.hiddenDropped = s.hiddenDropped; stats.pending = s.pending; stats.path = s.path;
+  };
+  const stopper = new AbortController();
+  let running = true;
+  const onAbort = () => { stopper.abort(); frames.close(); };
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  // Region passes pay one small detector run per face: only worth it while cheaper than one full pass.
+  const regionCost = (resolved.regionInputSize / resolved.inputSize) ** 2;
+
+  const loop = async (): Promise<VideoLoopStats> => {
+    try {
+      if (options.signal?.aborted) throw new AbortedError();
+      for (;;) {
+        const frame = await frames.next();
+        if (!frame) break;
+        if (stopper.signal.aborted) { frame.close(); break; }
+        const regions = tracker.shouldRunFull() ? undefined : tracker.regions().map((r) => r.box);
+        const useRegions = regions !== undefined && regions.length > 0 && regions.length * regionCost < 1;
+        const request = buildRequest(useRegions ? regions : undefined);
+        const { timestamp, width, height } = frame;
+        const t0 = performance.now();
+        let result: FrameAnalysis & { workerMs: number };
+        try {
+          result = await process(frame, request, stopper.signal);
+        } catch (e) {
+          if (stopper.signal.aborted) break;
+          throw e;
+        }
+        const roundTrip = performance.now() - t0;
+        if (result.mode === 'full') stats.fullPasses++; else stats.regionPasses++;
+        const tracked = tracker.update(result.faces, timestamp, result.mode);
+        const faces: VideoFace[] = tracked.map((t) => {
+          const face: VideoFace = { ...t.face, trackId: t.trackId, smoothedKeypoints: t.smoothedKeypoints, smoothedBox: t.smoothedBox };
+          if (t.face.liveness) {
+            let w = windows.get(t.trackId);
+            if (!w) windows.set(t.trackId, (w = createScoreWindow(resolved.livenessWindow)));
+            w.push(t.face.liveness.score);
+          }
+          const median = windows.get(t.trackId)?.median();
+          if (median !== undefined) face.livenessMedian = median;
+          return face;
+        });
+        for (const id of windows.keys()) if (!tracker.tracks.some((t) => t.trackId === id)) windows.delete(id);
+        sync();
+        const out: VideoFrameResult = {
+          timestamp, newestTimestamp: frames.stats.newestTimestamp, frameIndex: stats.processed, width, height,
+          mode: result.mode, inputSize: result.inputSize, faces, quality: result.quality,
+          hint: result.quality.codes[0] ?? null,
+          timings: { ...result.timings, worker: result.workerMs, roundTrip },
+        };
+        stats.processed++;
+        options.onFrame?.(out);
+        if (stopper.signal.aborted) break;
+      }
+      if (options.signal?.aborted) throw new AbortedError('The video loop was stopped by its signal.');
+      return { ...stats };
+    } finally {
+      running = false;
+      frames.close();
+      sync();
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+  };
+
+  const done = loop();
+  done.catch(() => undefined);
+  return {
+    done,
+    stats,
+    get running() { return running; },
+    async stop() {
+      stopper.abort();
+      frames.close();
+      try {
+        return await done;
+      } catch (e) {
+        if (e instanceof AbortedError) return { ...stats };
+        throw e instanceof FaceKitError ? e : new FaceKitError('INTERNAL', String(e));
+      }
+    },
+  };
+}
