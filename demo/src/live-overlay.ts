@@ -1,0 +1,74 @@
+// Draws a processed video frame's faces (smoothed boxes and keypoints, track ids) and a caption on
+// the canvas that lies over the <video>. The canvas has the frame's size; CSS scales both alike.
+import type { VideoFrameResult } from 'facekit';
+
+export interface OverlayOptions {
+  /** The <video> is shown mirrored (a selfie view): mirror the drawing to match. */
+  mirrored: boolean;
+  /** One line at the bottom: the hint, or the progress of enroll / verify. */
+  caption: string;
+  /** Good frames collected so far, drawn as a bar under the caption. */
+  progress?: { done: number; needed: number };
+}
+
+const KEYPOINT_COLORS = ['#ef4444', '#3b82f6', '#22c55e', '#f97316', '#a855f7'];
+
+export function drawLiveOverlay(canvas: HTMLCanvasElement, frame: VideoFrameResult, o: OverlayOptions): void {
+  if (canvas.width !== frame.width) canvas.width = frame.width;
+  if (canvas.height !== frame.height) canvas.height = frame.height;
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return;
+  const W = frame.width, H = frame.height;
+  const X = (x: number) => (o.mirrored ? W - x : x);
+  const lw = Math.max(2, Math.round(W / 320));
+  const font = Math.max(12, Math.round(W / 32));
+  ctx.clearRect(0, 0, W, H);
+  ctx.lineWidth = lw;
+  ctx.textBaseline = 'bottom';
+  ctx.font = `600 ${font}px system-ui, sans-serif`;
+  frame.faces.forEach((face, i) => {
+    const main = i === frame.quality.main;
+    const color = !main ? '#94a3b8' : frame.quality.ok ? '#22c55e' : '#f59e0b';
+    const [bx1, by1, bx2, by2] = face.smoothedBox;
+    const x1 = Math.min(X(bx1), X(bx2)), x2 = Math.max(X(bx1), X(bx2));
+    ctx.strokeStyle = color;
+    ctx.strokeRect(x1, by1, x2 - x1, by2 - by1);
+    const label = `#${face.trackId}`;
+    const tw = ctx.measureText(label).width + font * 0.5;
+    const ty = Math.max(font * 1.2, by1);
+    ctx.fillStyle = color;
+    ctx.fillRect(x1 - lw / 2, ty - font * 1.2, tw, font * 1.2);
+    ctx.fillStyle = '#0f172a';
+    ctx.fillText(label, x1 + font * 0.25, ty - font * 0.1);
+    face.smoothedKeypoints.forEach(([x, y], k) => {
+      ctx.fillStyle = KEYPOINT_COLORS[k] ?? '#fff';
+      ctx.beginPath();
+      ctx.arc(X(x), y, lw * 1.6, 0, Math.PI * 2);
+      ctx.fill();
+    });
+  });
+  drawCaption(ctx, W, H, font, o);
+}
+
+function drawCaption(ctx: CanvasRenderingContext2D, W: number, H: number, font: number, o: OverlayOptions): void {
+  if (!o.caption) return;
+  const band = font * 1.8 + (o.progress ? font * 0.5 : 0);
+  ctx.fillStyle = 'rgba(15, 23, 42, 0.6)';
+  ctx.fillRect(0, H - band, W, band);
+  ctx.fillStyle = '#fff';
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'middle';
+  ctx.fillText(o.caption, W / 2, H - band + font * 0.9, W - font);
+  ctx.textAlign = 'start';
+  if (o.progress && o.progress.needed > 0) {
+    const y = H - font * 0.45, pad = font;
+    ctx.fillStyle = 'rgba(255, 255, 255, 0.3)';
+    ctx.fillRect(pad, y - 3, W - 2 * pad, 6);
+    ctx.fillStyle = '#22c55e';
+    ctx.fillRect(pad, y - 3, (W - 2 * pad) * Math.min(1, o.progress.done / o.progress.needed), 6);
+  }
+}
+
+export function clearOverlay(canvas: HTMLCanvasElement): void {
+  canvas.getContext('2d')?.clearRect(0, 0, canvas.width, canvas.height);
+}

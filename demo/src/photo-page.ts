@@ -1,0 +1,148 @@
+// The Photo page: faces in a dropped or chosen photo (detector, input size, score; optional passive
+// liveness per face), and "Same person?" for two photos.
+import { createFaceKit, drawFaces, type AnalyzedFace, type Face, type FaceKit } from 'facekit';
+import { errorSentence } from './hints.js';
+import { mountNav } from './nav.js';
+import { statusLine } from './status.js';
+
+mountNav('photo');
+
+const $ = <T extends HTMLElement>(id: string): T => {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`#${id} is missing`);
+  return el as T;
+};
+const canvas = $<HTMLCanvasElement>('canvas');
+const detectorSelect = $<HTMLSelectElement>('detector');
+const livenessBox = $<HTMLInputElement>('liveness');
+const faceList = $<HTMLOListElement>('faces');
+const status = statusLine($<HTMLProgressElement>('progress'), $('status'));
+let kit: FaceKit | undefined;
+let kitLoading: Promise<FaceKit> | undefined;
+let current: Blob | undefined;
+
+/** The kit for the chosen detector (a new one when the detector changes). */
+async function getKit(): Promise<FaceKit> {
+  if (kit && kit.info.detector === detectorSelect.value) return kit;
+  if (kit) { const old = kit; kit = undefined; await old.dispose(); }
+  kitLoading ??= createFaceKit({ detector: detectorSelect.value, onProgress: status.onProgress })
+    .finally(() => { kitLoading = undefined; });
+  kit = await kitLoading;
+  status.ready(kit.info);
+  return kit;
+}
+
+const ms = (v: number) => `${v.toFixed(1)} ms`;
+
+/** Liveness label over each face's box: green when it passes, red when not. */
+function drawLiveness(ctx: CanvasRenderingContext2D, faces: readonly AnalyzedFace[], lineWidth: number): void {
+  const font = Math.max(12, lineWidth * 7);
+  ctx.save();
+  ctx.font = `600 ${font}px system-ui, sans-serif`;
+  ctx.textBaseline = 'top';
+  faces.forEach((f, i) => {
+    if (!f.liveness) return;
+    const [x1, , , y2] = f.box;
+    const text = `${i + 1}: ${f.liveness.isReal ? 'live' : 'not live'} ${f.liveness.score.toFixed(2)}`;
+    const w = ctx.measureText(text).width + font * 0.5;
+    ctx.fillStyle = f.liveness.isReal ? '#16a34a' : '#dc2626';
+    ctx.fillRect(x1, y2 + lineWidth, w, font * 1.3);
+    ctx.fillStyle = '#fff';
+    ctx.fillText(text, x1 + font * 0.25, y2 + lineWidth + font * 0.15);
+  });
+  ctx.restore();
+}
+
+function listFaces(faces: readonly (Face | AnalyzedFace)[]): void {
+  faceList.hidden = faces.length === 0;
+  faceList.replaceChildren(...faces.map((f) => {
+    const li = document.createElement('li');
+    const live = 'liveness' in f && f.liveness
+      ? `; liveness ${f.liveness.score.toFixed(2)}: ${f.liveness.isReal ? 'looks live' : 'looks like a photo or a screen'}`
+      : '';
+    li.textContent = `score ${f.score.toFixed(2)}, ${Math.round(f.box[2] - f.box[0])}×${Math.round(f.box[3] - f.box[1])} px${live}`;
+    return li;
+  }));
+}
+
+async function run(): Promise<void> {
+  if (!current) return;
+  const photo = current;
+  try {
+    const k = await getKit();
+    const options = { inputSize: Number($<HTMLSelectElement>('size').value), minScore: Number($<HTMLInputElement>('score').value) };
+    const withLiveness = livenessBox.checked;
+    if (withLiveness) status.say('Checking liveness (the first time loads two small models)…');
+    const analysis = withLiveness ? await k.analyze(photo, { ...options, liveness: true }) : undefined;
+    const result = analysis ?? await k.detect(photo, options);
+    if (photo !== current) return;
+    const bitmap = await createImageBitmap(photo);
+    canvas.width = bitmap.width;
+    canvas.height = bitmap.height;
+    const ctx = canvas.getContext('2d');
+    if (!ctx) throw new Error('No 2D canvas');
+    ctx.drawImage(bitmap, 0, 0);
+    bitmap.close();
+    const lineWidth = Math.max(2, Math.round(result.width / 400));
+    drawFaces(ctx, result.faces, { lineWidth });
+    if (analysis) drawLiveness(ctx, analysis.faces, lineWidth);
+    listFaces(result.faces);
+    $('hint').hidden = true;
+    const t = result.timings;
+    const live = analysis?.livenessMs !== undefined ? `, liveness ${ms(analysis.livenessMs)}` : '';
+    status.say(`${result.faces.length} face(s)${result.retried ? ' (found by the tight-crop retry)' : ''} in ${result.width}×${result.height}; ` +
+      `decode ${ms(t.decode)}, preprocess ${ms(t.preprocess)}, inference ${ms(t.inference)}, postprocess ${ms(t.postprocess)}${live}`);
+  } catch (e) {
+    status.say(errorSentence(e));
+  }
+}
+
+function pick(file: File | undefined): void {
+  if (!file) return;
+  current = file;
+  void run();
+}
+
+$<HTMLInputElement>('file').addEventListener('change', (ev) => pick((ev.target as HTMLInputElement).files?.[0]));
+const drop = $('drop');
+drop.addEventListener('dragover', (ev) => { ev.preventDefault(); drop.classList.add('over'); });
+drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+drop.addEventListener('drop', (ev) => {
+  ev.preventDefault();
+  drop.classList.remove('over');
+  pick(ev.dataTransfer?.files[0]);
+});
+for (const id of ['detector', 'size', 'score', 'liveness']) $(id).addEventListener('change', () => void run());
+
+// Same person? Analyze each photo once; show the aligned crops and the verdict.
+const picked: Partial<Record<'A' | 'B', File>> = {};
+async function compare(): Promise<void> {
+  const verdict = $('verdict');
+  const a = picked.A, b = picked.B;
+  if (!a || !b) { verdict.textContent = 'Choose both photos.'; return; }
+  try {
+    const k = await getKit();
+    verdict.textContent = 'Comparing…';
+    const embeddings: Float32Array[] = [];
+    for (const [side, photo] of [['A', a], ['B', b]] as const) {
+      const { faces } = await k.analyze(photo);
+      const face = faces[0];
+      if (!face) { verdict.textContent = `No face found in photo ${side}.`; return; }
+      embeddings.push(face.embedding);
+      const crop = await k.align(photo, face);
+      $<HTMLCanvasElement>(`crop${side}`).getContext('2d')?.putImageData(crop.image, 0, 0);
+    }
+    const [ea, eb] = embeddings as [Float32Array, Float32Array];
+    const m = k.verify(ea, eb);
+    verdict.textContent = `${m.isMatch ? 'Same person' : 'Different people'}: similarity ${m.similarity.toFixed(3)} (threshold ${m.threshold})`;
+  } catch (e) {
+    verdict.textContent = errorSentence(e);
+  }
+}
+for (const side of ['A', 'B'] as const) {
+  $<HTMLInputElement>(`file${side}`).addEventListener('change', (ev) => {
+    const f = (ev.target as HTMLInputElement).files?.[0];
+    if (f) { picked[side] = f; void compare(); }
+  });
+}
+getKit().catch((e: unknown) => status.say(errorSentence(e)));
