@@ -1,3 +1,4 @@
 export * from './box.js';
 export * from './nms.js';
 export * from './similarity-transform.js';
+export * from './head-pose.js';

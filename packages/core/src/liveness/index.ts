@@ -1,1 +1,3 @@
-export {};
+export * from './blink.js';
+export * from './head-turn.js';
+export * from './score-window.js';

@@ -1,1 +1,2 @@
-export {};
+export * from './measures.js';
+export * from './quality-gate.js';

@@ -1,1 +1,2 @@
-export {};
+export * from './one-euro.js';
+export * from './tracker.js';

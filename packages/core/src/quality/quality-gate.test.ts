@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import type { Box } from '../geometry/box.js';
+import type { Keypoints5 } from '../models/detection-types.js';
+import { assessQuality, DEFAULT_QUALITY_THRESHOLDS, QUALITY_CODE_ORDER, resolveQualityThresholds, type FaceQualityInput } from './quality-gate.js';
+
+const FRAME = { width: 640, height: 480 };
+
+/** A frontal face whose eyes are `iod` px apart, centred at (cx, cy); box 2.5·iod square. */
+function face(cx: number, cy: number, iod = 80, extra: Partial<FaceQualityInput> = {}): FaceQualityInput {
+  const s = 2.5 * iod;
+  const box: Box = [cx - s / 2, cy - s / 2, cx + s / 2, cy + s / 2];
+  const keypoints: Keypoints5 = [
+    [cx - iod / 2, cy - 0.1 * s], [cx + iod / 2, cy - 0.1 * s], [cx, cy + 0.08 * s], [cx - 0.4 * iod, cy + 0.25 * s], [cx + 0.4 * iod, cy + 0.25 * s],
+  ];
+  return { box, keypoints, ...extra };
+}
+
+const GOOD = { sharpness: 500, luma: { mean: 120, darkFraction: 0.01, brightFraction: 0.001 }, eyesOpen: 0.95, pose: { yaw: 3, pitch: -4, roll: 2 } };
+
+describe('assessQuality', () => {
+  it('passes a good, centred, frontal face and reports its measures', () => {
+    const r = assessQuality([face(320, 240, 80, GOOD)], FRAME);
+    expect(r).toMatchObject({ ok: true, codes: [], main: 0, background: [] });
+    expect(r.measures!.interocular).toBeCloseTo(80, 9);
+    expect(r.measures!.faceFraction).toBeCloseTo(200 / 480, 9);
+    expect(r.measures!.pose).toEqual(GOOD.pose);
+    expect(r.measures!.sharpness).toBe(500);
+    expect(r.measures!.eyesOpen).toBe(0.95);
+  });
+
+  it('reports no-face for an empty frame', () => {
+    expect(assessQuality([], FRAME)).toEqual({ ok: false, codes: ['no-face'], main: -1, background: [] });
+  });
+
+  it('estimates the pose from the keypoints when none is given, and skips unknown measures', () => {
+    const r = assessQuality([face(320, 240)], FRAME);
+    expect(r.ok).toBe(true);
+    expect(Math.abs(r.measures!.pose.roll)).toBeLessThan(1e-9);
+    expect(r.measures!.sharpness).toBeUndefined();
+    expect(r.measures!.luma).toBeUndefined();
+  });
+
+  it('picks the face with the largest inter-ocular distance; a comparable second face blocks, a small one does not', () => {
+    const main = face(300, 240, 80, GOOD);
+    const beside = face(520, 240, 50); // 50 ≥ 0.6·80
+    const far = face(100, 100, 40); // 40 < 48
+    const r = assessQuality([far, main, beside], FRAME);
+    expect(r.main).toBe(1);
+    expect(r.codes).toEqual(['multiple-faces']);
+    expect(r.background).toEqual([0]);
+    const r2 = assessQuality([far, main], FRAME);
+    expect(r2).toMatchObject({ ok: true, main: 1, background: [0] });
+    expect(assessQuality([far, main, beside], FRAME, { multipleFaceRatio: Infinity })).toMatchObject({ ok: true, background: [0, 2] });
+  });
+
+  it('flags too-small below 60 px between the eyes, and too-close above 0.8 of the frame height', () => {
+    expect(assessQuality([face(320, 240, 59, GOOD)], FRAME).codes).toEqual(['too-small']);
+    expect(assessQuality([face(320, 240, 60, GOOD)], FRAME).ok).toBe(true);
+    // 160 px eyes → 400 px box of a 480 px frame (0.83): too close, and inside the frame still.
+    expect(assessQuality([face(320, 240, 160, GOOD)], FRAME).codes).toEqual(['too-close']);
+  });
+
+  it('flags off-center when the box leaves the frame or its centre leaves the central region', () => {
+    expect(assessQuality([face(80, 240, 60, GOOD)], FRAME).codes).toEqual(['off-center']); // box x1 = 5 inside; centre 240 px from the middle > 192
+    expect(assessQuality([face(140, 240, 60, GOOD)], FRAME).ok).toBe(true); // 180 px from the middle
+    expect(assessQuality([face(320, 60, 60, GOOD)], FRAME).codes).toEqual(['off-center']); // box cut by the top edge
+    expect(assessQuality([face(140, 240, 60, GOOD)], FRAME, { edgeMargin: 0.1 }).ok).toBe(true); // x1 = 65 ≥ 64
+    expect(assessQuality([face(140, 240, 60, GOOD)], FRAME, { edgeMargin: 0.11 }).codes).toEqual(['off-center']); // x1 = 65 < 70.4
+  });
+
+  it('flags turned beyond 25° of yaw or pitch', () => {
+    const turned = (yaw: number, pitch: number) => assessQuality([face(320, 240, 80, { ...GOOD, pose: { yaw, pitch, roll: 0 } })], FRAME).codes;
+    expect(turned(26, 0)).toEqual(['turned']);
+    expect(turned(-26, 0)).toEqual(['turned']);
+    expect(turned(0, 26)).toEqual(['turned']);
+    expect(turned(25, -25)).toEqual([]);
+  });
+
+  it('flags exposure from the mean and the clipped fractions', () => {
+    const luma = (mean: number, darkFraction = 0, brightFraction = 0) =>
+      assessQuality([face(320, 240, 80, { ...GOOD, luma: { mean, darkFraction, brightFraction } })], FRAME).codes;
+    expect(luma(39)).toEqual(['too-dark']);
+    expect(luma(40)).toEqual([]);
+    expect(luma(216)).toEqual(['too-bright']);
+    expect(luma(120, 0.3)).toEqual(['too-dark']);
+    expect(luma(120, 0, 0.06)).toEqual(['too-bright']);
+  });
+
+  it('flags blurry below minSharpness and eyes-closed below minEyesOpen (0 turns it off)', () => {
+    expect(assessQuality([face(320, 240, 80, { ...GOOD, sharpness: DEFAULT_QUALITY_THRESHOLDS.minSharpness - 1 })], FRAME).codes).toEqual(['blurry']);
+    expect(assessQuality([face(320, 240, 80, { ...GOOD, sharpness: 10 })], FRAME, { minSharpness: 5 }).ok).toBe(true);
+    expect(assessQuality([face(320, 240, 80, { ...GOOD, eyesOpen: 0.2 })], FRAME).codes).toEqual(['eyes-closed']);
+    expect(assessQuality([face(320, 240, 80, { ...GOOD, eyesOpen: 0 })], FRAME, { minEyesOpen: 0 }).ok).toBe(true);
+  });
+
+  it('reports every failure, in the fixed priority order', () => {
+    const bad = face(590, 240, 50, { sharpness: 1, luma: { mean: 10, darkFraction: 0.9, brightFraction: 0 }, eyesOpen: 0.1, pose: { yaw: 40, pitch: 0, roll: 0 } });
+    const r = assessQuality([bad, face(100, 240, 45)], FRAME);
+    expect(r.codes).toEqual(['multiple-faces', 'too-small', 'off-center', 'turned', 'too-dark', 'blurry', 'eyes-closed']);
+    expect(r.codes).toEqual(QUALITY_CODE_ORDER.filter((c) => r.codes.includes(c)));
+    expect(r.ok).toBe(false);
+  });
+});
+
+describe('resolveQualityThresholds', () => {
+  it('fills in the defaults and keeps overrides', () => {
+    expect(resolveQualityThresholds()).toEqual(DEFAULT_QUALITY_THRESHOLDS);
+    expect(resolveQualityThresholds({ maxYaw: 15, minSharpness: undefined })).toEqual({ ...DEFAULT_QUALITY_THRESHOLDS, maxYaw: 15 });
+  });
+
+  it.each([
+    [{ minInterocular: -1 }, /minInterocular/],
+    [{ maxFaceFraction: 0 }, /maxFaceFraction/],
+    [{ centerRegion: 1.5 }, /centerRegion/],
+    [{ edgeMargin: 0.5 }, /edgeMargin/],
+    [{ minMeanLuma: 200, maxMeanLuma: 100 }, /minMeanLuma \(200\) must not exceed maxMeanLuma/],
+    [{ maxDarkFraction: 2 }, /maxDarkFraction/],
+    [{ maxYaw: Number.NaN }, /maxYaw must be a number/],
+    [{ minEyesOpen: 1.2 }, /minEyesOpen/],
+    [{ multipleFaceRatio: 0 }, /multipleFaceRatio/],
+    [{ minSharpnes: 5 } as unknown as Partial<typeof DEFAULT_QUALITY_THRESHOLDS>, /Unknown quality threshold "minSharpnes"/],
+  ])('rejects %o', (partial, message) => {
+    expect(() => resolveQualityThresholds(partial)).toThrow(RangeError);
+    expect(() => resolveQualityThresholds(partial)).toThrow(message);
+  });
+});

@@ -1,0 +1,252 @@
+import type { Box } from '../geometry/box.js';
+import { headPoseFromKeypoints, type HeadPose } from '../geometry/head-pose.js';
+import type { Keypoints5 } from '../models/detection-types.js';
+import type { LumaStats } from './measures.js';
+
+/** Why a frame is not good enough for enrolment or verification. */
+export type QualityCode =
+  | 'no-face'
+  | 'multiple-faces'
+  | 'too-small'
+  | 'too-close'
+  | 'off-center'
+  | 'blurry'
+  | 'too-dark'
+  | 'too-bright'
+  | 'turned'
+  | 'eyes-closed';
+
+/** The order codes are reported in: the first is the one to tell the user about. */
+export const QUALITY_CODE_ORDER: readonly QualityCode[] = Object.freeze([
+  'no-face', 'multiple-faces', 'too-small', 'too-close', 'off-center', 'turned', 'too-dark', 'too-bright', 'blurry', 'eyes-closed',
+] as const);
+
+/** One detected face and what has been measured on it; an undefined measure skips its check. */
+export interface FaceQualityInput {
+  box: Box;
+  keypoints: Keypoints5;
+  /** `laplacianVariance` of the face crop's luma (the crop made as for the threshold's calibration). */
+  sharpness?: number;
+  /** `lumaStats` of the face crop. */
+  luma?: LumaStats;
+  /** The lower of the two eyes' open probabilities, in [0, 1]. */
+  eyesOpen?: number;
+  /** Head pose in degrees; estimated from the keypoints when absent. */
+  pose?: HeadPose;
+}
+
+export interface QualityThresholds {
+  /**
+   * Minimum distance between the eye keypoints, px. ISO/IEC 19794-5's smallest frontal image
+   * (the "token" image, 240 px wide) has its eye centres 60 px apart; OFIQ (the ISO/IEC 29794-5
+   * reference implementation) scores the inter-eye distance 50/100 at 70 px, and ICAO passport
+   * portraits ask for 90+. The recognizer's own crop has them 35 px apart, so 60 px is not
+   * upsampled.
+   * @defaultValue 60
+   */
+  minInterocular: number;
+  /**
+   * Largest face box height over frame height ('too-close'). Engineering choice: beyond 0.8
+   * the chin or forehead is usually cut off and the box is near the detector's largest anchors.
+   * @defaultValue 0.8
+   */
+  maxFaceFraction: number;
+  /**
+   * The face box must keep this fraction of the frame's width/height from each edge (0: it
+   * only has to lie inside the frame); a box cut by the edge is a face cut by the edge.
+   * @defaultValue 0
+   */
+  edgeMargin: number;
+  /**
+   * The box centre must lie in the central `centerRegion` of the frame, in each axis (0.6: the
+   * middle 60 %, i.e. within 30 % of the frame size of its centre). Engineering choice: tells
+   * the user to come to the middle before they drift out of the frame.
+   * @defaultValue 0.6
+   */
+  centerRegion: number;
+  /**
+   * Minimum `laplacianVariance` of the face crop. A PLACEHOLDER, not calibrated: 100 is
+   * the common cut-off for `cv2.Laplacian(gray).var()` on whole photos; the value depends on the
+   * crop's size and resampling, so it must be calibrated on facekit's own crops (sharp vs.
+   * motion-blurred frames) before the 'blurry' code means anything. Set it in
+   * {@link DEFAULT_MIN_SHARPNESS}.
+   * @defaultValue DEFAULT_MIN_SHARPNESS
+   */
+  minSharpness: number;
+  /**
+   * Accepted mean luma of the face crop, 0–255. OFIQ's LuminanceMean quality (ISO/IEC 29794-5
+   * reference implementation) is 100·σ((m − 0.2)/0.05)·(1 − σ((m − 0.8)/0.05)) of the mean m in
+   * [0, 1]: 50/100 at 51 and 204, 30/100 at 40 and 215. The range is where it stays above 30.
+   * @defaultValue 40
+   */
+  minMeanLuma: number;
+  /** @defaultValue 215 (see minMeanLuma) */
+  maxMeanLuma: number;
+  /**
+   * Largest fraction of the crop crushed to black (luma ≤ 10). Engineering choice: a quarter of
+   * the face in deep shadow hides features even when the mean is fine (side light).
+   * @defaultValue 0.25
+   */
+  maxDarkFraction: number;
+  /**
+   * Largest fraction of the crop blown out (luma ≥ 245). OFIQ's OverExposurePrevention already
+   * scores 50/100 at 1 % of face pixels ≥ 247; a live gate would nag about every specular
+   * highlight on glasses or a forehead at that level, so 5 %.
+   * @defaultValue 0.05
+   */
+  maxBrightFraction: number;
+  /**
+   * Largest |yaw|, degrees, of {@link headPoseFromKeypoints} (an estimate). Face-capture
+   * guidance for recognition uses 20–30°; ArcFace-style recognizers lose accuracy quickly past
+   * it, and the estimate itself reads high under a webcam's perspective (30° reads ~34°).
+   * @defaultValue 25
+   */
+  maxYaw: number;
+  /** Largest |pitch|, degrees (as maxYaw). @defaultValue 25 */
+  maxPitch: number;
+  /**
+   * Smallest `eyesOpen` (the lower eye's open probability). 0.5: the classifier's own decision
+   * point. 0 turns the check off (as a blink challenge needs).
+   * @defaultValue 0.5
+   */
+  minEyesOpen: number;
+  /**
+   * Another face blocks ('multiple-faces') only when its inter-ocular distance is at least this
+   * fraction of the main face's: someone beside the user does, a small face in the background
+   * is reported in `background` and does not. Engineering choice.
+   * @defaultValue 0.6
+   */
+  multipleFaceRatio: number;
+}
+
+/**
+ * The sharpness threshold, in one place: a placeholder until it is calibrated on facekit's
+ * crops (see {@link QualityThresholds.minSharpness}).
+ */
+export const DEFAULT_MIN_SHARPNESS = 100;
+
+export const DEFAULT_QUALITY_THRESHOLDS: Readonly<QualityThresholds> = Object.freeze({
+  minInterocular: 60,
+  maxFaceFraction: 0.8,
+  edgeMargin: 0,
+  centerRegion: 0.6,
+  minSharpness: DEFAULT_MIN_SHARPNESS,
+  minMeanLuma: 40,
+  maxMeanLuma: 215,
+  maxDarkFraction: 0.25,
+  maxBrightFraction: 0.05,
+  maxYaw: 25,
+  maxPitch: 25,
+  minEyesOpen: 0.5,
+  multipleFaceRatio: 0.6,
+});
+
+/** Fills in the defaults and checks the values; RangeError names the first that cannot work. */
+export function resolveQualityThresholds(partial: Partial<QualityThresholds> = {}): QualityThresholds {
+  const t: QualityThresholds = { ...DEFAULT_QUALITY_THRESHOLDS };
+  for (const [k, v] of Object.entries(partial) as [keyof QualityThresholds, number | undefined][]) {
+    if (v === undefined) continue;
+    if (!(k in DEFAULT_QUALITY_THRESHOLDS)) throw new RangeError(`Unknown quality threshold "${k}"`);
+    if (typeof v !== 'number' || Number.isNaN(v)) throw new RangeError(`Quality threshold ${k} must be a number, got ${String(v)}`);
+    t[k] = v;
+  }
+  const within = (k: keyof QualityThresholds, lo: number, hi: number, what: string) => {
+    if (!(t[k] >= lo && t[k] <= hi)) throw new RangeError(`Quality threshold ${k} must be ${what}, got ${t[k]}`);
+  };
+  within('minInterocular', 0, Number.MAX_VALUE, 'a finite number ≥ 0 (px)');
+  within('maxFaceFraction', Number.MIN_VALUE, Infinity, '> 0 (face height / frame height)');
+  within('edgeMargin', 0, 0.49, 'in [0, 0.49] (a fraction of the frame)');
+  within('centerRegion', Number.MIN_VALUE, 1, 'in (0, 1] (a fraction of the frame)');
+  within('minSharpness', 0, Number.MAX_VALUE, 'a finite number ≥ 0');
+  within('minMeanLuma', 0, 255, 'in [0, 255]');
+  within('maxMeanLuma', 0, 255, 'in [0, 255]');
+  if (t.minMeanLuma > t.maxMeanLuma) throw new RangeError(`minMeanLuma (${t.minMeanLuma}) must not exceed maxMeanLuma (${t.maxMeanLuma})`);
+  within('maxDarkFraction', 0, 1, 'in [0, 1]');
+  within('maxBrightFraction', 0, 1, 'in [0, 1]');
+  within('maxYaw', 0, 180, 'in [0, 180] degrees');
+  within('maxPitch', 0, 180, 'in [0, 180] degrees');
+  within('minEyesOpen', 0, 1, 'in [0, 1]');
+  within('multipleFaceRatio', Number.MIN_VALUE, Infinity, '> 0 (Infinity: other faces never block)');
+  return t;
+}
+
+/** What the checks were made on: the main face's measures. */
+export interface QualityMeasures {
+  /** Distance between the eye keypoints, px. */
+  interocular: number;
+  /** Face box height / frame height. */
+  faceFraction: number;
+  pose: HeadPose;
+  sharpness?: number;
+  luma?: LumaStats;
+  eyesOpen?: number;
+}
+
+export interface QualityReport {
+  /** No code: the frame is good for enrolment or verification. */
+  ok: boolean;
+  /** Every failed check, in {@link QUALITY_CODE_ORDER}. */
+  codes: QualityCode[];
+  /** Index of the main face (largest inter-ocular distance) in the input; -1 without faces. */
+  main: number;
+  /** Indices of the other faces that were too small to block. */
+  background: number[];
+  /** The main face's measures; absent without faces. */
+  measures?: QualityMeasures;
+}
+
+export function interocularDistance(kps: Readonly<Keypoints5>): number {
+  return Math.hypot(kps[1][0] - kps[0][0], kps[1][1] - kps[0][1]);
+}
+
+/**
+ * Checks the faces of one frame against the thresholds (defaults: {@link
+ * DEFAULT_QUALITY_THRESHOLDS}). The main face is the one with the largest inter-ocular
+ * distance; every check is made on it, and every failure is reported.
+ */
+export function assessQuality(
+  faces: readonly FaceQualityInput[],
+  frame: { width: number; height: number },
+  thresholds: Partial<QualityThresholds> = {},
+): QualityReport {
+  const t = resolveQualityThresholds(thresholds);
+  if (faces.length === 0) return { ok: false, codes: ['no-face'], main: -1, background: [] };
+
+  const iods = faces.map((f) => interocularDistance(f.keypoints));
+  let main = 0;
+  for (let i = 1; i < faces.length; i++) if (iods[i]! > iods[main]!) main = i;
+  const failed = new Set<QualityCode>();
+  const background: number[] = [];
+  for (let i = 0; i < faces.length; i++) {
+    if (i === main) continue;
+    if (iods[i]! >= t.multipleFaceRatio * iods[main]!) failed.add('multiple-faces');
+    else background.push(i);
+  }
+
+  const face = faces[main]!;
+  const [x1, y1, x2, y2] = face.box;
+  const interocular = iods[main]!;
+  const faceFraction = (y2 - y1) / frame.height;
+  const pose = face.pose ?? headPoseFromKeypoints(face.keypoints);
+  if (interocular < t.minInterocular) failed.add('too-small');
+  if (faceFraction > t.maxFaceFraction) failed.add('too-close');
+  const mx = t.edgeMargin * frame.width, my = t.edgeMargin * frame.height;
+  const inside = x1 >= mx && y1 >= my && x2 <= frame.width - mx && y2 <= frame.height - my;
+  const cx = (x1 + x2) / 2 - frame.width / 2, cy = (y1 + y2) / 2 - frame.height / 2;
+  const centred = Math.abs(cx) <= (t.centerRegion / 2) * frame.width && Math.abs(cy) <= (t.centerRegion / 2) * frame.height;
+  if (!inside || !centred) failed.add('off-center');
+  if (Math.abs(pose.yaw) > t.maxYaw || Math.abs(pose.pitch) > t.maxPitch) failed.add('turned');
+  if (face.luma) {
+    if (face.luma.mean < t.minMeanLuma || face.luma.darkFraction > t.maxDarkFraction) failed.add('too-dark');
+    if (face.luma.mean > t.maxMeanLuma || face.luma.brightFraction > t.maxBrightFraction) failed.add('too-bright');
+  }
+  if (face.sharpness !== undefined && face.sharpness < t.minSharpness) failed.add('blurry');
+  if (face.eyesOpen !== undefined && face.eyesOpen < t.minEyesOpen) failed.add('eyes-closed');
+
+  const measures: QualityMeasures = { interocular, faceFraction, pose };
+  if (face.sharpness !== undefined) measures.sharpness = face.sharpness;
+  if (face.luma) measures.luma = face.luma;
+  if (face.eyesOpen !== undefined) measures.eyesOpen = face.eyesOpen;
+  const codes = QUALITY_CODE_ORDER.filter((c) => failed.has(c));
+  return { ok: codes.length === 0, codes, main, background, measures };
+}
