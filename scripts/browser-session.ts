@@ -23,7 +23,7 @@ async function waitFor(url: string, server: ChildProcess, timeoutMs = 60_000): P
 }
 
 /** Builds the demo, serves it (with `dataDir` at /__data/) and opens the harness page. */
-export async function openBrowserSession(options: { dataDir?: string; port?: number; build?: boolean } = {}): Promise<BrowserSession> {
+export async function openBrowserSession(options: { dataDir?: string; port?: number; build?: boolean; extraArgs?: string[] } = {}): Promise<BrowserSession> {
   const port = options.port ?? 4180;
   if (options.build ?? true) {
     const b = spawnSync('pnpm', ['exec', 'vite', 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
@@ -43,7 +43,7 @@ export async function openBrowserSession(options: { dataDir?: string; port?: num
   };
   try {
     await waitFor(`${baseUrl}/harness.html`, server);
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...(options.extraArgs ?? [])], headless: true });
     const page = await browser.newPage();
     page.on('pageerror', (e) => console.error('page error:', e.message));
     await page.goto(`${baseUrl}/harness.html`);

@@ -1,2 +1,6 @@
 export * from './detection.js';
 export * from './recognition.js';
+export * from './liveness.js';
+export * from './frame.js';
+export * from './eye-state.js';
+export * from './liveness-threshold.js';

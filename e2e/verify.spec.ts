@@ -1,0 +1,119 @@
+// Enroll → verify on the fake camera: each stream is its own browser launch sharing one profile,
+// so the template enrolled from one stream is in IndexedDB when the next stream verifies.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { openCameraPage } from './camera.js';
+import { SHARED_DIR } from './config.js';
+import { makeStream, type StreamSpec } from './streams.js';
+import type { VerifierOptions, VerifyResult, EnrollResult } from 'facekit';
+
+test.describe.configure({ mode: 'serial' });
+
+const still = (image: string): StreamSpec => ({ kind: 'still', image });
+
+type Outcome<T> = { ok: true; value: T } | { ok: false; name: string; code: string; message: string; hints?: { code: string; frames: number }[] };
+
+/** Opens `stream` as the camera in the shared profile and runs enroll or verify there. */
+async function watch<T extends EnrollResult | VerifyResult>(profile: string, stream: StreamSpec, call: 'enroll' | 'verify', id: string, options: VerifierOptions = {}): Promise<Outcome<T>> {
+  const cam = await openCameraPage(makeStream(stream), { userDataDir: profile });
+  try {
+    return await cam.page.evaluate(async ({ call, id, options }) => {
+      const kit = await window.facekit.createFaceKit();
+      const camera = await window.facekit.openCamera();
+      try {
+        const verifier = await kit.createVerifier(options);
+        const value = await verifier[call](camera.stream, { id });
+        return { ok: true as const, value: value as T };
+      } catch (e) {
+        const err = e as InstanceType<typeof window.facekit.VerificationTimeoutError>;
+        return { ok: false as const, name: err.name, code: err.code, message: err.message, ...(err.hints ? { hints: err.hints } : {}) };
+      } finally {
+        camera.stop();
+        await kit.dispose();
+      }
+    }, { call, id, options });
+  } finally {
+    await cam.close();
+  }
+}
+
+function value<T>(o: Outcome<T>): T {
+  if (!o.ok) throw new Error(`${o.name} (${o.code}): ${o.message}`);
+  return o.value;
+}
+
+/** The first same-person and the first different-person pair of lfw-dev/pairs.txt. */
+function lfwPairs(): { same: [string, string]; different: [string, string] } {
+  const lines = readFileSync(resolve(SHARED_DIR, 'data/lfw-dev/pairs.txt'), 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'));
+  const img = (name: string, n: string) => `lfw-dev/images/${name}/${name}_${n.padStart(4, '0')}.jpg`;
+  const s = lines.find((c) => c.length === 3)!;
+  const d = lines.find((c) => c.length === 4)!;
+  return { same: [img(s[0]!, s[1]!), img(s[0]!, s[2]!)], different: [img(d[0]!, d[1]!), img(d[2]!, d[3]!)] };
+}
+
+test('enroll from kevin1; kevin2 verifies as a match, magnus1 and haaland1 do not', async () => {
+  test.setTimeout(420_000);
+  const profile = mkdtempSync(join(tmpdir(), 'facekit-verify-'));
+  try {
+    const enrolled = value(await watch<EnrollResult>(profile, still('images/ppu_uniface/image-kevin1.png'), 'enroll', 'kevin'));
+    console.log(`enroll kevin1: ${enrolled.frames} frames, liveness ${enrolled.livenessScore?.toFixed(3)}, ${enrolled.durationMs.toFixed(0)} ms`);
+    expect(enrolled.frames).toBe(5);
+    expect(Math.min(...enrolled.frameSimilarities)).toBeGreaterThan(0.9);
+    for (const [image, same] of [['images/ppu_uniface/image-kevin2.jpg', true], ['images/ppu_uniface/image-magnus1.png', false], ['images/ppu_uniface/image-haaland1.jpeg', false]] as const) {
+      const v = value(await watch<VerifyResult>(profile, still(image), 'verify', 'kevin'));
+      console.log(`verify ${image} against kevin: similarity ${v.similarity.toFixed(3)} (threshold ${v.threshold}), isMatch ${v.isMatch}, live ${v.live} (${v.livenessScore?.toFixed(3)}), ${v.frames} frames, reasons ${v.reasons.join(',') || '-'}`);
+      expect(v.isMatch, image).toBe(same);
+      expect(v.frames).toBe(5);
+      expect(v.far).toBe(1e-4);
+      expect(v.live).toBe(true);
+      expect(v.verified).toBe(same);
+      if (!same) expect(v.reasons).toContain('no-match');
+    }
+  } finally {
+    rmSync(profile, { recursive: true, force: true });
+  }
+});
+
+test('lfw-dev: the first same pair matches, the first different pair does not', async () => {
+  test.setTimeout(420_000);
+  const { same, different } = lfwPairs();
+  const profile = mkdtempSync(join(tmpdir(), 'facekit-verify-'));
+  // LFW photos are small (250×250) and low-quality: liveness is not what this checks.
+  const options: VerifierOptions = { liveness: 'off' };
+  try {
+    for (const [[a, b], expected, id] of [[same, true, 'same'], [different, false, 'different']] as const) {
+      value(await watch<EnrollResult>(profile, still(a), 'enroll', id, options));
+      const v = value(await watch<VerifyResult>(profile, still(b), 'verify', id, options));
+      console.log(`lfw ${a} → ${b}: similarity ${v.similarity.toFixed(3)} (threshold ${v.threshold}), isMatch ${v.isMatch}`);
+      expect(v.isMatch, `${a} vs ${b}`).toBe(expected);
+    }
+  } finally {
+    rmSync(profile, { recursive: true, force: true });
+  }
+});
+
+test('blink: a stream alternating open and closed eyes passes the blink challenge; a still photo fails it at the timeout', async () => {
+  test.setTimeout(240_000);
+  const profile = mkdtempSync(join(tmpdir(), 'facekit-verify-'));
+  const open = 'images/faceonnx/landmarks/eyes_open_open.jpg';
+  const closed = 'images/faceonnx/landmarks/eyes_closed_closed.jpg';
+  try {
+    const blinking: StreamSpec = { kind: 'alternate', images: [open, closed], segmentMs: [700, 300], seconds: 4 };
+    const passed = value(await watch<EnrollResult>(profile, blinking, 'enroll', 'blinker', { liveness: 'blink', timeoutMs: 20_000 }));
+    console.log(`blink stream: enrolled over ${passed.frames} frames in ${passed.durationMs.toFixed(0)} ms`);
+    expect(passed.frames).toBe(5);
+    const v = value(await watch<VerifyResult>(profile, blinking, 'verify', 'blinker', { liveness: 'blink', timeoutMs: 20_000 }));
+    expect(v.live).toBe(true);
+    expect(v.isMatch).toBe(true);
+    const still = await watch<VerifyResult>(profile, { kind: 'still', image: open }, 'verify', 'blinker', { liveness: 'blink', timeoutMs: 8000 });
+    console.log(`still photo, blink challenge: ${still.ok ? 'passed?!' : still.message}`);
+    expect(still.ok).toBe(false);
+    if (still.ok) return;
+    expect(still.name).toBe('VerificationTimeoutError');
+    expect(still.hints?.[0]?.code).toBe('blink-now');
+  } finally {
+    rmSync(profile, { recursive: true, force: true });
+  }
+});
