@@ -55,7 +55,7 @@ export function letterboxInNode(image: RgbaImage, plan: LetterboxPlan): Uint8Cla
 }
 
 /** An onnxruntime-web (wasm) session on a registered model file, in Node. */
-async function createSession(spec: ModelSpec, threads: number): Promise<ort.InferenceSession> {
+export async function createSession(spec: ModelSpec, threads = 1): Promise<ort.InferenceSession> {
   ort.env.wasm.numThreads = threads;
   ort.env.logLevel = 'error';
   return ort.InferenceSession.create(readFileSync(modelPath(spec)), { executionProviders: ['wasm'], logSeverityLevel: 3 });

@@ -2,3 +2,4 @@ export * from './detection-types.js';
 export * from './scrfd.js';
 export * from './yunet.js';
 export * from './arcface.js';
+export * from './minifasnet.js';

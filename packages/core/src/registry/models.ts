@@ -97,6 +97,15 @@ export const MODELS = {
     sources: [uniface('w600k_r50.onnx')],
     description: 'ArcFace ResNet-50 trained on WebFace600K (buffalo_l v0.7), ~174 MB. Not obtainable here: unverified.',
   },
+  fr_eye: {
+    id: 'fr_eye', task: 'eyestate', family: 'eyestate', file: 'fr_eye.onnx',
+    sha256: '1afcea006abc1ccac3c517022abde0aa092bed74ff3c9fe6878483ef9e6e38de', bytes: 207_130,
+    // The package's fr_eye.js: a square eye crop resized to 24×24, grey, v / 255.
+    input: { width: 24, height: 24, dynamic: false, stride: 1, batch: 1, channels: 1, colorOrder: 'rgb', mean: [0, 0, 0], std: [255, 255, 255] },
+    licence: FACEPLUGIN, verified: false,
+    sources: [faceplugin('fr_eye.onnx')], localPath: 'faceplugin_npm/fr_eye.onnx',
+    description: 'Eye open/closed on a 24×24 grey eye crop (faceplugin npm package).',
+  },
   '2d106det': {
     id: '2d106det', task: 'landmarks', family: 'landmark106', file: '2d106det.onnx',
     sha256: 'f001b856447c413801ef5c42091ed0cd516fcd21f2d6b79635b1e733a7109dbf', bytes: null,
@@ -125,19 +134,19 @@ export const MODELS = {
     id: 'minifasnet_v2', task: 'antispoof', family: 'minifasnet', file: '2.7_80x80_MiniFASNetV2.onnx',
     sha256: '7886c41bcbcc1be00cf8700eddbd8cbd4b1ad138e69010790de2a57a3b01d7e5', bytes: 1_743_495,
     input: { width: 80, height: 80, dynamic: false, stride: 1, batch: 1, colorOrder: 'bgr', mean: [0, 0, 0], std: [1, 1, 1] },
-    licence: MINIFASNET, verified: false,
+    licence: MINIFASNET, verified: true,
     sources: [{ kind: 'url', url: 'https://github.com/PragatheeshP/Facial_recognition_Attendance_System-with-SCRFD-MobileFaceNet-MiniFASNet/raw/e8fb986504d07c121ebed35340e9fc1fe43dec2b/resources/anti_spoof_models/2.7_80x80_MiniFASNetV2.onnx' }],
     localPath: 'minifasnet/2.7_80x80_MiniFASNetV2.onnx',
-    description: 'MiniFASNetV2 anti-spoofing (crop 2.7× the face box). File obtained; decoding not yet checked.',
+    description: 'MiniFASNetV2 anti-spoofing (Silent-Face): crop 2.7× the face box, 80×80 BGR 0–255; softmax, class 1 = real. Run by the liveness tests.',
   },
   minifasnet_v1se: {
     id: 'minifasnet_v1se', task: 'antispoof', family: 'minifasnet', file: '4_0_0_80x80_MiniFASNetV1SE.onnx',
     sha256: 'e67aedf72df3e1912dbf6baa5f7406b8b30c3cb43234170a70dd9d143fea358e', bytes: 1_742_663,
     input: { width: 80, height: 80, dynamic: false, stride: 1, batch: 1, colorOrder: 'bgr', mean: [0, 0, 0], std: [1, 1, 1] },
-    licence: MINIFASNET, verified: false,
+    licence: MINIFASNET, verified: true,
     sources: [{ kind: 'url', url: 'https://github.com/PragatheeshP/Facial_recognition_Attendance_System-with-SCRFD-MobileFaceNet-MiniFASNet/raw/e8fb986504d07c121ebed35340e9fc1fe43dec2b/resources/anti_spoof_models/4_0_0_80x80_MiniFASNetV1SE.onnx' }],
     localPath: 'minifasnet/4_0_0_80x80_MiniFASNetV1SE.onnx',
-    description: 'MiniFASNetV1SE anti-spoofing (crop 4.0× the face box). File obtained; decoding not yet checked.',
+    description: 'MiniFASNetV1SE anti-spoofing (Silent-Face): crop 4.0× the face box, 80×80 BGR 0–255; softmax, class 1 = real. Run by the liveness tests.',
   },
 } as const satisfies Record<string, ModelSpec>;
 

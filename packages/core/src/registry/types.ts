@@ -1,8 +1,8 @@
 /** What a model is for; decides which pipeline stage can use it. */
-export type ModelTask = 'detection' | 'recognition' | 'landmarks' | 'attributes' | 'antispoof';
+export type ModelTask = 'detection' | 'recognition' | 'landmarks' | 'attributes' | 'antispoof' | 'eyestate';
 
 /** Which decoder understands the model's outputs. One decoder per family. */
-export type ModelFamily = 'scrfd' | 'yunet' | 'arcface' | 'landmark106' | 'landmark3d68' | 'genderage' | 'minifasnet';
+export type ModelFamily = 'scrfd' | 'yunet' | 'arcface' | 'landmark106' | 'landmark3d68' | 'genderage' | 'minifasnet' | 'eyestate';
 
 export type ColorOrder = 'rgb' | 'bgr';
 
@@ -17,6 +17,11 @@ export interface InputSpec {
   readonly stride: number;
   /** Batch dimension: a fixed size (usually 1) or 'dynamic' (one run for many crops). */
   readonly batch: number | 'dynamic';
+  /**
+   * Input planes: 3 (colour, the default) or 1 (grey: the luma of the RGB pixel, then
+   * `(luma - mean[0]) / std[0]`; the other mean/std entries are unused).
+   */
+  readonly channels?: 1 | 3;
   readonly colorOrder: ColorOrder;
   /** Per channel, in the model's colour order. */
   readonly mean: readonly [number, number, number];

@@ -1,0 +1,132 @@
+// Passive liveness: the pipeline's contract on a fake runtime, then both real MiniFASNets on
+// shared/data/spoof-dev in Node (onnxruntime-web wasm), with the photos decoded upright (EXIF).
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyOrientation, decodeImageFileOriented, jpegOrientation } from '../../test-support/exif.js';
+import { createNodeLiveness, type NodeLiveness } from '../../test-support/liveness.js';
+import { createNodeDetector, SHARED_DIR, type NodeDetector } from '../../test-support/node.js';
+import type { Box } from '../geometry/box.js';
+import { minifasnetAffine } from '../models/minifasnet.js';
+import { MODELS } from '../registry/models.js';
+import { runPassiveLiveness } from './liveness.js';
+import { DEFAULT_LIVENESS_THRESHOLD, LIVENESS_CALIBRATION, livenessErrorRates, thresholdAboveSpoofs } from './liveness-threshold.js';
+import { warpSourceRect, type PixelRect } from './recognition.js';
+
+const SPECS = [MODELS.minifasnet_v2, MODELS.minifasnet_v1se];
+const SPOOF_DEV = join(SHARED_DIR, 'data/spoof-dev');
+
+describe('runPassiveLiveness on a fake runtime', () => {
+  it('reads only each crop\'s source rectangle, runs every model on every face and fuses softmax class 1', async () => {
+    const W = 640, H = 480;
+    const boxes: Box[] = [[20, 30, 120, 150], [400, 200, 600, 470]];
+    const reads: PixelRect[] = [];
+    const calls: string[] = [];
+    // Logits [0, ln 3, 0] → class 1 = 0.6 for V2; [0, 0, 0] → 1/3 for V1SE.
+    const run = await runPassiveLiveness(boxes, {
+      width: W, height: H,
+      read: (r) => { reads.push(r); return new Uint8ClampedArray(r.width * r.height * 4).fill(128); },
+    }, SPECS, {
+      async infer(id, tensor) {
+        calls.push(id);
+        expect(tensor.length).toBe(3 * 80 * 80);
+        expect(tensor[0]).toBe(128); // BGR, raw 0–255
+        return Float32Array.from(id === 'minifasnet_v2' ? [0, Math.log(3), 0] : [0, 0, 0]);
+      },
+    });
+    expect(calls).toEqual(['minifasnet_v2', 'minifasnet_v1se', 'minifasnet_v2', 'minifasnet_v1se']);
+    expect(reads).toEqual(boxes.flatMap((b) => SPECS.map((s) => warpSourceRect(minifasnetAffine(b, W, H, s), 80, 80, W, H))));
+    for (const r of reads) {
+      expect(r.x >= 0 && r.y >= 0 && r.x + r.width <= W && r.y + r.height <= H).toBe(true);
+    }
+    for (const f of run.faces) {
+      expect(f.perModel.minifasnet_v2).toBeCloseTo(0.6, 6);
+      expect(f.perModel.minifasnet_v1se).toBeCloseTo(1 / 3, 6);
+      expect(f.score).toBeCloseTo((0.6 + 1 / 3) / 2, 6);
+    }
+  });
+
+  it('returns nothing for no faces and refuses a model that is not a MiniFASNet', async () => {
+    const source = { width: 10, height: 10, read: () => new Uint8ClampedArray(400) };
+    const runtime = { infer: async () => new Float32Array(3) };
+    expect((await runPassiveLiveness([], source, SPECS, runtime)).faces).toEqual([]);
+    await expect(runPassiveLiveness([[0, 0, 5, 5]], source, [MODELS.fr_feature], runtime)).rejects.toThrow(/not a MiniFASNet/);
+    await expect(runPassiveLiveness([[0, 0, 5, 5]], source, [], runtime)).rejects.toThrow(/at least one/);
+  });
+});
+
+describe('liveness threshold helpers', () => {
+  it('counts APCER / BPCER with score ≥ threshold accepted, and picks the midpoint above the top spoof', () => {
+    expect(livenessErrorRates([0.9, 0.5], [0.1, 0.7], 0.7)).toEqual({ apcer: 0.5, bpcer: 0.5, spoofsAccepted: 1, realsRejected: 1 });
+    expect(thresholdAboveSpoofs([0.5, 0.9, 0.95], [0.1, 0.7])).toBeCloseTo(0.8, 12);
+    expect(thresholdAboveSpoofs([0.5], [0.7])).toBeCloseTo(0.85, 12);
+  });
+});
+
+describe('EXIF orientation (Node decoding, as the browser shows the photo)', () => {
+  it('reads the tags of the spoof-dev photos', () => {
+    expect(jpegOrientation(readFileSync(join(SPOOF_DEV, 'real/sf_image_T1.jpg')))).toBe(6);
+    expect(jpegOrientation(readFileSync(join(SPOOF_DEV, 'real/tf_real.jpg')))).toBe(3);
+    expect(jpegOrientation(readFileSync(join(SPOOF_DEV, 'real/vm_true_001.jpg')))).toBe(1);
+  });
+
+  it('rotates and mirrors as the tags say', () => {
+    // 3×2 image whose red channel numbers the stored pixels 0..5 row by row.
+    const img = { width: 3, height: 2, data: new Uint8ClampedArray(24).map((_, i) => (i % 4 === 0 ? i / 4 : 0)) };
+    const red = (o: number) => { const r = applyOrientation(img, o); return [r.width, r.height, ...Array.from(r.data.filter((_, i) => i % 4 === 0))]; };
+    expect(red(1)).toEqual([3, 2, 0, 1, 2, 3, 4, 5]);
+    expect(red(2)).toEqual([3, 2, 2, 1, 0, 5, 4, 3]);
+    expect(red(3)).toEqual([3, 2, 5, 4, 3, 2, 1, 0]);
+    expect(red(4)).toEqual([3, 2, 3, 4, 5, 0, 1, 2]);
+    expect(red(5)).toEqual([2, 3, 0, 3, 1, 4, 2, 5]);
+    expect(red(6)).toEqual([2, 3, 3, 0, 4, 1, 5, 2]); // 90° clockwise
+    expect(red(7)).toEqual([2, 3, 5, 2, 4, 1, 3, 0]);
+    expect(red(8)).toEqual([2, 3, 2, 5, 1, 4, 0, 3]); // 90° counter-clockwise
+  });
+});
+
+describe('MiniFASNetV2 + V1SE on spoof-dev', () => {
+  let det: NodeDetector;
+  let live: NodeLiveness;
+  const scores = new Map<string, { score: number; perModel: Record<string, number> }>();
+  beforeAll(async () => {
+    det = await createNodeDetector(MODELS.det_500m);
+    live = await createNodeLiveness(SPECS);
+    for (const label of ['real', 'spoof']) {
+      for (const f of readdirSync(join(SPOOF_DEV, label))) {
+        const image = decodeImageFileOriented(join(SPOOF_DEV, label, f));
+        const face = (await det.detect(image)).faces[0]!; // the most confident face
+        scores.set(`${label}/${f}`, (await live.check(image, [face.box])).faces[0]!);
+      }
+    }
+  }, 180_000);
+  afterAll(async () => { await det.release(); await live.release(); });
+
+  it('scores the clear cases with margin', () => {
+    expect(scores.size).toBe(17);
+    // Silent-Face's own samples: its annotated results say RealFace / FakeFace.
+    expect(scores.get('real/sf_image_T1.jpg')!.score).toBeGreaterThan(0.99);
+    expect(scores.get('spoof/sf_image_F2.jpg')!.score).toBeLessThan(0.02);
+    expect(scores.get('spoof/sf_image_F1.jpg')!.score).toBeLessThan(0.5);
+    expect(scores.get('real/vm_true_001.jpg')!.score).toBeGreaterThan(0.99);
+    expect(scores.get('spoof/tf_fake.jpg')!.score).toBeLessThan(0.01);
+    expect(scores.get('spoof/tf_near_shot_fake_person.jpg')!.score).toBeLessThan(0.01);
+  });
+
+  it('fuses each face as the mean of the two models', () => {
+    for (const s of scores.values()) {
+      expect(Object.keys(s.perModel)).toEqual(['minifasnet_v2', 'minifasnet_v1se']);
+      expect(s.score).toBeCloseTo((s.perModel.minifasnet_v2! + s.perModel.minifasnet_v1se!) / 2, 9);
+    }
+  });
+
+  it('reproduces the recorded calibration: its error counts at the default threshold, and its rule', () => {
+    const real = [...scores].filter(([k]) => k.startsWith('real/')).map(([, v]) => v.score);
+    const spoof = [...scores].filter(([k]) => k.startsWith('spoof/')).map(([, v]) => v.score);
+    const r = livenessErrorRates(real, spoof, DEFAULT_LIVENESS_THRESHOLD);
+    expect([real.length, spoof.length]).toEqual([LIVENESS_CALIBRATION.reals, LIVENESS_CALIBRATION.spoofs]);
+    expect(r.spoofsAccepted).toBe(LIVENESS_CALIBRATION.spoofsAccepted);
+    expect(r.realsRejected).toBe(LIVENESS_CALIBRATION.realsRejected);
+    expect(thresholdAboveSpoofs(real, spoof)).toBeCloseTo(DEFAULT_LIVENESS_THRESHOLD, 1);
+  });
+});

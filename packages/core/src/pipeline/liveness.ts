@@ -1,0 +1,74 @@
+import type { Box } from '../geometry/box.js';
+import { warpAffineToChw } from '../image/warp.js';
+import { fuseMinifasnet, MINIFASNET_REAL_CLASS, minifasnetAffine, softmax } from '../models/minifasnet.js';
+import type { ModelSpec } from '../registry/types.js';
+import { tensorFor, type TensorPool } from './detection.js';
+import { offsetAffine, warpSourceRect, type ReadPixels } from './recognition.js';
+
+export interface LivenessRuntime {
+  /** Runs the anti-spoofing model `modelId` on one `[1,3,H,W]` crop; returns its logits. */
+  infer(modelId: string, tensor: Float32Array): Promise<Float32Array>;
+}
+
+export interface FaceLiveness {
+  /** Fused real-face probability in [0, 1]: the mean of the models' class-1 probabilities. */
+  score: number;
+  /** Each model's own real-face probability, by model id. */
+  perModel: Record<string, number>;
+}
+
+export interface LivenessRun {
+  faces: FaceLiveness[];
+  timings: { preprocess: number; inference: number; postprocess: number };
+}
+
+/**
+ * Passive liveness (Silent-Face MiniFASNet) of each face box: per model, its scaled crop is
+ * warped straight from the source pixels into the model's 80×80 BGR input (reading only the
+ * source rectangle the crop needs), each crop runs on its model, and the softmax outputs are
+ * averaged. Calls on one runtime must not overlap (the tensors are reused).
+ */
+export async function runPassiveLiveness(
+  boxes: readonly Box[],
+  source: { width: number; height: number; read: ReadPixels },
+  specs: readonly ModelSpec[],
+  runtime: LivenessRuntime,
+  tensors: TensorPool = new Map(),
+): Promise<LivenessRun> {
+  if (specs.length === 0) throw new RangeError('runPassiveLiveness needs at least one anti-spoofing model');
+  for (const s of specs) {
+    if (s.task !== 'antispoof' || s.family !== 'minifasnet') throw new RangeError(`Model "${s.id}" is not a MiniFASNet anti-spoofing model`);
+    if (s.input.width !== specs[0]!.input.width || s.input.height !== specs[0]!.input.height) throw new RangeError('the anti-spoofing models must share one input size');
+  }
+  const timings = { preprocess: 0, inference: 0, postprocess: 0 };
+  const rows = boxes.length * specs.length;
+  if (rows === 0) return { faces: [], timings };
+  const { width: w, height: h } = specs[0]!.input;
+  const per = 3 * w * h;
+  let t = performance.now();
+  // Row r = face ⌊r / models⌋ on model r mod models.
+  const tensor = tensorFor(tensors, rows, 3, h, w);
+  for (let r = 0; r < rows; r++) {
+    const spec = specs[r % specs.length]!;
+    const m = minifasnetAffine(boxes[Math.floor(r / specs.length)]!, source.width, source.height, spec);
+    const rect = warpSourceRect(m, w, h, source.width, source.height);
+    const pixels = await source.read(rect);
+    warpAffineToChw(pixels, rect.width, rect.height, offsetAffine(m, rect), w, h, spec.input, tensor, r * per);
+  }
+  timings.preprocess = performance.now() - t;
+  t = performance.now();
+  const logits: Float32Array[] = [];
+  // The MiniFASNet exports take one crop a run.
+  for (let r = 0; r < rows; r++) logits.push(await runtime.infer(specs[r % specs.length]!.id, tensor.subarray(r * per, (r + 1) * per)));
+  timings.inference = performance.now() - t;
+  t = performance.now();
+  const faces: FaceLiveness[] = [];
+  for (let f = 0; f < boxes.length; f++) {
+    const probs = specs.map((_, k) => softmax(logits[f * specs.length + k]!));
+    const perModel: Record<string, number> = {};
+    specs.forEach((s, k) => { perModel[s.id] = probs[k]![MINIFASNET_REAL_CLASS]!; });
+    faces.push({ score: fuseMinifasnet(probs), perModel });
+  }
+  timings.postprocess = performance.now() - t;
+  return { faces, timings };
+}
