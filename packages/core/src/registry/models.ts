@@ -102,9 +102,9 @@ export const MODELS = {
     sha256: '1afcea006abc1ccac3c517022abde0aa092bed74ff3c9fe6878483ef9e6e38de', bytes: 207_130,
     // The package's fr_eye.js: a square eye crop resized to 24×24, grey, v / 255.
     input: { width: 24, height: 24, dynamic: false, stride: 1, batch: 1, channels: 1, colorOrder: 'rgb', mean: [0, 0, 0], std: [255, 255, 255] },
-    licence: FACEPLUGIN, verified: false,
+    licence: FACEPLUGIN, verified: true,
     sources: [faceplugin('fr_eye.onnx')], localPath: 'faceplugin_npm/fr_eye.onnx',
-    description: 'Eye open/closed on a 24×24 grey eye crop (faceplugin npm package).',
+    description: 'Eye open/closed on a 24×24 grey eye crop, v / 255; softmax, index 1 = open (faceplugin npm package). Run by the eye-state tests.',
   },
   '2d106det': {
     id: '2d106det', task: 'landmarks', family: 'landmark106', file: '2d106det.onnx',

@@ -1,0 +1,67 @@
+import { warpAffineToChw } from '../image/warp.js';
+import type { Keypoints5 } from '../models/detection-types.js';
+import { eyeCrops, eyeOpenProbability, rgbPlanesToGray } from '../models/eye-state.js';
+import type { ModelSpec } from '../registry/types.js';
+import { tensorFor, type TensorPool } from './detection.js';
+import { offsetAffine, warpSourceRect, type ReadPixels } from './recognition.js';
+
+export interface EyeStateRuntime {
+  /** Runs the eye-state model on one `[1,1,H,W]` grey crop; returns its two logits. */
+  infer(tensor: Float32Array): Promise<Float32Array>;
+}
+
+/** Eye-open probabilities in [0, 1], in image orientation (left = keypoint 0, the smaller x on an upright face). */
+export interface EyeState { left: number; right: number }
+
+export interface EyeStateRun {
+  faces: EyeState[];
+  timings: { preprocess: number; inference: number; postprocess: number };
+}
+
+// Raw RGB, for the warp into a scratch buffer before the grey conversion.
+const RAW_RGB = { colorOrder: 'rgb', mean: [0, 0, 0], std: [1, 1, 1] } as const;
+
+/**
+ * Eye state of each face: per eye, a square crop around its keypoint (turned with the eye line,
+ * sized from the inter-ocular distance) warped from the source pixels, grey, the model run,
+ * softmax. Calls on one runtime must not overlap (the tensors are reused).
+ */
+export async function runEyeState(
+  faces: readonly { keypoints: Keypoints5 }[],
+  source: { width: number; height: number; read: ReadPixels },
+  spec: ModelSpec,
+  runtime: EyeStateRuntime,
+  tensors: TensorPool = new Map(),
+): Promise<EyeStateRun> {
+  if (spec.task !== 'eyestate' || spec.input.channels !== 1 || spec.input.width !== spec.input.height) throw new RangeError(`Model "${spec.id}" is not a grey, square-input eye-state model`);
+  const timings = { preprocess: 0, inference: 0, postprocess: 0 };
+  const rows = 2 * faces.length;
+  if (rows === 0) return { faces: [], timings };
+  const { width: w, height: h } = spec.input;
+  const plane = w * h;
+  let t = performance.now();
+  // Row 2f is face f's left eye, 2f + 1 its right eye.
+  const tensor = tensorFor(tensors, rows, 1, h, w);
+  for (let f = 0; f < faces.length; f++) {
+    for (const [e, { matrix: m, supersample: k }] of eyeCrops(faces[f]!.keypoints, w).entries()) {
+      const n = w * k;
+      // k² crops' worth under one pool key: the scratch grows to the largest face seen.
+      const rgb = tensorFor(tensors, k * k, 3, h, w);
+      const rect = warpSourceRect(m, n, n, source.width, source.height);
+      const pixels = await source.read(rect);
+      warpAffineToChw(pixels, rect.width, rect.height, offsetAffine(m, rect), n, n, RAW_RGB, rgb);
+      rgbPlanesToGray(rgb, w, k, spec.input.mean[0], spec.input.std[0], tensor, (2 * f + e) * plane);
+    }
+  }
+  timings.preprocess = performance.now() - t;
+  t = performance.now();
+  const logits: Float32Array[] = [];
+  // fr_eye takes one crop a run.
+  for (let r = 0; r < rows; r++) logits.push(await runtime.infer(tensor.subarray(r * plane, (r + 1) * plane)));
+  timings.inference = performance.now() - t;
+  t = performance.now();
+  const out: EyeState[] = [];
+  for (let f = 0; f < faces.length; f++) out.push({ left: eyeOpenProbability(logits[2 * f]!), right: eyeOpenProbability(logits[2 * f + 1]!) });
+  timings.postprocess = performance.now() - t;
+  return { faces: out, timings };
+}
