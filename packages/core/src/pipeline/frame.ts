@@ -66,6 +66,8 @@ export interface FaceMeasures {
 }
 
 export interface FrameFace extends DetectedFace {
+  /** In a region pass: the index (in `FrameRequest.regions`) of the crop this face was found in. */
+  region?: number;
   measures: FaceMeasures;
   /** Eye-open probabilities (0–1), left and right in image orientation. */
   eyes?: { left: number; right: number };
@@ -120,8 +122,8 @@ async function detectFrame(source: { width: number; height: number }, runtime: F
     return { faces: run.faces, timings, inputSize: run.inputWidth };
   }
   const size = request.regionInputSize ?? 160;
-  const found: DetectedFace[] = [];
-  for (const box of request.regions) {
+  const found: (DetectedFace & { region: number })[] = [];
+  for (const [region, box] of request.regions.entries()) {
     const rect = regionRect(box, source.width, source.height);
     const run = await runDetection(rect, spec, { outputNames, infer, letterbox: (plan) => runtime.letterbox(plan, rect) },
       { ...request.detect, inputSize: size, retryTightCrops: false, maxFaces: 0 }, tensors);
@@ -137,7 +139,7 @@ async function detectFrame(source: { width: number; height: number }, runtime: F
       const o = iou(shifted.box, box);
       if (o > bestIou) { best = shifted; bestIou = o; }
     }
-    if (best) found.push(best);
+    if (best) found.push({ ...best, region });
   }
   // Two crops can find the same face: keep one.
   const keep = nms(found.map((f) => f.box), found.map((f) => f.score), request.detect.nmsIouThreshold, Infinity);

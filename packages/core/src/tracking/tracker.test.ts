@@ -134,8 +134,8 @@ describe('createFaceTracker', () => {
     for (let f = 0; f < 5; f++) tracker.update([face('a', 100 + 10 * f, 200)], f * FRAME_MS, 'full');
     const [reg] = tracker.regions();
     expect((reg!.box[0] + reg!.box[2]) / 2).toBeCloseTo(150, 6); // one frame on from x = 140
-    const far = tracker.regions(10_000)[0]!.box; // 10 s on: clamped to one box width
-    expect((far[0] + far[2]) / 2).toBeCloseTo(140 + 80, 6);
+    const far = tracker.regions(10_000)[0]!.box; // 10 s on: clamped to half a box width
+    expect((far[0] + far[2]) / 2).toBeCloseTo(140 + 40, 6);
   });
 
   it('matches a fast diagonal jump whose IoU is under the threshold when the centres are close', () => {
@@ -215,5 +215,19 @@ describe('createFaceTracker', () => {
     expect(() => resolveTrackerOptions({ fullEvery: 0 })).toThrow(RangeError);
     expect(() => resolveTrackerOptions({ maxPredictShift: -1 })).toThrow(RangeError);
     expect(() => createFaceTracker({ smoothing: { minCutoff: -1 } })).toThrow(RangeError);
+  });
+});
+
+describe('track hints (a region pass knows whose crop a face came from)', () => {
+  it('a face found in a track\'s crop keeps that track even when the prediction is far off', () => {
+    const tr = createFaceTracker<{ box: Box; keypoints: Keypoints5 }>();
+    const at = (x: number): { box: Box; keypoints: Keypoints5 } => ({ box: [x, 100, x + 40, 150], keypoints: [[x + 12, 115], [x + 28, 115], [x + 20, 125], [x + 14, 138], [x + 26, 138]] });
+    const [a] = tr.update([at(100)], 0, 'full');
+    tr.update([at(104)], 33, 'regions', [a!.trackId]);
+    // A long stall, then the face is 60 px away (more than a box): IoU alone would start a new track.
+    const [b] = tr.update([at(164)], 1000, 'regions', [a!.trackId]);
+    expect(b!.trackId).toBe(a!.trackId);
+    const [c] = tr.update([at(400)], 1033, 'full');
+    expect(c!.trackId).not.toBe(a!.trackId);
   });
 });

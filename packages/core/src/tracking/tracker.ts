@@ -24,8 +24,10 @@ export interface TrackerOptions {
   fullEvery?: number;
   /**
    * The constant-velocity prediction moves a box at most this many box widths (x) / heights (y)
-   * away from where it was last seen, so one bad detection cannot throw it off the face.
-   * @defaultValue 1
+   * away from where it was last seen. Half a box: detector jitter over a short frame interval
+   * makes a noisy velocity, and measured on the fake camera a full box of shift after a slow
+   * frame threw every prediction off its face; half a box still overlaps the last position.
+   * @defaultValue 0.5
    */
   maxPredictShift?: number;
   /** 1€ parameters for `smoothedKeypoints` and `smoothedBox` (pixels). @defaultValue {@link KEYPOINT_SMOOTHING_DEFAULTS} */
@@ -33,7 +35,7 @@ export interface TrackerOptions {
 }
 
 export const TRACKER_DEFAULTS: Readonly<Required<Omit<TrackerOptions, 'smoothing'>>> = Object.freeze({
-  iouThreshold: 0.3, maxMissed: 3, fullEvery: 10, maxPredictShift: 1,
+  iouThreshold: 0.3, maxMissed: 3, fullEvery: 10, maxPredictShift: 0.5,
 });
 
 /**
@@ -69,9 +71,11 @@ export interface FaceTracker<T extends { box: Box; keypoints: Keypoints5 }> {
    * Associates `faces` with the live tracks and returns them with track data: one per input
    * face, in input order (so indices into `faces`, such as a quality report's, still apply).
    * Faces that match no track start new ones, in either mode; merging the same face found in
-   * two overlapping crops (NMS) is the region pass's job.
+   * two overlapping crops (NMS) is the region pass's job. `trackHints[i]`, when given, is the
+   * track face i is known to belong to (a region pass found it in that track's crop): it is
+   * matched to that live track first, whatever the prediction says.
    */
-  update(faces: readonly T[], timestampMs: number, mode: TrackMode): TrackedFace<T>[];
+  update(faces: readonly T[], timestampMs: number, mode: TrackMode, trackHints?: readonly (number | undefined)[]): TrackedFace<T>[];
   /**
    * The predicted boxes of the live tracks at `timestampMs` (default: one typical frame interval
    * after the last update), for re-detection in crops.
@@ -214,7 +218,7 @@ export function createFaceTracker<T extends { box: Box; keypoints: Keypoints5 }>
   }
 
   return {
-    update(faces, timestampMs, mode) {
+    update(faces, timestampMs, mode, trackHints) {
       if (lastUpdateMs !== undefined) {
         const dt = timestampMs - lastUpdateMs;
         if (dt > 0) interval = interval > 0 ? interval + INTERVAL_GAIN * (dt - interval) : dt;
@@ -238,6 +242,11 @@ export function createFaceTracker<T extends { box: Box; keypoints: Keypoints5 }>
 
       const trackOf = new Int32Array(faces.length).fill(-1);
       const matched = new Uint8Array(live.length);
+      // Known identities first (a face found in its own track's crop), then the IoU pairs.
+      trackHints?.forEach((id, fi) => {
+        const ti = id === undefined || fi >= faces.length ? -1 : live.findIndex((t) => t.id === id);
+        if (ti !== -1 && !matched[ti]) { matched[ti] = 1; trackOf[fi] = ti; }
+      });
       for (const { ti, fi } of pairs) {
         if (matched[ti] || trackOf[fi] !== -1) continue;
         matched[ti] = 1;

@@ -157,9 +157,9 @@ export function startVideoLoop(
         const frame = await frames.next();
         if (!frame) break;
         if (stopper.signal.aborted) { frame.close(); break; }
-        const regions = tracker.shouldRunFull() ? undefined : tracker.regions().map((r) => r.box);
+        const regions = tracker.shouldRunFull() ? undefined : tracker.regions();
         const useRegions = regions !== undefined && regions.length > 0 && regions.length * regionCost < 1;
-        const request = buildRequest(useRegions ? regions : undefined);
+        const request = buildRequest(useRegions ? regions.map((r) => r.box) : undefined);
         const { timestamp, width, height } = frame;
         const t0 = performance.now();
         let result: FrameAnalysis & { workerMs: number };
@@ -171,7 +171,9 @@ export function startVideoLoop(
         }
         const roundTrip = performance.now() - t0;
         if (result.mode === 'full') stats.fullPasses++; else stats.regionPasses++;
-        const tracked = tracker.update(result.faces, timestamp, result.mode);
+        // A face found in a track's own crop belongs to that track.
+        const hints = result.mode === 'regions' && regions ? result.faces.map((f) => (f.region === undefined ? undefined : regions[f.region]?.trackId)) : undefined;
+        const tracked = tracker.update(result.faces, timestamp, result.mode, hints);
         const faces: VideoFace[] = tracked.map((t) => {
           const face: VideoFace = { ...t.face, trackId: t.trackId, smoothedKeypoints: t.smoothedKeypoints, smoothedBox: t.smoothedBox };
           if (t.face.liveness) {

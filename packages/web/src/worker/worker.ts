@@ -39,6 +39,22 @@ async function decodeBlob(blob: Blob): Promise<ImageBitmap> {
   }
 }
 
+/**
+ * A camera frame, copied to a bitmap and released at once: camera frames come from a small
+ * pool of capture buffers, and holding one for a whole pipeline run stalls the camera (measured:
+ * the next frame delivered was then one frame interval newer, not one run newer). The copy also
+ * converts I420 to RGBA once, instead of at every draw.
+ */
+async function frameToBitmap(frame: VideoFrame): Promise<ImageBitmap> {
+  try {
+    return await createImageBitmap(frame, { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
+  } catch (e) {
+    throw new InvalidInputError(`The video frame could not be read: ${(e as Error).message}`);
+  } finally {
+    frame.close();
+  }
+}
+
 const buffersOf = (arrays: readonly { buffer: ArrayBufferLike }[]): Transferable[] => arrays.map((a) => a.buffer as ArrayBuffer);
 
 function createWorkerApi(): WorkerApi {
@@ -72,8 +88,8 @@ function createWorkerApi(): WorkerApi {
   /** Decodes (if needed) and hands the image to `job`, closing it afterwards whatever happens. */
   async function withBitmap<T>(image: WorkerImage, job: (bitmap: FrameImage, decodeMs: number) => Promise<T>): Promise<T> {
     const t0 = performance.now();
-    const source = image.kind === 'blob' ? await decodeBlob(image.blob) : image.kind === 'frame' ? image.frame : image.bitmap;
-    const decodeMs = image.kind === 'blob' ? performance.now() - t0 : image.kind === 'bitmap' ? image.decodeMs : 0;
+    const source = image.kind === 'blob' ? await decodeBlob(image.blob) : image.kind === 'frame' ? await frameToBitmap(image.frame) : image.bitmap;
+    const decodeMs = image.kind === 'bitmap' ? image.decodeMs : performance.now() - t0;
     try {
       const img = frameImage(source);
       if (img.width === 0 || img.height === 0) throw new InvalidInputError('The image is empty (0×0).');
