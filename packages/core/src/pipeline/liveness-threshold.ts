@@ -47,7 +47,9 @@ export interface LivenessCalibration {
  * confident det_500m face of each, EXIF orientation applied. Fused scores: spoofs ≤ 0.832
  * (tf_spoof.png, a monitor replay), then reals 0.926 and up except tf_near_shot_real_person
  * (0.793) and tf_real (0.552), which this threshold rejects. 17 photos, several of them the
- * model vendor's own samples: a starting point, not a measured operating point.
+ * model vendor's own samples: a starting point, not a measured operating point. On 26 other
+ * real photos of shared/data/images (web portraits: stock, studio, a scanned print, not live
+ * camera captures) it rejects 10.
  */
 export const LIVENESS_CALIBRATION: LivenessCalibration = {
   source: 'spoof-dev (9 real, 8 spoof), det_500m @ 640, most confident face, EXIF applied, MiniFASNetV2 + V1SE fused (Node, onnxruntime-web wasm); rule: thresholdAboveSpoofs, rounded to 2 decimals; `pnpm eval:liveness`',
