@@ -15,14 +15,15 @@ export function statusLine(progress: HTMLProgressElement, text: HTMLElement): St
   return {
     say,
     onProgress(p) {
-      progress.hidden = false;
+      // Shown while a load is under way; hidden once its last file is ready.
+      progress.hidden = p.status === 'ready' && p.overallTotal > 0 && p.overallLoaded >= p.overallTotal;
       progress.value = p.overallTotal ? p.overallLoaded / p.overallTotal : 0;
       if (p.status === 'download') say(`Downloading face model ${p.file}: ${mb(p.loaded)}${p.total ? ` of ${mb(p.total)}` : ''} MB`);
       else if (p.status === 'cached') say(`Loading face model ${p.file} from this device's cache…`);
       else say(`Face model ${p.file} ready (${mb(p.total)} MB, checked and kept on this device).`);
     },
     ready(info) {
-      progress.value = 1;
+      progress.hidden = true;
       say(`Ready: ${info.backend} (${info.backendReason}); ${info.workers} worker × ${info.threadsPerWorker} thread(s) — ${info.threadsReason}`);
     },
   };
