@@ -61,7 +61,7 @@ export interface FaceMeasures {
   pose: { yaw: number; pitch: number; roll: number };
   /** Variance of the Laplacian of the 112×112 aligned grey crop. */
   sharpness?: number;
-  /** Luma of the aligned crop: mean 0–255 and clipped fractions. */
+  /** Luma of the face's skin region in the aligned crop: mean 0–255 and clipped fractions. */
   luma?: { mean: number; darkFraction: number; brightFraction: number };
 }
 
@@ -97,6 +97,18 @@ export interface FrameAnalysis {
 }
 
 const CROP = 112;
+/**
+ * Where brightness is measured: the skin between the brows and the chin in the ArcFace crop
+ * (eyes at y ≈ 51, mouth at y ≈ 92, x 38–74), not the whole crop, whose corners are background
+ * (a white wall would read as a blown-out face).
+ */
+const SKIN = { x: 28, y: 36, width: 56, height: 68 };
+
+function subRect(rgba: Uint8ClampedArray, width: number, r: PixelRect): Uint8ClampedArray {
+  const out = new Uint8ClampedArray(r.width * r.height * 4);
+  for (let y = 0; y < r.height; y++) out.set(rgba.subarray(((r.y + y) * width + r.x) * 4, ((r.y + y) * width + r.x + r.width) * 4), y * r.width * 4);
+  return out;
+}
 
 /** The square, frame-clipped crop around a face box that a region pass looks in. */
 export function regionRect(box: Readonly<Box>, width: number, height: number, factor = 2): PixelRect {
@@ -174,7 +186,7 @@ export async function analyzeFrame(
       const rect = warpSourceRect(m, CROP, CROP, source.width, source.height);
       const crop = warpAffineToRgba(await runtime.read(rect), rect.width, rect.height, offsetAffine(m, rect), CROP, CROP);
       measures.sharpness = laplacianVariance(rgbaToGray(crop, CROP, CROP), CROP, CROP);
-      measures.luma = lumaStats(crop, CROP, CROP);
+      measures.luma = lumaStats(subRect(crop, CROP, SKIN), SKIN.width, SKIN.height);
     }
     faces.push({ ...f, measures });
   }

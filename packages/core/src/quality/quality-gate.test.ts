@@ -61,8 +61,10 @@ describe('assessQuality', () => {
   });
 
   it('flags off-center when the box leaves the frame or its centre leaves the central region', () => {
-    expect(assessQuality([face(80, 240, 60, GOOD)], FRAME).codes).toEqual(['off-center']); // box x1 = 5 inside; centre 240 px from the middle > 192
-    expect(assessQuality([face(140, 240, 60, GOOD)], FRAME).ok).toBe(true); // 180 px from the middle
+    expect(assessQuality([face(80, 240, 60, GOOD)], FRAME, { centerRegion: 0.6 }).codes).toEqual(['off-center']); // box x1 = 5 inside; centre 240 px from the middle > 192
+    expect(assessQuality([face(80, 240, 60, GOOD)], FRAME).ok).toBe(true); // default 0.8: 240 ≤ 256
+    expect(assessQuality([face(320, 410, 60, GOOD)], FRAME).codes).toEqual(['off-center']); // box cut by the bottom edge (y2 = 485)
+    expect(assessQuality([face(140, 240, 60, GOOD)], FRAME, { centerRegion: 0.6 }).ok).toBe(true); // 180 px from the middle
     expect(assessQuality([face(320, 60, 60, GOOD)], FRAME).codes).toEqual(['off-center']); // box cut by the top edge
     expect(assessQuality([face(140, 240, 60, GOOD)], FRAME, { edgeMargin: 0.1 }).ok).toBe(true); // x1 = 65 ≥ 64
     expect(assessQuality([face(140, 240, 60, GOOD)], FRAME, { edgeMargin: 0.11 }).codes).toEqual(['off-center']); // x1 = 65 < 70.4

@@ -211,7 +211,7 @@ export function startVideoLoop(
   done.catch(() => undefined);
   return {
     done,
-    stats,
+    get stats() { sync(); return stats; },
     get running() { return running; },
     async stop() {
       stopper.abort();
