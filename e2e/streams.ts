@@ -10,7 +10,10 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
+import { jpegOrientation } from '../packages/core/test-support/exif.js';
 import { ROOT, SHARED_DIR } from './config.js';
+
+export { jpegOrientation };
 
 export const STREAMS_DIR = resolve(ROOT, '.cache/streams');
 /** The folder `image` paths are relative to. */
@@ -187,35 +190,6 @@ function imagePath(image: string): string {
   return p;
 }
 
-/** EXIF orientation (1–8) of a JPEG (APP1 "Exif" → TIFF IFD0 tag 0x0112); 1 for anything else. */
-export function jpegOrientation(bytes: Uint8Array): number {
-  if (bytes[0] !== 0xff || bytes[1] !== 0xd8) return 1;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (let p = 2; p + 4 <= bytes.length;) {
-    if (bytes[p] !== 0xff) return 1;
-    const marker = bytes[p + 1]!;
-    if (marker === 0xd8 || (marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) { p += 2; continue; }
-    if (marker === 0xda || marker === 0xd9) return 1; // pixels start: no EXIF before them
-    const length = view.getUint16(p + 2);
-    if (marker === 0xe1 && p + 18 <= bytes.length && view.getUint32(p + 4) === 0x45786966 && view.getUint16(p + 8) === 0) {
-      const tiff = p + 10;
-      const le = view.getUint16(tiff) === 0x4949;
-      const ifd = tiff + view.getUint32(tiff + 4, le);
-      if (ifd + 2 > bytes.length) return 1;
-      const count = view.getUint16(ifd, le);
-      for (let i = 0; i < count && ifd + 14 + 12 * i <= bytes.length; i++) {
-        const e = ifd + 2 + 12 * i;
-        if (view.getUint16(e, le) === 0x0112) {
-          const o = view.getUint16(e + 8, le);
-          return o >= 1 && o <= 8 ? o : 1;
-        }
-      }
-      return 1;
-    }
-    p += 2 + length;
-  }
-  return 1;
-}
 
 /** ffmpeg filters that turn the stored pixels upright, as a browser shows them (EXIF orientation 1–8). */
 const ORIENT_FILTERS: Record<number, string[]> = {

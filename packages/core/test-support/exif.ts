@@ -3,29 +3,32 @@
 import { readFileSync } from 'node:fs';
 import { decodeImageFile, type RgbaImage } from './node.js';
 
-/** The EXIF orientation (1–8) of a JPEG file's bytes; 1 when there is none. */
+/** The EXIF orientation (1–8) of a JPEG's bytes (APP1 "Exif" → TIFF IFD0 tag 0x0112); 1 for anything else. */
 export function jpegOrientation(bytes: Uint8Array): number {
   if (bytes[0] !== 0xff || bytes[1] !== 0xd8) return 1;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (let p = 2; p + 4 <= bytes.length;) {
     if (bytes[p] !== 0xff) return 1;
     const marker = bytes[p + 1]!;
-    if (marker === 0xd9 || marker === 0xda) return 1; // end of image / start of scan: no EXIF before the pixels
-    const len = view.getUint16(p + 2);
-    // APP1 "Exif\0\0", then a TIFF header.
-    if (marker === 0xe1 && view.getUint32(p + 4) === 0x45786966 && view.getUint16(p + 8) === 0) {
+    if (marker === 0xd8 || (marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) { p += 2; continue; }
+    if (marker === 0xda || marker === 0xd9) return 1; // pixels start: no EXIF before them
+    const length = view.getUint16(p + 2);
+    if (marker === 0xe1 && p + 18 <= bytes.length && view.getUint32(p + 4) === 0x45786966 && view.getUint16(p + 8) === 0) {
       const tiff = p + 10;
       const le = view.getUint16(tiff) === 0x4949;
-      const u16 = (o: number) => view.getUint16(tiff + o, le);
-      const ifd = view.getUint32(tiff + 4, le);
-      const count = u16(ifd);
-      for (let i = 0; i < count; i++) {
+      const ifd = tiff + view.getUint32(tiff + 4, le);
+      if (ifd + 2 > bytes.length) return 1;
+      const count = view.getUint16(ifd, le);
+      for (let i = 0; i < count && ifd + 14 + 12 * i <= bytes.length; i++) {
         const e = ifd + 2 + 12 * i;
-        if (u16(e) === 0x0112) { const o = u16(e + 8); return o >= 1 && o <= 8 ? o : 1; }
+        if (view.getUint16(e, le) === 0x0112) {
+          const o = view.getUint16(e + 8, le);
+          return o >= 1 && o <= 8 ? o : 1;
+        }
       }
       return 1;
     }
-    p += 2 + len;
+    p += 2 + length;
   }
   return 1;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { rng } from '../../test-support/random.js';
 import { laplacianVariance, lumaStats, rgbaToGray } from './measures.js';
 
 function rgba(width: number, height: number, pixel: (x: number, y: number) => [number, number, number]): Uint8ClampedArray {
@@ -12,17 +13,6 @@ function rgba(width: number, height: number, pixel: (x: number, y: number) => [n
   return out;
 }
 
-/** Deterministic values in [0, 1) (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** 3×3 box blur (edges clamped), to compare a sharp image with a blurred one. */
 function boxBlur(g: Float32Array, w: number, h: number): Float32Array {

@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { rng } from '../../test-support/random.js';
 import type { Keypoints5 } from '../models/detection-types.js';
 import { createKeypointSmoother, createOneEuroFilter, KEYPOINT_SMOOTHING_DEFAULTS } from './one-euro.js';
 
-/** Deterministic uniform noise in [-1, 1] (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  };
-}
+/** Deterministic uniform noise in [-1, 1]. */
+const noise = (seed: number): (() => number) => { const r = rng(seed); return () => 2 * r() - 1; };
 
 const FRAME_MS = 1000 / 30;
 
@@ -67,7 +59,7 @@ describe('createKeypointSmoother (pixel defaults)', () => {
 
   it('cuts the rms of ±2 px jitter on a still face from 1.15 px to under 0.5 px', () => {
     const s = createKeypointSmoother();
-    const r = rng(1);
+    const r = noise(1);
     let ssOut = 0, ssRaw = 0, n = 0;
     for (let i = 0; i < 600; i++) {
       const noisy = base.map(([x, y]) => [x + 2 * r(), y + 2 * r()]) as Keypoints5;
@@ -87,7 +79,7 @@ describe('createKeypointSmoother (pixel defaults)', () => {
 
   it.each([100, 300, 1000])('follows a face moving at %i px/s within 5 px', (speed) => {
     const s = createKeypointSmoother();
-    const r = rng(2);
+    const r = noise(2);
     let lag = 0;
     for (let i = 0; i < 90; i++) {
       const dx = (speed * i) / 30;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { rng } from '../../test-support/random.js';
 import type { Box } from '../geometry/box.js';
 import type { Keypoints5 } from '../models/detection-types.js';
 import { createFaceTracker, resolveTrackerOptions } from './tracker.js';
@@ -15,16 +16,8 @@ function face(name: string, cx: number, cy: number, s = 80): Face {
   };
 }
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  };
-}
+/** Deterministic uniform noise in [-1, 1]. */
+const noise = (seed: number): (() => number) => { const r = rng(seed); return () => 2 * r() - 1; };
 
 function shuffle<T>(a: T[], r: () => number): T[] {
   for (let i = a.length - 1; i > 0; i--) {
@@ -54,7 +47,7 @@ function record(history: Map<string, number[]>, tracked: readonly { name: string
 describe('createFaceTracker', () => {
   it('keeps the ids of 6 jittered faces panning for 200 frames (0 switches), full and region passes alike', () => {
     const tracker = createFaceTracker<Face>();
-    const r = rng(7);
+    const r = noise(7);
     const history = new Map<string, number[]>();
     let fullPasses = 0;
     for (let f = 0; f < 200; f++) {
@@ -80,7 +73,7 @@ describe('createFaceTracker', () => {
 
   it('keeps the ids of two faces of different sizes crossing each other', () => {
     const tracker = createFaceTracker<Face>();
-    const r = rng(3);
+    const r = noise(3);
     const history = new Map<string, number[]>();
     for (let f = 0; f < 60; f++) {
       const a = face('near', 100 + f * 8 + r(), 200 + r(), 110);
