@@ -86,6 +86,22 @@ test('verify page: enroll kevin from the camera, see him listed, verify, delete'
   }
 });
 
+test('verify page: a photo of a photo is not enrolled, with its sentence', async () => {
+  // A recaptured photo labelled fake in spoof-dev: passive liveness scores it about 0.2, far under the threshold.
+  const cam = await openCameraPage(makeStream({ kind: 'still', image: 'spoof-dev/spoof/vm_fake_001.jpg', width: 1280, height: 720 }), { path: '/' });
+  try {
+    const { page } = cam;
+    await expect(page.locator('#status')).toContainText('Ready:', { timeout: 120_000 });
+    await page.fill('#person-id', 'mallory');
+    await page.click('#enroll');
+    await expect(page.locator('#verdict')).toContainText(/^This does not look like a live face \(liveness 0\.\d\d, needs 0\.\d\d\): a photo or a screen\? Nothing was enrolled\.$/, { timeout: 60_000 });
+    await expect(page.locator('#verdict')).toHaveClass(/\bfail\b/);
+    await expect(page.locator('#enrolled')).toContainText('Nobody yet');
+  } finally {
+    await cam.close();
+  }
+});
+
 test('verify page: a denied camera gets its sentence', async ({ baseURL }) => {
   // A fake camera, but no automatic "Allow": headless Chromium refuses the prompt.
   const stream = makeStream(KEVIN1);

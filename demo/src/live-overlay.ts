@@ -25,7 +25,6 @@ export function drawLiveOverlay(canvas: HTMLCanvasElement, frame: VideoFrameResu
   ctx.clearRect(0, 0, W, H);
   ctx.lineWidth = lw;
   ctx.textBaseline = 'bottom';
-  ctx.font = `600 ${font}px system-ui, sans-serif`;
   frame.faces.forEach((face, i) => {
     const main = i === frame.quality.main;
     const color = !main ? '#94a3b8' : frame.quality.ok ? '#22c55e' : '#f59e0b';
@@ -33,13 +32,16 @@ export function drawLiveOverlay(canvas: HTMLCanvasElement, frame: VideoFrameResu
     const x1 = Math.min(X(bx1), X(bx2)), x2 = Math.max(X(bx1), X(bx2));
     ctx.strokeStyle = color;
     ctx.strokeRect(x1, by1, x2 - x1, by2 - by1);
+    // The track id on a tab above the box, never taller than a third of the face.
     const label = `#${face.trackId}`;
-    const tw = ctx.measureText(label).width + font * 0.5;
-    const ty = Math.max(font * 1.2, by1);
+    const lf = Math.round(Math.max(10, Math.min(font, (x2 - x1) / 3)));
+    ctx.font = `600 ${lf}px system-ui, sans-serif`;
+    const tw = ctx.measureText(label).width + lf * 0.5;
+    const ty = Math.max(lf * 1.2, by1);
     ctx.fillStyle = color;
-    ctx.fillRect(x1 - lw / 2, ty - font * 1.2, tw, font * 1.2);
+    ctx.fillRect(x1 - lw / 2, ty - lf * 1.2, tw, lf * 1.2);
     ctx.fillStyle = '#0f172a';
-    ctx.fillText(label, x1 + font * 0.25, ty - font * 0.1);
+    ctx.fillText(label, x1 + lf * 0.25, ty - lf * 0.1);
     face.smoothedKeypoints.forEach(([x, y], k) => {
       ctx.fillStyle = KEYPOINT_COLORS[k] ?? '#fff';
       ctx.beginPath();
@@ -47,6 +49,7 @@ export function drawLiveOverlay(canvas: HTMLCanvasElement, frame: VideoFrameResu
       ctx.fill();
     });
   });
+  ctx.font = `600 ${font}px system-ui, sans-serif`;
   drawCaption(ctx, W, H, font, o);
 }
 

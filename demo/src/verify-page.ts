@@ -322,7 +322,7 @@ async function runJob(kind: 'enroll' | 'verify'): Promise<void> {
       showVerifyResult(id, r, m);
     }
   } catch (e) {
-    showVerdict('fail', errorSentence(e));
+    showVerdict(e instanceof AbortedError ? 'info' : 'fail', errorSentence(e));
   } finally {
     job = undefined;
     clearOverlay(overlay);
