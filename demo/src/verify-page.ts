@@ -326,6 +326,7 @@ async function runJob(kind: 'enroll' | 'verify'): Promise<void> {
   } finally {
     job = undefined;
     clearOverlay(overlay);
+    if (camera) setHint('Looking for a face…');
     updateButtons();
     await refreshList();
     void serial(startPreview);
