@@ -2,7 +2,7 @@
 // enrollments. One FaceKit for the page. While no enroll / verify runs, a light video loop
 // (detection and quality only) feeds the overlay; it is stopped while the verifier runs its own.
 import {
-  DEFAULT_LIVENESS_THRESHOLD, createFaceKit, listCameras, openCamera, AbortedError, FaceKitError,
+  createFaceKit, listCameras, openCamera, AbortedError, FaceKitError,
   type Camera, type EnrollResult, type FaceKit, type LivenessMode, type Verifier, type VerifierProgress,
   type VerifyResult, type VideoFrameResult, type VideoLoop,
 } from 'facekit';
@@ -254,13 +254,12 @@ function showVerdict(kind: 'ok' | 'fail' | 'info' | 'busy', title: string, rows:
 const REASONS: Record<VerifyResult['reasons'][number], string> = {
   'no-match': 'the face does not match the enrolled one',
   'not-live': 'the liveness check failed (a photo or a screen?)',
-  'no-blink': 'no blink was seen',
 };
 
-function livenessText(score: number | undefined, live: boolean, m: LivenessMode): string {
+function livenessText(score: number | undefined, threshold: number | undefined, live: boolean, m: LivenessMode): string {
   if (m === 'off') return 'off';
   const parts: string[] = [];
-  if (score !== undefined) parts.push(`${score.toFixed(2)} (needs ${DEFAULT_LIVENESS_THRESHOLD.toFixed(2)})`);
+  if (score !== undefined && threshold !== undefined) parts.push(`${score.toFixed(2)} (needs ${threshold.toFixed(2)})`);
   if (m === 'blink' || m === 'passive+blink') parts.push('blink');
   return `${parts.join(' + ')}: ${live ? 'passed' : 'failed'}`;
 }
@@ -269,7 +268,7 @@ function showVerifyResult(id: string, r: VerifyResult, m: LivenessMode): void {
   const far = r.far ? `, 1 false accept in ${Math.round(1 / r.far).toLocaleString('en')}` : '';
   const rows: [string, string][] = [
     ['Similarity', `${r.similarity.toFixed(3)} vs threshold ${r.threshold.toFixed(3)}${far}: ${r.isMatch ? 'match' : 'no match'}`],
-    ['Liveness', livenessText(r.livenessScore, r.live, m)],
+    ['Liveness', livenessText(r.livenessScore, r.livenessThreshold, r.live, m)],
     ['Frames used', String(r.frames)],
     ['Time', `${(r.durationMs / 1000).toFixed(1)} s`],
   ];
@@ -280,7 +279,7 @@ function showVerifyResult(id: string, r: VerifyResult, m: LivenessMode): void {
 function showEnrollResult(r: EnrollResult, m: LivenessMode): void {
   const rows: [string, string][] = [
     ['Frames used', String(r.frames)],
-    ['Liveness', livenessText(r.livenessScore, true, m)],
+    ['Liveness', livenessText(r.livenessScore, r.livenessThreshold, true, m)],
     ['Time', `${(r.durationMs / 1000).toFixed(1)} s`],
   ];
   showVerdict('ok', `Enrolled “${r.id}”${r.replaced ? ' (replacing the earlier enrollment)' : ''}. Now press Verify.`, rows);

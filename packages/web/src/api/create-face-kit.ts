@@ -41,13 +41,16 @@ export interface FaceKit {
    * passive liveness and embeddings of the main face, one result per processed frame (latest frame wins).
    */
   createVideoLoop(source: VideoSource, options?: VideoLoopOptions): Promise<VideoLoop>;
-  /** Enroll → verify / identify on live video, with templates in IndexedDB. Loads the models it needs first. */
+  /**
+   * Enroll → verify / identify on live video, with templates in IndexedDB. Models load on the
+   * first enroll / verify / identify (list and delete need none); `preload: true` loads them now.
+   */
   createVerifier(options?: VerifierOptions): Promise<Verifier>;
   /** Embeddings of several faces of one image, in one worker round trip. */
   embedFaces(image: ImageInput, faces: readonly FaceLike[], options?: EmbedCallOptions): Promise<Float32Array[]>;
   /** Cosine similarity of two embeddings, in [-1, 1]. */
   compare(a: Float32Array, b: Float32Array): number;
-  /** Same person? Against this kit's recognizer's calibrated threshold at `far` (default 1e-3), or yours. */
+  /** Same person? Against this kit's recognizer's calibrated threshold at `far` (default 1e-4), or yours. */
   verify(a: Float32Array, b: Float32Array, options?: VerifyOptions): MatchResult;
   /** A 1:N gallery for this kit's recognizer's embeddings. */
   createGallery(): Gallery;
@@ -292,10 +295,7 @@ export async function createFaceKit(options: FaceKitOptions = {}): Promise<FaceK
     createVideoLoop,
     async createVerifier(o = {}) {
       if (disposed) throw new DisposedError();
-      const mode = o.liveness ?? 'passive';
-      const needs = [recognizer, eyeModel, ...(mode === 'passive' || mode === 'passive+blink' ? antispoof : [])];
-      for (const m of needs) await ensure(m);
-      return createVerifier({
+      const verifier = createVerifier({
         cacheName,
         recognizer: recognizer.id,
         embeddingSize: recognizer.embeddingSize ?? 512,
@@ -313,6 +313,11 @@ export async function createFaceKit(options: FaceKitOptions = {}): Promise<FaceK
         },
         startLoop: createVideoLoop,
       }, o);
+      if (o.preload) {
+        const mode = o.liveness ?? 'passive';
+        for (const m of [recognizer, eyeModel, ...(mode === 'passive' || mode === 'passive+blink' ? antispoof : [])]) await ensure(m);
+      }
+      return verifier;
     },
     async align(image, face, o = {}) {
       checkFaces([face]);

@@ -71,7 +71,7 @@ export interface EmbedCallOptions {
 
 /** Options of `verify`: a calibrated false-accept rate, or your own threshold. */
 export interface VerifyOptions {
-  /** False-accept rate whose calibrated threshold is used (1e-2 or 1e-3). @defaultValue 1e-3 */
+  /** False-accept rate whose calibrated threshold is used (1e-2, 1e-3 or 1e-4). @defaultValue 1e-4 */
   far?: number;
   /** A cosine-similarity threshold of your own; overrides `far`. */
   threshold?: number;

@@ -54,6 +54,8 @@ export interface VerifierOptions {
   quality?: Partial<QualityThresholds>;
   /** Detector input for the video. @defaultValue 320 */
   inputSize?: number;
+  /** Load the models now instead of at the first enroll / verify / identify. @defaultValue false */
+  preload?: boolean;
   /** Name of this verifier's template store, so several can coexist. @defaultValue 'default' */
   storeName?: string;
   /** Progress on every processed frame, with the current hint. */
@@ -73,6 +75,10 @@ export interface EnrollResult {
   /** Good frames averaged into the template. */
   frames: number;
   livenessScore?: number;
+  /** The passive liveness threshold applied (undefined when passive liveness is off). */
+  livenessThreshold: number | undefined;
+  /** A blink was seen (blink modes require one before anything is decided). */
+  blinked: boolean;
   /** Cosine similarity of each kept frame's embedding with the stored template. */
   frameSimilarities: number[];
   /** An earlier template under this id was replaced. */
@@ -91,14 +97,21 @@ export interface VerifyResult {
   live: boolean;
   /** Median passive liveness over the window (undefined when passive liveness is off). */
   livenessScore: number | undefined;
+  /** The passive liveness threshold applied (undefined when passive liveness is off). */
+  livenessThreshold: number | undefined;
+  /** A blink was seen (blink modes decide only after one; without it the call times out with 'blink-now'). */
+  blinked: boolean;
   /** The one verdict to act on: `isMatch && live`. */
   verified: boolean;
   /** Good frames the decision was made over. */
   frames: number;
-  /** Why `verified` is false: 'no-match', 'not-live', 'no-blink'. Empty when verified. */
-  reasons: ('no-match' | 'not-live' | 'no-blink')[];
+  /** Why `verified` is false: 'no-match', 'not-live'. Empty when verified. */
+  reasons: VerifyReason[];
   durationMs: number;
 }
+
+/** Why a verify / identify decision is negative. (A missing blink never decides: it times out.) */
+export type VerifyReason = 'no-match' | 'not-live';
 
 export interface IdentifyResult {
   /** Best first, each with whether it passes the threshold. */
@@ -108,8 +121,10 @@ export interface IdentifyResult {
   threshold: number;
   live: boolean;
   livenessScore: number | undefined;
+  livenessThreshold: number | undefined;
+  blinked: boolean;
   frames: number;
-  reasons: ('no-match' | 'not-live' | 'no-blink')[];
+  reasons: VerifyReason[];
   durationMs: number;
 }
 
@@ -293,12 +308,11 @@ export function createVerifier(ctx: VerifierContext, options: VerifierOptions = 
     throw new VerificationTimeoutError(limit, blocking);
   }
 
+  // Decisions are only made once a blink was seen (blink modes), so only passive can fail here.
   const liveVerdict = (w: Window) => {
     const score = passive ? median(w.liveness) : undefined;
-    const reasons: ('not-live' | 'no-blink')[] = [];
-    if (passive && !(score! >= livenessThreshold)) reasons.push('not-live');
-    if (blink && !w.blinked) reasons.push('no-blink');
-    return { score, live: reasons.length === 0, reasons };
+    const reasons: VerifyReason[] = passive && !(score! >= livenessThreshold) ? ['not-live'] : [];
+    return { score, live: reasons.length === 0, reasons, livenessThreshold: passive ? livenessThreshold : undefined, blinked: w.blinked };
   };
 
   const checkId = (id: unknown): string => {
@@ -312,7 +326,7 @@ export function createVerifier(ctx: VerifierContext, options: VerifierOptions = 
       const t0 = performance.now();
       const { embedding, live, frames } = await watch('enroll', source, call, enrollFrames, (w) => {
         const verdict = liveVerdict(w);
-        if (passive && !verdict.reasons.includes('no-blink') && verdict.reasons.includes('not-live')) {
+        if (verdict.reasons.includes('not-live')) {
           throw new LivenessError(verdict.score!, livenessThreshold);
         }
         return { embedding: meanEmbedding(w.embeddings), live: verdict, frames: [...w.embeddings] };
@@ -326,6 +340,7 @@ export function createVerifier(ctx: VerifierContext, options: VerifierOptions = 
       return {
         id, frames: frames.length, frameSimilarities: frames.map((e) => dot(e, embedding)), replaced,
         ...(live.score !== undefined ? { livenessScore: live.score } : {}),
+        livenessThreshold: live.livenessThreshold, blinked: live.blinked,
         durationMs: performance.now() - t0,
       };
     },
@@ -343,7 +358,8 @@ export function createVerifier(ctx: VerifierContext, options: VerifierOptions = 
         const isMatch = similarity >= threshold;
         const live = liveVerdict(w);
         return {
-          isMatch, similarity, threshold, far, live: live.live, livenessScore: live.score, verified: isMatch && live.live,
+          isMatch, similarity, threshold, far, live: live.live, livenessScore: live.score,
+          livenessThreshold: live.livenessThreshold, blinked: live.blinked, verified: isMatch && live.live,
           frames: w.embeddings.length, reasons: [...(isMatch ? [] : ['no-match' as const]), ...live.reasons],
           durationMs: performance.now() - t0,
         };
@@ -366,7 +382,8 @@ export function createVerifier(ctx: VerifierContext, options: VerifierOptions = 
         const best = matches[0]?.isMatch ? (matches[0] as GalleryMatch & { isMatch: true }) : undefined;
         const live = liveVerdict(w);
         return {
-          matches, best, threshold, live: live.live, livenessScore: live.score, frames: w.embeddings.length,
+          matches, best, threshold, live: live.live, livenessScore: live.score,
+          livenessThreshold: live.livenessThreshold, blinked: live.blinked, frames: w.embeddings.length,
           reasons: [...(best ? [] : ['no-match' as const]), ...live.reasons], durationMs: performance.now() - t0,
         };
       });
