@@ -67,6 +67,11 @@ export interface FaceKit {
   dispose(): Promise<void>;
 }
 
+const TASK_NOUN: Record<ModelSpec['task'], string> = {
+  detection: 'face detector', recognition: 'face recognizer', antispoof: 'liveness (anti-spoofing) model',
+  eyestate: 'eye-state model', landmarks: 'landmark model', attributes: 'attribute model',
+};
+
 function modelOption(id: string, what: string, task: ModelSpec['task']): ModelSpec {
   let spec: ModelSpec;
   try {
@@ -74,7 +79,7 @@ function modelOption(id: string, what: string, task: ModelSpec['task']): ModelSp
   } catch (e) {
     throw new InvalidOptionError(`${what}: ${(e as Error).message}`);
   }
-  if (spec.task !== task) throw new InvalidOptionError(`${what}: "${spec.id}" is a ${spec.task} model, not a ${task} model`);
+  if (spec.task !== task) throw new InvalidOptionError(`${what}: "${spec.id}" is a ${spec.task} model, not a ${TASK_NOUN[task]}`);
   return spec;
 }
 
