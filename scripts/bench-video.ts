@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { SHARED_DIR } from '../e2e/config.js';
 import { T1_PAN, makeStream } from '../e2e/streams.js';
-import { median, openBrowserSession, parseArgs } from './browser-session.js';
+import { openBrowserSession, parseArgs } from './browser-session.js';
 
 const args = parseArgs(process.argv.slice(2));
 const longFrames = Number(args.get('frames') ?? 2000);

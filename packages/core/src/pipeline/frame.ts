@@ -6,7 +6,7 @@ import { iou, type Box } from '../geometry/box.js';
 import { headPoseFromKeypoints } from '../geometry/head-pose.js';
 import { nms } from '../geometry/nms.js';
 import { arcfaceAlignment } from '../geometry/similarity-transform.js';
-import { planLetterbox, type LetterboxPlan } from '../image/letterbox.js';
+import type { LetterboxPlan } from '../image/letterbox.js';
 import { warpAffineToRgba } from '../image/warp.js';
 import type { Keypoints5, NamedOutputs } from '../models/detection-types.js';
 import { assessQuality, type QualityReport, type QualityThresholds } from '../quality/quality-gate.js';
