@@ -110,3 +110,49 @@ test('video loop lifecycle: frames flow, pause while hidden, stop() ends it and 
     await cam.close();
   }
 });
+
+test('a looping <video> file is read through requestVideoFrameCallback (the path of browsers without MediaStreamTrackProcessor), across its loop', async () => {
+  test.setTimeout(120_000);
+  const cam = await openCameraPage(makeStream({ kind: 'still', image: 'images/ppu_uniface/image-kevin1.png' }));
+  try {
+    const r = await cam.page.evaluate(async () => {
+      // A real video file: 1 s of the camera recorded with MediaRecorder (WebM), played in a loop from a blob URL.
+      const camera = await window.facekit.openCamera({ width: 640, height: 480 });
+      const rec = new MediaRecorder(camera.stream, { mimeType: 'video/webm' });
+      const chunks: Blob[] = [];
+      rec.ondataavailable = (e) => chunks.push(e.data);
+      const stopped = new Promise((res) => { rec.onstop = res; });
+      rec.start();
+      await new Promise((res) => setTimeout(res, 1000));
+      rec.stop();
+      await stopped;
+      camera.stop();
+      const video = document.createElement('video');
+      video.muted = true;
+      video.loop = true;
+      video.src = URL.createObjectURL(new Blob(chunks, { type: 'video/webm' }));
+      document.body.appendChild(video);
+      await video.play();
+      const kit = await window.facekit.createFaceKit();
+      const ts: number[] = [];
+      let faces = 0;
+      const ac = new AbortController();
+      const loop = await kit.createVideoLoop(video, {
+        signal: ac.signal,
+        onFrame: (f) => { ts.push(f.timestamp); faces += f.faces.length; if (ts.length >= 25) ac.abort(); },
+      });
+      const stats = await loop.done.catch(() => loop.stats);
+      video.pause();
+      await kit.dispose();
+      return { path: stats.path, ts, faces, received: stats.received, seconds: (ts.at(-1)! - ts[0]!) / 1000 };
+    });
+    console.log(`<video> file: path ${r.path}, ${r.ts.length} frames processed of ${r.received} presented over ${r.seconds.toFixed(1)} s, ${r.faces} faces`);
+    expect(r.path).toBe('video-frame-callback');
+    expect(r.ts).toHaveLength(25);
+    expect(r.seconds).toBeGreaterThan(1.2); // past the end of the 1 s file: it looped
+    for (let i = 1; i < r.ts.length; i++) expect(r.ts[i]!).toBeGreaterThan(r.ts[i - 1]!);
+    expect(r.faces).toBe(25);
+  } finally {
+    await cam.close();
+  }
+});

@@ -10,7 +10,7 @@ export type VideoSource = HTMLVideoElement | MediaStream | MediaStreamTrack;
 /** One frame taken from the mailbox. The taker owns it: transfer it or call `close()`. */
 export interface SourceFrame {
   readonly image: VideoFrame | ImageBitmap;
-  /** The frame's own timestamp in ms (capture or media time), increasing. */
+  /** The frame's own timestamp in ms (capture time, or display time on the page clock), increasing. */
   readonly timestamp: number;
   readonly width: number;
   readonly height: number;
@@ -206,14 +206,16 @@ function fromVideoElement(video: HTMLVideoElement, owned: boolean, deliver: (f: 
   let stopped = false;
   let handle = 0;
   const hasVideoFrame = typeof (globalThis as { VideoFrame?: unknown }).VideoFrame === 'function';
-  const onFrame = (_now: number, meta: VideoFrameCallbackMetadata) => {
+  const onFrame = (now: number, meta: VideoFrameCallbackMetadata) => {
     if (stopped) return;
     handle = video.requestVideoFrameCallback(onFrame);
     if (video.videoWidth === 0) return;
-    const timestamp = meta.mediaTime * 1000;
+    // The page clock (capture time for a camera, else when the frame is shown): it only grows,
+    // where a file's mediaTime starts over when the video loops or is seeked back.
+    const timestamp = meta.captureTime ?? meta.expectedDisplayTime ?? now;
     if (hasVideoFrame) {
       // References the decoded frame: no pixel copy here.
-      deliver(wrap(new VideoFrame(video, { timestamp: Math.round(meta.mediaTime * 1e6) }), timestamp));
+      deliver(wrap(new VideoFrame(video, { timestamp: Math.round(timestamp * 1000) }), timestamp));
     } else {
       createImageBitmap(video).then((b) => deliver(wrap(b, timestamp)), () => undefined);
     }

@@ -57,7 +57,11 @@ export interface VideoFace extends FrameFace {
 }
 
 export interface VideoFrameResult {
-  /** The frame's own timestamp, ms. */
+  /**
+   * The frame's own timestamp, ms, increasing: its capture time from a camera track, or, for a
+   * `<video>` read through requestVideoFrameCallback, when it was shown (page clock), since a
+   * file's media time starts over when it loops.
+   */
   timestamp: number;
   /** Timestamp of the newest frame the camera had delivered when this result was ready. */
   newestTimestamp: number;
