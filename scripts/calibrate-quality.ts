@@ -6,9 +6,7 @@
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { MODELS } from '../packages/core/src/registry/models.js';
-import { arcfaceAlignment } from '../packages/core/src/geometry/similarity-transform.js';
-import { warpAffineToRgba } from '../packages/core/src/image/warp.js';
-import { offsetAffine, warpSourceRect } from '../packages/core/src/pipeline/recognition.js';
+import { alignedFaceCrop } from '../packages/core/src/pipeline/frame.js';
 import { interocularDistance } from '../packages/core/src/quality/quality-gate.js';
 import { laplacianVariance, rgbaToGray } from '../packages/core/src/quality/measures.js';
 import { IMAGES_DIR, SHARED_DIR, createNodeDetector, cropPixels, decodeImageFile } from '../packages/core/test-support/node.js';
@@ -60,9 +58,8 @@ for (const [i, f] of files.entries()) {
   const faces = (await det.detect(image)).faces;
   if (!faces.length) { noFace++; continue; }
   const face = faces.reduce((a, b) => (interocularDistance(b.keypoints) > interocularDistance(a.keypoints) ? b : a));
-  const m = arcfaceAlignment(face.keypoints, CROP);
-  const rect = warpSourceRect(m, CROP, CROP, image.width, image.height);
-  const crop = warpAffineToRgba(cropPixels(image, rect), rect.width, rect.height, offsetAffine(m, rect), CROP, CROP);
+  // The crop analyzeFrame measures.
+  const crop = await alignedFaceCrop({ width: image.width, height: image.height, read: (r) => cropPixels(image, r) }, face.keypoints);
   const gray = rgbaToGray(crop, CROP, CROP);
   sharp[f.set]!.push(laplacianVariance(gray, CROP, CROP));
   for (const s of SIGMAS) blurred[s]!.push(laplacianVariance(gaussianBlurGray(gray, CROP, CROP, s), CROP, CROP));

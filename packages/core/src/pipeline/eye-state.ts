@@ -3,7 +3,7 @@ import type { Keypoints5 } from '../models/detection-types.js';
 import { eyeCrops, eyeOpenProbability, rgbPlanesToGray } from '../models/eye-state.js';
 import type { ModelSpec } from '../registry/types.js';
 import { tensorFor, type TensorPool } from './detection.js';
-import { offsetAffine, warpSourceRect, type ReadPixels } from './recognition.js';
+import { readForWarp, type ReadPixels } from './recognition.js';
 
 export interface EyeStateRuntime {
   /** Runs the eye-state model on one `[1,1,H,W]` grey crop; returns its two logits. */
@@ -47,9 +47,8 @@ export async function runEyeState(
       const n = w * k;
       // k² crops' worth under one pool key: the scratch grows to the largest face seen.
       const rgb = tensorFor(tensors, k * k, 3, h, w);
-      const rect = warpSourceRect(m, n, n, source.width, source.height);
-      const pixels = await source.read(rect);
-      warpAffineToChw(pixels, rect.width, rect.height, offsetAffine(m, rect), n, n, RAW_RGB, rgb);
+      const src = await readForWarp(source, m, n, n);
+      warpAffineToChw(src.pixels, src.width, src.height, src.matrix, n, n, RAW_RGB, rgb);
       rgbPlanesToGray(rgb, w, k, spec.input.mean[0], spec.input.std[0], tensor, (2 * f + e) * plane);
     }
   }

@@ -9,13 +9,13 @@ import { arcfaceAlignment } from '../geometry/similarity-transform.js';
 import type { LetterboxPlan } from '../image/letterbox.js';
 import { warpAffineToRgba } from '../image/warp.js';
 import type { Keypoints5, NamedOutputs } from '../models/detection-types.js';
-import { assessQuality, type QualityReport, type QualityThresholds } from '../quality/quality-gate.js';
+import { assessQuality, interocularDistance, mainFaceIndex, type QualityReport, type QualityThresholds } from '../quality/quality-gate.js';
 import { laplacianVariance, lumaStats, rgbaToGray } from '../quality/measures.js';
 import type { ModelSpec } from '../registry/types.js';
 import { runDetection, type DetectOptions, type DetectedFace, type TensorPool } from './detection.js';
 import { runEyeState } from './eye-state.js';
 import { runPassiveLiveness } from './liveness.js';
-import { alignmentsFor, offsetAffine, runRecognition, warpSourceRect, type PixelRect, type ReadPixels } from './recognition.js';
+import { alignmentsFor, readForWarp, runRecognition, type PixelRect, type ReadPixels } from './recognition.js';
 
 /** Which faces of a frame get a costly stage: none, the main one (largest), or all. */
 export type FaceSelection = 'none' | 'main' | 'all';
@@ -110,6 +110,12 @@ function subRect(rgba: Uint8ClampedArray, width: number, r: PixelRect): Uint8Cla
   return out;
 }
 
+/** The 112×112 RGBA ArcFace-aligned crop the quality measures are made on (`CROP`). */
+export async function alignedFaceCrop(source: { width: number; height: number; read: ReadPixels }, keypoints: Keypoints5): Promise<Uint8ClampedArray> {
+  const src = await readForWarp(source, arcfaceAlignment(keypoints, CROP), CROP, CROP);
+  return warpAffineToRgba(src.pixels, src.width, src.height, src.matrix, CROP, CROP);
+}
+
 /** The square, frame-clipped crop around a face box that a region pass looks in. */
 export function regionRect(box: Readonly<Box>, width: number, height: number, factor = 2): PixelRect {
   const cx = (box[0] + box[2]) / 2, cy = (box[1] + box[3]) / 2;
@@ -117,11 +123,6 @@ export function regionRect(box: Readonly<Box>, width: number, height: number, fa
   const x0 = Math.max(0, Math.floor(cx - side / 2)), y0 = Math.max(0, Math.floor(cy - side / 2));
   const x1 = Math.min(width, Math.ceil(cx + side / 2)), y1 = Math.min(height, Math.ceil(cy + side / 2));
   return { x: x0, y: y0, width: Math.max(1, x1 - x0), height: Math.max(1, y1 - y0) };
-}
-
-/** Distance between the two eye keypoints. */
-export function interocular(k: Keypoints5): number {
-  return Math.hypot(k[1][0] - k[0][0], k[1][1] - k[0][1]);
 }
 
 async function detectFrame(source: { width: number; height: number }, runtime: FrameRuntime, request: FrameRequest, tensors: TensorPool) {
@@ -174,17 +175,17 @@ export async function analyzeFrame(
   request: FrameRequest,
   tensors: TensorPool = new Map(),
 ): Promise<FrameAnalysis> {
+  // Plain fields: `source` may be an ImageBitmap, whose size lives in prototype getters.
+  const src = { width: source.width, height: source.height, read: runtime.read };
   const det = await detectFrame(source, runtime, request, tensors);
   const timings: FrameTimings = { detect: det.timings, quality: 0, eyes: 0, liveness: 0, embed: 0 };
   let t = performance.now();
   const measure = request.measure ?? true;
   const faces: FrameFace[] = [];
   for (const f of det.faces) {
-    const measures: FaceMeasures = { interocular: interocular(f.keypoints), pose: headPoseFromKeypoints(f.keypoints) };
+    const measures: FaceMeasures = { interocular: interocularDistance(f.keypoints), pose: headPoseFromKeypoints(f.keypoints) };
     if (measure) {
-      const m = arcfaceAlignment(f.keypoints, CROP);
-      const rect = warpSourceRect(m, CROP, CROP, source.width, source.height);
-      const crop = warpAffineToRgba(await runtime.read(rect), rect.width, rect.height, offsetAffine(m, rect), CROP, CROP);
+      const crop = await alignedFaceCrop(src, f.keypoints);
       measures.sharpness = laplacianVariance(rgbaToGray(crop, CROP, CROP), CROP, CROP);
       measures.luma = lumaStats(subRect(crop, CROP, SKIN), SKIN.width, SKIN.height);
     }
@@ -192,8 +193,8 @@ export async function analyzeFrame(
   }
   timings.quality = performance.now() - t;
 
-  const src = { width: source.width, height: source.height, read: runtime.read };
-  const main = assessQuality(faces, source, request.thresholds).main;
+  // Eye state is part of the gate, so it runs on the main face before the gate's verdict.
+  const main = mainFaceIndex(faces);
   const eyeFaces = runtime.eyes ? pick(request.eyes, main, faces.length) : [];
   if (eyeFaces.length) {
     t = performance.now();

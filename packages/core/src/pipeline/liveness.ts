@@ -3,7 +3,7 @@ import { warpAffineToChw } from '../image/warp.js';
 import { fuseMinifasnet, MINIFASNET_REAL_CLASS, minifasnetAffine, softmax } from '../models/minifasnet.js';
 import type { ModelSpec } from '../registry/types.js';
 import { tensorFor, type TensorPool } from './detection.js';
-import { offsetAffine, warpSourceRect, type ReadPixels } from './recognition.js';
+import { readForWarp, type ReadPixels } from './recognition.js';
 
 export interface LivenessRuntime {
   /** Runs the anti-spoofing model `modelId` on one `[1,3,H,W]` crop; returns its logits. */
@@ -51,9 +51,8 @@ export async function runPassiveLiveness(
   for (let r = 0; r < rows; r++) {
     const spec = specs[r % specs.length]!;
     const m = minifasnetAffine(boxes[Math.floor(r / specs.length)]!, source.width, source.height, spec);
-    const rect = warpSourceRect(m, w, h, source.width, source.height);
-    const pixels = await source.read(rect);
-    warpAffineToChw(pixels, rect.width, rect.height, offsetAffine(m, rect), w, h, spec.input, tensor, r * per);
+    const src = await readForWarp(source, m, w, h);
+    warpAffineToChw(src.pixels, src.width, src.height, src.matrix, w, h, spec.input, tensor, r * per);
   }
   timings.preprocess = performance.now() - t;
   t = performance.now();

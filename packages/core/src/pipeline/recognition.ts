@@ -48,6 +48,26 @@ export function offsetAffine(m: Readonly<Affine2x3>, rect: PixelRect): Affine2x3
   return [m[0], m[1], m[2] + m[0] * rect.x + m[1] * rect.y, m[3], m[4], m[5] + m[3] * rect.x + m[4] * rect.y];
 }
 
+/** Source pixels for one warp: the rectangle it reads, and the map re-based onto that rectangle. */
+export interface WarpInput {
+  pixels: Uint8ClampedArray;
+  width: number;
+  height: number;
+  /** `m` for pixels read from the rectangle instead of the whole image. */
+  matrix: Affine2x3;
+}
+
+/** Reads only the source rectangle a warp by `m` into an `outW`×`outH` crop needs. */
+export async function readForWarp(
+  source: { width: number; height: number; read: ReadPixels },
+  m: Readonly<Affine2x3>,
+  outW: number,
+  outH: number,
+): Promise<WarpInput> {
+  const rect = warpSourceRect(m, outW, outH, source.width, source.height);
+  return { pixels: await source.read(rect), width: rect.width, height: rect.height, matrix: offsetAffine(m, rect) };
+}
+
 /** The ArcFace alignment of each face for this recognizer's crop size. */
 export function alignmentsFor(spec: ModelSpec, faces: readonly { keypoints: Keypoints5 }[]): Affine2x3[] {
   return faces.map((f) => arcfaceAlignment(f.keypoints, spec.input.width));
@@ -77,11 +97,9 @@ export async function runRecognition(
   let t = performance.now();
   const tensor = tensorFor(tensors, rows, 3, h, w);
   for (let i = 0; i < n; i++) {
-    const rect = warpSourceRect(matrices[i]!, w, h, source.width, source.height);
-    const pixels = await source.read(rect);
-    const m = offsetAffine(matrices[i]!, rect);
-    warpAffineToChw(pixels, rect.width, rect.height, m, w, h, spec.input, tensor, i * per);
-    if (flip) warpAffineToChw(pixels, rect.width, rect.height, m, w, h, spec.input, tensor, (n + i) * per, true);
+    const src = await readForWarp(source, matrices[i]!, w, h);
+    warpAffineToChw(src.pixels, src.width, src.height, src.matrix, w, h, spec.input, tensor, i * per);
+    if (flip) warpAffineToChw(src.pixels, src.width, src.height, src.matrix, w, h, spec.input, tensor, (n + i) * per, true);
   }
   timings.preprocess = performance.now() - t;
   t = performance.now();

@@ -199,6 +199,16 @@ export function interocularDistance(kps: Readonly<Keypoints5>): number {
   return Math.hypot(kps[1][0] - kps[0][0], kps[1][1] - kps[0][1]);
 }
 
+/** Index of the main face (the largest inter-ocular distance; the first on a tie), -1 without faces. */
+export function mainFaceIndex(faces: readonly { keypoints: Readonly<Keypoints5> }[]): number {
+  let main = -1, best = -Infinity;
+  faces.forEach((f, i) => {
+    const d = interocularDistance(f.keypoints);
+    if (d > best) { best = d; main = i; }
+  });
+  return main;
+}
+
 /**
  * Checks the faces of one frame against the thresholds (defaults: {@link
  * DEFAULT_QUALITY_THRESHOLDS}). The main face is the one with the largest inter-ocular
@@ -213,8 +223,7 @@ export function assessQuality(
   if (faces.length === 0) return { ok: false, codes: ['no-face'], main: -1, background: [] };
 
   const iods = faces.map((f) => interocularDistance(f.keypoints));
-  let main = 0;
-  for (let i = 1; i < faces.length; i++) if (iods[i]! > iods[main]!) main = i;
+  const main = mainFaceIndex(faces);
   const failed = new Set<QualityCode>();
   const background: number[] = [];
   for (let i = 0; i < faces.length; i++) {

@@ -227,6 +227,19 @@ export async function createFaceKit(options: FaceKitOptions = {}): Promise<FaceK
     return reply.embeddings;
   }
 
+  /** The explicit threshold, or this recognizer's calibrated one at `far` (flip-test table with `flip`). */
+  function matchThreshold(o: VerifyOptions): number {
+    if (o.threshold !== undefined) {
+      if (!Number.isFinite(o.threshold)) throw new InvalidOptionError(`threshold must be a finite number, got ${o.threshold}`);
+      return o.threshold;
+    }
+    try {
+      return thresholdFor(recognizer.id, o.far, o.flip);
+    } catch (e) {
+      throw new InvalidOptionError((e as Error).message);
+    }
+  }
+
   async function createVideoLoop(source: VideoSource, o: VideoLoopOptions = {}): Promise<VideoLoop> {
     if (disposed) throw new DisposedError();
     const resolved = resolveLoopOptions(o);
@@ -305,17 +318,8 @@ export async function createFaceKit(options: FaceKitOptions = {}): Promise<FaceK
         recognizer: recognizer.id,
         embeddingSize: recognizer.embeddingSize ?? 512,
         defaultLivenessThreshold: DEFAULT_LIVENESS_THRESHOLD,
-        threshold(far, explicit) {
-          if (explicit !== undefined) {
-            if (!Number.isFinite(explicit)) throw new InvalidOptionError(`threshold must be a finite number, got ${explicit}`);
-            return explicit;
-          }
-          try {
-            return thresholdFor(recognizer.id, far, true);
-          } catch (e) {
-            throw new InvalidOptionError((e as Error).message);
-          }
-        },
+        // The verifier embeds with the flip test.
+        threshold: (far, threshold) => matchThreshold({ far, threshold, flip: true }),
         startLoop: createVideoLoop,
       }, o);
       if (o.preload) {
@@ -341,17 +345,7 @@ export async function createFaceKit(options: FaceKitOptions = {}): Promise<FaceK
     compare: (a, b) => cosineSimilarity(a, b),
     verify(a, b, o = {}) {
       const similarity = cosineSimilarity(a, b);
-      let threshold: number;
-      if (o.threshold !== undefined) {
-        if (!Number.isFinite(o.threshold)) throw new InvalidOptionError(`threshold must be a finite number, got ${o.threshold}`);
-        threshold = o.threshold;
-      } else {
-        try {
-          threshold = thresholdFor(recognizer.id, o.far, o.flip);
-        } catch (e) {
-          throw new InvalidOptionError((e as Error).message);
-        }
-      }
+      const threshold = matchThreshold(o);
       return { similarity, threshold, isMatch: similarity >= threshold };
     },
     createGallery: () => createGallery({ dim: recognizer.embeddingSize ?? 512, model: recognizer.id }),

@@ -18,7 +18,8 @@ const ACCEPTED = 'HTMLImageElement, HTMLVideoElement, HTMLCanvasElement, Offscre
 const BITMAP_OPTIONS: ImageBitmapOptions = { colorSpaceConversion: 'none', premultiplyAlpha: 'none' };
 
 const has = (name: string): boolean => typeof (globalThis as Record<string, unknown>)[name] === 'function';
-const is = <T>(value: unknown, name: string): value is T =>
+/** `value instanceof globalThis[name]`, false where the browser lacks that class (a worker has no HTMLImageElement). */
+export const is = <T>(value: unknown, name: string): value is T =>
   has(name) && value instanceof ((globalThis as unknown as Record<string, new () => T>)[name]!);
 
 function size(input: ImageInput): [number, number, string] {

@@ -1,6 +1,8 @@
 // Enroll once, verify live: watches a camera until enough good frames (quality gate passed,
 // liveness as asked) have been seen, decides over that window, and stores templates in IndexedDB.
-import { createBlinkDetector, createGallery, type Gallery, type GalleryMatch, type QualityThresholds } from '@facekit/core';
+import {
+  createBlinkDetector, createGallery, createScoreWindow, dot, l2Normalize, type Gallery, type GalleryMatch, type QualityThresholds, type ScoreWindow,
+} from '@facekit/core';
 import {
   AbortedError, InvalidOptionError, LivenessError, NotEnrolledError, VerificationTimeoutError, type BlockingHint,
 } from '../api/errors.js';
@@ -160,34 +162,20 @@ const int = (v: number | undefined, name: string, fallback: number, min = 1): nu
   return v;
 };
 
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-
 /** L2-normalised mean of unit vectors. */
 function meanEmbedding(list: readonly Float32Array[]): Float32Array {
-  const out = new Float32Array(list[0]!.length);
-  for (const e of list) for (let i = 0; i < out.length; i++) out[i]! += e[i]!;
-  let n = 0;
-  for (let i = 0; i < out.length; i++) n += out[i]! * out[i]!;
-  n = Math.sqrt(n) || 1;
-  for (let i = 0; i < out.length; i++) out[i]! /= n;
-  return out;
+  const sum = new Float32Array(list[0]!.length);
+  for (const e of list) for (let i = 0; i < sum.length; i++) sum[i]! += e[i]!;
+  return l2Normalize(sum, sum);
 }
 
-function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
-}
-
+/** The main track's good frames so far (the last `needed` of them). */
 interface Window {
   embeddings: Float32Array[];
-  liveness: number[];
+  /** Their passive liveness scores (passive modes). */
+  liveness: ScoreWindow;
+  /** The track has blinked (blink modes). */
   blinked: boolean;
-  frames: number;
 }
 
 export function createVerifier(ctx: VerifierContext, options: VerifierOptions = {}): Verifier {
@@ -225,7 +213,7 @@ export function createVerifier(ctx: VerifierContext, options: VerifierOptions = 
     const note = (code: string) => hints.set(code, (hints.get(code) ?? 0) + 1);
     const blinker = createBlinkDetector();
     let track = -1;
-    const w: Window = { embeddings: [], liveness: [], blinked: false, frames: 0 };
+    const w: Window = { embeddings: [], liveness: createScoreWindow(needed), blinked: false };
     let outcome: { value: T } | { error: unknown } | undefined;
     const stopper = new AbortController();
     const onAbort = () => stopper.abort();
@@ -237,10 +225,12 @@ export function createVerifier(ctx: VerifierContext, options: VerifierOptions = 
       const main = frame.quality.main >= 0 ? frame.faces[frame.quality.main] : undefined;
       if (main && main.trackId !== track) {
         track = main.trackId;
-        w.embeddings = []; w.liveness = []; w.blinked = false;
+        w.embeddings = [];
+        w.liveness.reset();
         blinker.reset();
       }
-      if (blink) w.blinked = blinker.update(main?.eyes, frame.timestamp).phase === 'blinked' || blinker.blinked;
+      if (blink) blinker.update(main?.eyes, frame.timestamp);
+      w.blinked = blinker.blinked;
       let hint: VerifierHint;
       if (!frame.quality.ok) {
         hint = frame.hint!;
@@ -248,17 +238,15 @@ export function createVerifier(ctx: VerifierContext, options: VerifierOptions = 
         const eyesShut = blink && main.eyes !== undefined && Math.min(main.eyes.left, main.eyes.right) < 0.5;
         if (!eyesShut) {
           w.embeddings.push(main.embedding);
+          if (w.embeddings.length > needed) w.embeddings.shift();
           if (main.liveness) w.liveness.push(main.liveness.score);
-          if (w.embeddings.length > needed) { w.embeddings.shift(); }
-          if (w.liveness.length > needed) { w.liveness.shift(); }
         }
         hint = 'hold-still';
       } else {
         hint = 'hold-still';
       }
-      w.frames = w.embeddings.length;
       const full = w.embeddings.length >= needed;
-      const score = passive && w.liveness.length ? median(w.liveness) : undefined;
+      const score = passive ? w.liveness.median() : undefined;
       if (full && blink && !w.blinked && frame.quality.ok) hint = 'blink-now';
       else if (full && passive && score !== undefined && score < livenessThreshold && frame.quality.ok) hint = 'not-live';
       if (hint !== 'hold-still') note(hint);
@@ -310,7 +298,7 @@ export function createVerifier(ctx: VerifierContext, options: VerifierOptions = 
 
   // Decisions are only made once a blink was seen (blink modes), so only passive can fail here.
   const liveVerdict = (w: Window) => {
-    const score = passive ? median(w.liveness) : undefined;
+    const score = passive ? w.liveness.median() : undefined;
     const reasons: VerifyReason[] = passive && !(score! >= livenessThreshold) ? ['not-live'] : [];
     return { score, live: reasons.length === 0, reasons, livenessThreshold: passive ? livenessThreshold : undefined, blinked: w.blinked };
   };

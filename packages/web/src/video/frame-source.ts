@@ -3,6 +3,7 @@
 // it is ready). A frame that arrives while one is waiting replaces it, and the replaced frame is
 // closed at once, so the queue never grows and the camera never stalls on unreleased frames.
 import { InvalidInputError, UnsupportedBrowserError } from '../api/errors.js';
+import { is } from '../media/input.js';
 
 /** What `createVideoLoop` and the verifier watch. */
 export type VideoSource = HTMLVideoElement | MediaStream | MediaStreamTrack;
@@ -44,13 +45,8 @@ export interface FrameSource {
 
 type Producer = { stop(): void };
 
-const isA = <T>(value: unknown, name: string): value is T => {
-  const ctor = (globalThis as Record<string, unknown>)[name];
-  return typeof ctor === 'function' && value instanceof (ctor as new () => T);
-};
-
 function wrap(image: VideoFrame | ImageBitmap, timestamp: number): SourceFrame {
-  const isFrame = isA<VideoFrame>(image, 'VideoFrame');
+  const isFrame = is<VideoFrame>(image, 'VideoFrame');
   return {
     image,
     timestamp,
@@ -129,15 +125,15 @@ export function createFrameSource(source: VideoSource, options: { pauseWhenHidde
 }
 
 function trackOf(source: VideoSource): MediaStreamTrack | undefined {
-  if (isA<MediaStreamTrack>(source, 'MediaStreamTrack')) return source;
-  if (isA<MediaStream>(source, 'MediaStream')) return source.getVideoTracks()[0];
-  if (isA<HTMLVideoElement>(source, 'HTMLVideoElement') && isA<MediaStream>(source.srcObject, 'MediaStream')) return source.srcObject.getVideoTracks()[0];
+  if (is<MediaStreamTrack>(source, 'MediaStreamTrack')) return source;
+  if (is<MediaStream>(source, 'MediaStream')) return source.getVideoTracks()[0];
+  if (is<HTMLVideoElement>(source, 'HTMLVideoElement') && is<MediaStream>(source.srcObject, 'MediaStream')) return source.srcObject.getVideoTracks()[0];
   return undefined;
 }
 
 function startProducer(source: VideoSource, deliver: (f: SourceFrame) => void, end: () => void, stats: FrameSourceStats): Producer {
-  const isVideo = isA<HTMLVideoElement>(source, 'HTMLVideoElement');
-  if (!isVideo && !isA<MediaStream>(source, 'MediaStream') && !isA<MediaStreamTrack>(source, 'MediaStreamTrack')) {
+  const isVideo = is<HTMLVideoElement>(source, 'HTMLVideoElement');
+  if (!isVideo && !is<MediaStream>(source, 'MediaStream') && !is<MediaStreamTrack>(source, 'MediaStreamTrack')) {
     throw new InvalidInputError('A video source must be an HTMLVideoElement, a MediaStream or a MediaStreamTrack.');
   }
   const track = trackOf(source);

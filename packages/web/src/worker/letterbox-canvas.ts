@@ -1,16 +1,15 @@
 import type { LetterboxPlan, PixelRect } from '@facekit/core';
-import type { FrameImage } from './frame-image.js';
 
 /**
- * Letterboxes an image (or a rectangle of it) on an OffscreenCanvas (one per input size,
+ * Letterboxes a bitmap (or a rectangle of it) on an OffscreenCanvas (one per input size,
  * reused) and reads the RGBA back. Measured in Chromium: `imageSmoothingQuality = 'medium'` is
  * exact pixel-centre bilinear for scales ≥ 0.5 (the filter of InsightFace's OpenCV INTER_LINEAR
  * and of the Node path's `resizeBilinearRGBA`), and adds mipmaps (less aliasing) below 0.5.
  * `'low'` is a lower-precision bilinear that is off by up to 13 levels at edges.
  */
-export function createCanvasLetterbox(): (image: FrameImage, plan: LetterboxPlan, rect?: PixelRect) => Uint8ClampedArray {
+export function createCanvasLetterbox(): (bitmap: ImageBitmap, plan: LetterboxPlan, rect?: PixelRect) => Uint8ClampedArray {
   const canvases = new Map<string, OffscreenCanvasRenderingContext2D>();
-  return (image, plan, rect) => {
+  return (bitmap, plan, rect) => {
     const key = `${plan.inputWidth}x${plan.inputHeight}`;
     let ctx = canvases.get(key);
     if (!ctx) {
@@ -23,8 +22,8 @@ export function createCanvasLetterbox(): (image: FrameImage, plan: LetterboxPlan
     ctx.clearRect(0, 0, plan.drawWidth, plan.drawHeight);
     ctx.imageSmoothingEnabled = true;
     ctx.imageSmoothingQuality = 'medium';
-    const r = rect ?? { x: 0, y: 0, width: image.width, height: image.height };
-    ctx.drawImage(image.source, r.x, r.y, r.width, r.height, 0, 0, plan.drawWidth, plan.drawHeight);
+    const r = rect ?? { x: 0, y: 0, width: bitmap.width, height: bitmap.height };
+    ctx.drawImage(bitmap, r.x, r.y, r.width, r.height, 0, 0, plan.drawWidth, plan.drawHeight);
     // Only the drawn part: the padding is written as constants by rgbaToChw.
     return ctx.getImageData(0, 0, plan.drawWidth, plan.drawHeight).data;
   };

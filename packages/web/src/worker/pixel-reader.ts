@@ -1,23 +1,22 @@
 import type { PixelRect } from '@facekit/core';
-import type { FrameImage } from './frame-image.js';
 
 /**
- * Reads rectangles of an image's full-resolution pixels: the image is drawn once on a reused
+ * Reads rectangles of a bitmap's full-resolution pixels: the bitmap is drawn once on a reused
  * OffscreenCanvas and only the rectangles the face crops need are read back.
  */
-export function createPixelReader(): (image: FrameImage) => (rect: PixelRect) => Uint8ClampedArray {
+export function createPixelReader(): (bitmap: ImageBitmap) => (rect: PixelRect) => Uint8ClampedArray {
   let ctx: OffscreenCanvasRenderingContext2D | undefined;
-  return (image) => {
+  return (bitmap) => {
     let drawn = false;
     return (rect) => {
       if (!drawn) {
-        if (!ctx || ctx.canvas.width < image.width || ctx.canvas.height < image.height) {
-          const c = new OffscreenCanvas(image.width, image.height).getContext('2d', { willReadFrequently: true });
+        if (!ctx || ctx.canvas.width < bitmap.width || ctx.canvas.height < bitmap.height) {
+          const c = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d', { willReadFrequently: true });
           if (!c) throw new Error('OffscreenCanvas 2D context is not available in this worker');
           ctx = c;
         }
-        ctx.clearRect(0, 0, image.width, image.height);
-        ctx.drawImage(image.source, 0, 0, image.width, image.height);
+        ctx.clearRect(0, 0, bitmap.width, bitmap.height);
+        ctx.drawImage(bitmap, 0, 0);
         drawn = true;
       }
       return ctx!.getImageData(rect.x, rect.y, rect.width, rect.height).data;

@@ -2,7 +2,7 @@
 // pipeline stages on images handed over by the pool. Exposed with comlink.
 import { expose, releaseProxy, transfer } from 'comlink';
 import {
-  alignmentsFor, analyzeFrame, arcfaceAlignment, runDetection, runPassiveLiveness, runRecognition, warpAffineToRgba, warpSourceRect, offsetAffine,
+  alignmentsFor, analyzeFrame, arcfaceAlignment, runDetection, readForWarp, runPassiveLiveness, runRecognition, warpAffineToRgba,
   type Affine2x3, type DetectOptions, type FrameRuntime, type ModelSpec, type NamedOutputs, type TensorPool,
 } from '@facekit/core';
 import type { InferenceSession, Tensor } from 'onnxruntime-web';
@@ -11,7 +11,6 @@ import { openModelCache, type ModelCache } from '../store/model-cache.js';
 import { loadModelBytes } from '../store/model-store.js';
 import { createCanvasLetterbox } from './letterbox-canvas.js';
 import { createPixelReader } from './pixel-reader.js';
-import { frameImage, type FrameImage } from './frame-image.js';
 import type {
   AlignedCrop, AnalyzeReply, DetectReply, EmbedReply, FrameReply, LoadedModel, Reply, WorkerApi, WorkerImage, WorkerInit, WorkerReady,
 } from './messages.js';
@@ -85,17 +84,16 @@ function createWorkerApi(): WorkerApi {
     return loaded;
   };
 
-  /** Decodes (if needed) and hands the image to `job`, closing it afterwards whatever happens. */
-  async function withBitmap<T>(image: WorkerImage, job: (bitmap: FrameImage, decodeMs: number) => Promise<T>): Promise<T> {
+  /** Decodes or copies (if needed) and hands the bitmap to `job`, closing it afterwards whatever happens. */
+  async function withBitmap<T>(image: WorkerImage, job: (bitmap: ImageBitmap, decodeMs: number) => Promise<T>): Promise<T> {
     const t0 = performance.now();
-    const source = image.kind === 'blob' ? await decodeBlob(image.blob) : image.kind === 'frame' ? await frameToBitmap(image.frame) : image.bitmap;
+    const bitmap = image.kind === 'blob' ? await decodeBlob(image.blob) : image.kind === 'frame' ? await frameToBitmap(image.frame) : image.bitmap;
     const decodeMs = image.kind === 'bitmap' ? image.decodeMs : performance.now() - t0;
     try {
-      const img = frameImage(source);
-      if (img.width === 0 || img.height === 0) throw new InvalidInputError('The image is empty (0×0).');
-      return await job(img, decodeMs);
+      if (bitmap.width === 0 || bitmap.height === 0) throw new InvalidInputError('The image is empty (0×0).');
+      return await job(bitmap, decodeMs);
     } finally {
-      source.close();
+      bitmap.close();
     }
   }
 
@@ -138,12 +136,12 @@ function createWorkerApi(): WorkerApi {
     return { spec, infer: (tensor: Float32Array) => firstOutput(session, tensor, [1, 1, spec.input.height, spec.input.width]) };
   }
 
-  async function detectOn(image: FrameImage, detector: string, options: DetectOptions) {
+  async function detectOn(image: ImageBitmap, detector: string, options: DetectOptions) {
     const d = detectorRuntime(detector);
     return runDetection(image, d.spec, { outputNames: d.outputNames, infer: d.infer, letterbox: (plan) => letterbox(image, plan) }, options, tensors);
   }
 
-  async function embedOn(image: FrameImage, recognizer: string, matrices: Affine2x3[], flip: boolean) {
+  async function embedOn(image: ImageBitmap, recognizer: string, matrices: Affine2x3[], flip: boolean) {
     const r = recognizerRuntime(recognizer);
     return runRecognition(matrices, { width: image.width, height: image.height, read: pixelReader(image) }, r.spec, { infer: r.infer }, { flip }, tensors);
   }
@@ -236,13 +234,14 @@ function createWorkerApi(): WorkerApi {
     })), (v) => buffersOf(v.embeddings)),
 
     align: (req) => guard(() => serial(() => withBitmap(req.image, async (bitmap): Promise<AlignedCrop[]> => {
-      const read = pixelReader(bitmap);
-      return req.faces.map((face) => {
+      const source = { width: bitmap.width, height: bitmap.height, read: pixelReader(bitmap) };
+      const crops: AlignedCrop[] = [];
+      for (const face of req.faces) {
         const matrix = arcfaceAlignment(face.keypoints, req.size);
-        const rect = warpSourceRect(matrix, req.size, req.size, bitmap.width, bitmap.height);
-        const data = warpAffineToRgba(read(rect), rect.width, rect.height, offsetAffine(matrix, rect), req.size, req.size);
-        return { data, size: req.size, matrix };
-      });
+        const src = await readForWarp(source, matrix, req.size, req.size);
+        crops.push({ data: warpAffineToRgba(src.pixels, src.width, src.height, src.matrix, req.size, req.size), size: req.size, matrix });
+      }
+      return crops;
     })), (v) => buffersOf(v.map((c) => c.data))),
 
     dispose: () => guard(async () => {
