@@ -125,9 +125,6 @@ test.describe('recognition (det_500m + fr_feature)', () => {
       const img = await window.loadImage(url);
       const d = await kit.detect(img);
       const aligned = await kit.align(img, d.faces[0]!);
-      const ctx = new OffscreenCanvas(112, 112).getContext('2d')!;
-      ctx.drawImage(img, 0, 0);
-      const src = ctx.getImageData(0, 0, 112, 112).data;
       const asCrop = await kit.embed(img);
       const realigned = await kit.embed(img, d.faces[0]!);
       await kit.dispose();

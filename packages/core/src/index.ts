@@ -9,3 +9,4 @@ export * from './match/index.js';
 export * from './tracking/index.js';
 export * from './quality/index.js';
 export * from './liveness/index.js';
+export * from './attributes/index.js';

@@ -8,7 +8,7 @@ import { PNG } from 'pngjs';
 import * as ort from 'onnxruntime-web';
 import {
   alignmentsFor, resizeBilinearRGBA, runDetection, runRecognition, type DetectedFace, type RecognitionRun, type DetectOptions, type DetectionRun, type DetectionRuntime,
-  type LetterboxPlan, type ModelSpec, type NamedOutputs, type TensorPool,
+  type AttributeRuntime, type LetterboxPlan, type ModelSpec, type NamedOutputs, type TensorPool,
 } from '../src/index.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -127,3 +127,30 @@ export async function createNodeRecognizer(spec: ModelSpec, threads = 1): Promis
     release: () => session.release(),
   };
 }
+
+/** An `AttributeRuntime` over onnxruntime-web (wasm) sessions, one per model, created on first use. */
+export function createNodeAttributeRuntime(threads = 1): AttributeRuntime & { release(): Promise<void> } {
+  const sessions = new Map<string, Promise<ort.InferenceSession>>();
+  const session = (spec: ModelSpec) => {
+    let s = sessions.get(spec.id);
+    if (!s) sessions.set(spec.id, (s = createSession(spec, threads)));
+    return s;
+  };
+  return {
+    async infer(spec, tensor) {
+      const s = await session(spec);
+      const { width, height, channels } = spec.input;
+      const result = await s.run({ [s.inputNames[0]!]: new ort.Tensor('float32', tensor, [1, channels ?? 3, height, width]) });
+      const map = new Map<string, Float32Array>();
+      for (const name of s.outputNames) map.set(name, result[name]!.data as Float32Array);
+      return map;
+    },
+    async release() {
+      for (const s of sessions.values()) await (await s).release();
+      sessions.clear();
+    },
+  };
+}
+
+/** An RGBA image as the `{ width, height, read }` source the core pipeline reads crops from. */
+export const pixelSource = (image: RgbaImage) => ({ width: image.width, height: image.height, read: (r: { x: number; y: number; width: number; height: number }) => cropPixels(image, r) });

@@ -22,4 +22,6 @@ export {
   type Gallery, type GalleryJSON, type GalleryMatch, type MatchResult,
   DEFAULT_LIVENESS_THRESHOLD, DEFAULT_QUALITY_THRESHOLDS, type QualityCode, type QualityReport, type QualityThresholds,
   type FaceMeasures, type FrameFace,
+  ATTRIBUTE_KINDS, EXPRESSIONS, headPoseFromKeypoints, keypointsFrom68, keypointAgreement,
+  type AttributeKind, type FaceAttributes, type Expression, type ExpressionResult, type GenderResult, type HeadPose, type EyeState,
 } from '@facekit/core';

@@ -2,3 +2,4 @@ export * from './letterbox.js';
 export * from './resize.js';
 export * from './normalize.js';
 export * from './warp.js';
+export * from './pool-planes.js';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Point } from '../geometry/box.js';
 import { applyAffine } from '../geometry/similarity-transform.js';
 import type { Keypoints5 } from './detection-types.js';
-import { EYE_CROP_SCALE, eyeCropAffine, eyeCrops, eyeOpenProbability, rgbPlanesToGray } from './eye-state.js';
+import { EYE_CROP_SCALE, eyeCropAffine, eyeCrops, eyeOpenProbability } from './eye-state.js';
 
 const face = (l: Point, r: Point): Keypoints5 => [l, r, [0, 0], [0, 0], [0, 0]];
 const close = (p: Point, q: Point, digits = 9) => { expect(p[0]).toBeCloseTo(q[0], digits); expect(p[1]).toBeCloseTo(q[1], digits); };
@@ -46,24 +46,6 @@ describe('eyeCrops', () => {
     expect(applyAffine(l.matrix, kp[1])[1]).toBeCloseTo(c, 9);
     expect(applyAffine(r.matrix, kp[0])[1]).toBeCloseTo(c, 9);
     expect(applyAffine(l.matrix, kp[1])[0]).toBeGreaterThan(c);
-  });
-});
-
-describe('rgbPlanesToGray', () => {
-  it('takes BT.601 luma, (v − mean) / std', () => {
-    const rgb = new Float32Array([255, 0, 0]); // one pixel: R, G, B planes
-    const out = rgbPlanesToGray(rgb, 1, 1, 0, 255, new Float32Array(1));
-    expect(out[0]).toBeCloseTo(0.299, 6);
-  });
-
-  it('averages k×k blocks', () => {
-    // 4×4 grey ramp, k = 2 → 2×2: block means.
-    const n = 4, plane = n * n;
-    const rgb = new Float32Array(3 * plane);
-    for (let i = 0; i < plane; i++) rgb[i] = rgb[plane + i] = rgb[2 * plane + i] = i;
-    const out = rgbPlanesToGray(rgb, 2, 2, 0, 1, new Float32Array(5).fill(9), 1);
-    expect(out[0]).toBe(9); // before the offset: untouched
-    expect(Array.from(out.subarray(1))).toEqual([2.5, 4.5, 10.5, 12.5].map((v) => expect.closeTo(v, 4)));
   });
 });
 

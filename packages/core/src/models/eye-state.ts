@@ -8,6 +8,7 @@
 // we take standard luma (the two gave the same open/closed calls, probabilities within 0.05).
 import type { Point } from '../geometry/box.js';
 import type { Affine2x3 } from '../geometry/similarity-transform.js';
+import type { SupersampledCrop } from '../pipeline/model-crop.js';
 import type { Keypoints5 } from './detection-types.js';
 import { softmax } from './minifasnet.js';
 
@@ -32,8 +33,6 @@ export function eyeCropAffine(centre: Readonly<Point>, angle: number, side: numb
   return [cos, sin, h - cos * centre[0] - sin * centre[1], -sin, cos, h + sin * centre[0] - cos * centre[1]];
 }
 
-/** One eye crop: `matrix` maps the source to a (size·supersample)² grid, averaged down to size². */
-export interface EyeCrop { matrix: Affine2x3; supersample: number }
 
 /**
  * The two eye crops of a face: `[left, right]` in image orientation (keypoints 0 and 1; on a
@@ -44,7 +43,7 @@ export interface EyeCrop { matrix: Affine2x3; supersample: number }
  * the eyes: einstein's right eye 0.01 open, src_portrait1's left 0.84; supersampled 0.88 and
  * 0.996). Crops up to `size` pixels wide are sampled exactly as the package does.
  */
-export function eyeCrops(keypoints: Readonly<Keypoints5>, size: number, scale = EYE_CROP_SCALE): [EyeCrop, EyeCrop] {
+export function eyeCrops(keypoints: Readonly<Keypoints5>, size: number, scale = EYE_CROP_SCALE): [SupersampledCrop, SupersampledCrop] {
   const [l, r] = keypoints;
   const dx = r[0] - l[0], dy = r[1] - l[1];
   const side = Math.max(1, scale * Math.hypot(dx, dy));
@@ -63,27 +62,4 @@ export const EYE_OPEN_CLASS = 1;
 /** The eye-open probability of one fr_eye output (two logits): softmax, class 1. */
 export function eyeOpenProbability(logits: ArrayLike<number>): number {
   return softmax(logits)[EYE_OPEN_CLASS]!;
-}
-
-/** ITU-R BT.601 luma weights (R, G, B), as OpenCV's RGB2GRAY. */
-export const LUMA: readonly [number, number, number] = [0.299, 0.587, 0.114];
-
-/**
- * Planar RGB (3 planes of (size·k)² floats, 0–255) → one `size`×`size` grey plane: luma,
- * averaged over k×k blocks, then `(v − mean) / std`, written at `out[outOffset…]`.
- */
-export function rgbPlanesToGray(rgb: Float32Array, size: number, k: number, mean: number, std: number, out: Float32Array, outOffset = 0): Float32Array {
-  const [wr, wg, wb] = LUMA;
-  const n = size * k, plane = n * n;
-  const norm = 1 / (k * k * std);
-  out.fill(0, outOffset, outOffset + size * size);
-  for (let y = 0; y < n; y++) {
-    const row = outOffset + Math.floor(y / k) * size;
-    for (let x = 0; x < n; x++) {
-      const i = y * n + x, o = row + Math.floor(x / k);
-      out[o] = out[o]! + rgb[i]! * wr + rgb[plane + i]! * wg + rgb[2 * plane + i]! * wb;
-    }
-  }
-  for (let i = outOffset; i < outOffset + size * size; i++) out[i] = out[i]! * norm - mean / std;
-  return out;
 }

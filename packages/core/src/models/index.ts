@@ -4,3 +4,8 @@ export * from './yunet.js';
 export * from './arcface.js';
 export * from './minifasnet.js';
 export * from './eye-state.js';
+export * from './ssr-net.js';
+export * from './hopenet.js';
+export * from './expression.js';
+export * from './landmarks.js';
+export * from './genderage.js';

@@ -1,9 +1,9 @@
-import { warpAffineToChw } from '../image/warp.js';
 import type { Keypoints5 } from '../models/detection-types.js';
-import { eyeCrops, eyeOpenProbability, rgbPlanesToGray } from '../models/eye-state.js';
+import { eyeCrops, eyeOpenProbability } from '../models/eye-state.js';
 import type { ModelSpec } from '../registry/types.js';
 import { tensorFor, type TensorPool } from './detection.js';
-import { readForWarp, type ReadPixels } from './recognition.js';
+import { writeModelCrop } from './model-crop.js';
+import type { ReadPixels } from './recognition.js';
 
 export interface EyeStateRuntime {
   /** Runs the eye-state model on one `[1,1,H,W]` grey crop; returns its two logits. */
@@ -17,9 +17,6 @@ export interface EyeStateRun {
   faces: EyeState[];
   timings: { preprocess: number; inference: number; postprocess: number };
 }
-
-// Raw RGB, for the warp into a scratch buffer before the grey conversion.
-const RAW_RGB = { colorOrder: 'rgb', mean: [0, 0, 0], std: [1, 1, 1] } as const;
 
 /**
  * Eye state of each face: per eye, a square crop around its keypoint (turned with the eye line,
@@ -43,14 +40,7 @@ export async function runEyeState(
   // Row 2f is face f's left eye, 2f + 1 its right eye.
   const tensor = tensorFor(tensors, rows, 1, h, w);
   for (let f = 0; f < faces.length; f++) {
-    for (const [e, { matrix: m, supersample: k }] of eyeCrops(faces[f]!.keypoints, w).entries()) {
-      const n = w * k;
-      // k² crops' worth under one pool key: the scratch grows to the largest face seen.
-      const rgb = tensorFor(tensors, k * k, 3, h, w);
-      const src = await readForWarp(source, m, n, n);
-      warpAffineToChw(src.pixels, src.width, src.height, src.matrix, n, n, RAW_RGB, rgb);
-      rgbPlanesToGray(rgb, w, k, spec.input.mean[0], spec.input.std[0], tensor, (2 * f + e) * plane);
-    }
+    for (const [e, crop] of eyeCrops(faces[f]!.keypoints, w).entries()) await writeModelCrop(source, crop, spec.input, tensor, (2 * f + e) * plane, tensors);
   }
   timings.preprocess = performance.now() - t;
   t = performance.now();

@@ -13,6 +13,7 @@ import { assessQuality, interocularDistance, mainFaceIndex, type QualityReport, 
 import { laplacianVariance, lumaStats, rgbaToGray } from '../quality/measures.js';
 import type { ModelSpec } from '../registry/types.js';
 import { runDetection, type DetectOptions, type DetectedFace, type TensorPool } from './detection.js';
+import { runAttributes, type AttributeKind, type AttributeModels, type AttributeRuntime, type FaceAttributes } from './attributes.js';
 import { runEyeState } from './eye-state.js';
 import { runPassiveLiveness } from './liveness.js';
 import { alignmentsFor, readForWarp, runRecognition, type PixelRect, type ReadPixels } from './recognition.js';
@@ -39,6 +40,8 @@ export interface FrameRequest {
   embed?: FaceSelection;
   /** Flip-test embeddings. @defaultValue false */
   flip?: boolean;
+  /** Attribute models to run, and on which faces (they are not gated by `onlyWhenOk`). */
+  attributes?: { kinds: readonly AttributeKind[]; faces: FaceSelection };
   /** Embed (and run liveness) only when the quality gate passes: saves the costliest stages on frames that will be discarded. @defaultValue false */
   onlyWhenOk?: boolean;
 }
@@ -52,6 +55,7 @@ export interface FrameRuntime {
   recognizer?: { spec: ModelSpec; infer(tensor: Float32Array, batch: number): Promise<Float32Array> };
   antispoof?: { specs: readonly ModelSpec[]; infer(modelId: string, tensor: Float32Array): Promise<Float32Array> };
   eyes?: { spec: ModelSpec; infer(tensor: Float32Array): Promise<Float32Array> };
+  attributes?: { models: AttributeModels; runtime: AttributeRuntime };
 }
 
 export interface FaceMeasures {
@@ -75,6 +79,8 @@ export interface FrameFace extends DetectedFace {
   liveness?: { score: number; perModel: Record<string, number> };
   /** L2-normalised embedding. */
   embedding?: Float32Array;
+  /** The attributes asked for in `FrameRequest.attributes`. */
+  attributes?: FaceAttributes;
 }
 
 export interface FrameTimings {
@@ -84,6 +90,8 @@ export interface FrameTimings {
   eyes: number;
   liveness: number;
   embed: number;
+  /** Attribute models, all faces (0 when none ran). */
+  attributes: number;
 }
 
 export interface FrameAnalysis {
@@ -178,7 +186,7 @@ export async function analyzeFrame(
   // Plain fields: `source` may be an ImageBitmap, whose size lives in prototype getters.
   const src = { width: source.width, height: source.height, read: runtime.read };
   const det = await detectFrame(source, runtime, request, tensors);
-  const timings: FrameTimings = { detect: det.timings, quality: 0, eyes: 0, liveness: 0, embed: 0 };
+  const timings: FrameTimings = { detect: det.timings, quality: 0, eyes: 0, liveness: 0, embed: 0, attributes: 0 };
   let t = performance.now();
   const measure = request.measure ?? true;
   const faces: FrameFace[] = [];
@@ -224,6 +232,20 @@ export async function analyzeFrame(
     const run = await runRecognition(alignmentsFor(rec.spec, embedFaces.map((i) => faces[i]!)), src, rec.spec, { infer: rec.infer }, { flip: request.flip ?? false }, tensors);
     run.embeddings.forEach((e, j) => { faces[embedFaces[j]!]!.embedding = e; });
     timings.embed = performance.now() - t;
+  }
+  const attrFaces = runtime.attributes && request.attributes ? pick(request.attributes.faces, quality.main, faces.length) : [];
+  if (attrFaces.length) {
+    t = performance.now();
+    const selected = attrFaces.map((i) => faces[i]!);
+    // Eye state already measured for the gate is not measured again.
+    const reuseEyes = selected.every((f) => f.eyes);
+    const kinds = request.attributes!.kinds.filter((k) => !(k === 'eyes' && reuseEyes));
+    const run = await runAttributes(selected, src, kinds, runtime.attributes!.models, runtime.attributes!.runtime, tensors);
+    run.faces.forEach((a, j) => {
+      const f = selected[j]!;
+      f.attributes = reuseEyes && request.attributes!.kinds.includes('eyes') ? { ...a, eyes: f.eyes! } : a;
+    });
+    timings.attributes = performance.now() - t;
   }
   return { faces, quality, mode: request.regions ? 'regions' : 'full', inputSize: det.inputSize, timings };
 }

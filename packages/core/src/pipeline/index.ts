@@ -4,3 +4,5 @@ export * from './liveness.js';
 export * from './frame.js';
 export * from './eye-state.js';
 export * from './liveness-threshold.js';
+export * from './attributes.js';
+export * from './model-crop.js';

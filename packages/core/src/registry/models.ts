@@ -32,6 +32,10 @@ const ARCFACE_INPUT: InputSpec = {
   colorOrder: 'rgb', mean: [127.5, 127.5, 127.5], std: [127.5, 127.5, 127.5],
 };
 
+// ImageNet statistics on 0–255 pixels: (v / 255 − m) / s = (v − 255·m) / (255·s).
+const IMAGENET_MEAN: [number, number, number] = [0.485 * 255, 0.456 * 255, 0.406 * 255];
+const IMAGENET_STD: [number, number, number] = [0.229 * 255, 0.224 * 255, 0.225 * 255];
+
 const uniface = (file: string): ModelSource => ({
   kind: 'url', url: `https://github.com/yakhyo/uniface/releases/download/weights/${file}`,
 });
@@ -105,6 +109,53 @@ export const MODELS = {
     licence: FACEPLUGIN, verified: true,
     sources: [faceplugin('fr_eye.onnx')], localPath: 'faceplugin_npm/fr_eye.onnx',
     description: 'Eye open/closed on a 24×24 grey eye crop, v / 255; softmax, index 1 = open (faceplugin npm package). Run by the eye-state tests.',
+  },
+  fr_age: {
+    id: 'fr_age', task: 'attributes', family: 'ssrnet-age', file: 'fr_age.onnx',
+    sha256: '74c9b01700cb9ef96f7190a2230218414ff99d231415c4b091a755780cad5e8a', bytes: 201_280,
+    // ImageNet mean/std on v / 255, as the package's fr_age.js; but BGR, as SSR_Net_Pytorch reads
+    // images with cv2 (the package's RGB reads gender worse: see FACEPLUGIN_CROPS.ssrnet). The
+    // statistics stay in R, G, B order on the B, G, R planes: torchvision's Normalize does not
+    // know the order of the planes it is given.
+    input: { width: 64, height: 64, dynamic: false, stride: 1, batch: 1, colorOrder: 'bgr', mean: IMAGENET_MEAN, std: IMAGENET_STD },
+    licence: FACEPLUGIN, verified: true,
+    sources: [faceplugin('fr_age.onnx')], localPath: 'faceplugin_npm/fr_age.onnx',
+    description: 'Age in years, SSR-Net (three stages, soft stagewise regression, V = 101) on a 64×64 crop (faceplugin npm package). Run by the attribute tests.',
+  },
+  fr_gender: {
+    id: 'fr_gender', task: 'attributes', family: 'ssrnet-gender', file: 'fr_gender.onnx',
+    sha256: 'a003e8392a617ca834c7ca2c01e0895f5c354217fb56cd0373935e6e9b9c396e', bytes: 343_725,
+    input: { width: 64, height: 64, dynamic: false, stride: 1, batch: 1, colorOrder: 'bgr', mean: IMAGENET_MEAN, std: IMAGENET_STD },
+    licence: FACEPLUGIN, verified: true,
+    sources: [faceplugin('fr_gender.onnx')], localPath: 'faceplugin_npm/fr_gender.onnx',
+    description: 'Gender, SSR-Net (V = 1: 0 female … 1 male) on a 64×64 crop (faceplugin npm package). Run by the attribute tests.',
+  },
+  fr_expression: {
+    id: 'fr_expression', task: 'attributes', family: 'expression7', file: 'fr_expression.onnx',
+    sha256: '88959314d9dc14d6c968cca31dc068e4350bf1944154e3bdd2eece5d0f318d05', bytes: 28_156_839,
+    // The package's fr_expression.js: 1.2× the face square from its top-left corner, 224×224, RGB, v / 255.
+    input: { width: 224, height: 224, dynamic: false, stride: 1, batch: 1, colorOrder: 'rgb', mean: [0, 0, 0], std: [255, 255, 255] },
+    licence: FACEPLUGIN, verified: true,
+    sources: [faceplugin('fr_expression.onnx')], localPath: 'faceplugin_npm/fr_expression.onnx',
+    description: 'Facial expression, 7 classes, on a 224×224 crop (faceplugin npm package); 28 MB, loaded only when asked for. Run by the attribute tests.',
+  },
+  fr_pose: {
+    id: 'fr_pose', task: 'headpose', family: 'hopenet', file: 'fr_pose.onnx',
+    sha256: '72d032ec941b7153bf8d3f2c03a4c165453cc7e63d479041ec7c6ef087e5839d', bytes: 5_811_723,
+    // The package's fr_pose.js: the face square grown by half, 224×224, ImageNet mean/std (colour order: see hopenet.ts).
+    input: { width: 224, height: 224, dynamic: false, stride: 1, batch: 1, colorOrder: 'rgb', mean: IMAGENET_MEAN, std: IMAGENET_STD },
+    licence: FACEPLUGIN, verified: true,
+    sources: [faceplugin('fr_pose.onnx')], localPath: 'faceplugin_npm/fr_pose.onnx',
+    description: 'Head pose, HopeNet-style: 66 bins of 3° each for yaw, pitch and roll, on a 224×224 crop (faceplugin npm package). Run by the attribute tests.',
+  },
+  fr_landmark: {
+    id: 'fr_landmark', task: 'landmarks', family: 'landmark68', file: 'fr_landmark.onnx',
+    sha256: 'f10b0ba1d2a8a099adefede1ebf3733e44fe370715e7303dbeb7f59c02142258', bytes: 1_163_742,
+    // The package's fr_landmark.js: the face square, 64×64 grey, v / 256; output 68 (x, y) in 0–1 of the square.
+    input: { width: 64, height: 64, dynamic: false, stride: 1, batch: 1, channels: 1, colorOrder: 'rgb', mean: [0, 0, 0], std: [256, 256, 256] },
+    licence: FACEPLUGIN, verified: true,
+    sources: [faceplugin('fr_landmark.onnx')], localPath: 'faceplugin_npm/fr_landmark.onnx',
+    description: '68-point landmarks (iBUG 300-W order) on a 64×64 grey crop of the face square (faceplugin npm package). Run by the attribute tests.',
   },
   '2d106det': {
     id: '2d106det', task: 'landmarks', family: 'landmark106', file: '2d106det.onnx',

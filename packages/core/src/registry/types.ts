@@ -1,8 +1,13 @@
 /** What a model is for; decides which pipeline stage can use it. */
-export type ModelTask = 'detection' | 'recognition' | 'landmarks' | 'attributes' | 'antispoof' | 'eyestate';
+export type ModelTask = 'detection' | 'recognition' | 'landmarks' | 'attributes' | 'antispoof' | 'eyestate' | 'headpose';
 
 /** Which decoder understands the model's outputs. One decoder per family. */
-export type ModelFamily = 'scrfd' | 'yunet' | 'arcface' | 'landmark106' | 'landmark3d68' | 'genderage' | 'minifasnet' | 'eyestate';
+export type ModelFamily =
+  | 'scrfd' | 'yunet' | 'arcface' | 'minifasnet' | 'eyestate'
+  /** InsightFace buffalo extras. */
+  | 'landmark106' | 'landmark3d68' | 'genderage'
+  /** faceplugin attribute models: SSR-Net age and gender, 7-class expression, HopeNet pose, 68-point landmarks. */
+  | 'ssrnet-age' | 'ssrnet-gender' | 'expression7' | 'hopenet' | 'landmark68';
 
 export type ColorOrder = 'rgb' | 'bgr';
 

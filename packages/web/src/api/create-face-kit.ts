@@ -1,6 +1,6 @@
 import {
-  DEFAULT_LIVENESS_THRESHOLD, cosineSimilarity, createGallery, getModel, getPack, resolveDetectOptions, resolveQualityThresholds, thresholdFor,
-  type DetectOptions, type FrameRequest, type Gallery, type Keypoints5, type MatchResult, type ModelSpec,
+  ATTRIBUTE_KINDS, DEFAULT_LIVENESS_THRESHOLD, checkAttributeModel, cosineSimilarity, createGallery, getModel, getPack, resolveDetectOptions, resolveQualityThresholds, thresholdFor,
+  type AttributeKind, type DetectOptions, type FrameRequest, type Gallery, type Keypoints5, type MatchResult, type ModelSpec,
 } from '@facekit/core';
 import { proxy, transfer } from 'comlink';
 import { AbortedError, DisposedError, InvalidOptionError } from './errors.js';
@@ -69,7 +69,7 @@ export interface FaceKit {
 
 const TASK_NOUN: Record<ModelSpec['task'], string> = {
   detection: 'face detector', recognition: 'face recognizer', antispoof: 'liveness (anti-spoofing) model',
-  eyestate: 'eye-state model', landmarks: 'landmark model', attributes: 'attribute model',
+  eyestate: 'eye-state model', landmarks: 'landmark model', attributes: 'attribute model', headpose: 'head-pose model',
 };
 
 function modelOption(id: string, what: string, task: ModelSpec['task']): ModelSpec {
@@ -81,6 +81,36 @@ function modelOption(id: string, what: string, task: ModelSpec['task']): ModelSp
   }
   if (spec.task !== task) throw new InvalidOptionError(`${what}: "${spec.id}" is a ${spec.task} model, not a ${TASK_NOUN[task]}`);
   return spec;
+}
+
+const DEFAULT_ATTRIBUTE_MODELS = { age: 'fr_age', gender: 'fr_gender', expression: 'fr_expression', pose: 'fr_pose', landmarks: 'fr_landmark' } as const;
+
+/** The model spec for each attribute, checked to be one that can answer it. */
+function attributeModelOptions(given: FaceKitOptions['attributeModels'] = {}, eyes: ModelSpec): Record<AttributeKind, ModelSpec> {
+  for (const key of Object.keys(given)) {
+    if (!(key in DEFAULT_ATTRIBUTE_MODELS)) throw new InvalidOptionError(`attributeModels: unknown attribute "${key}"; use ${Object.keys(DEFAULT_ATTRIBUTE_MODELS).join(', ')} (eye state: eyeStateModel)`);
+  }
+  const out = { eyes } as Record<AttributeKind, ModelSpec>;
+  for (const kind of Object.keys(DEFAULT_ATTRIBUTE_MODELS) as (keyof typeof DEFAULT_ATTRIBUTE_MODELS)[]) {
+    const id = given[kind] ?? DEFAULT_ATTRIBUTE_MODELS[kind];
+    let spec: ModelSpec;
+    try {
+      spec = getModel(id);
+      checkAttributeModel(kind, spec);
+    } catch (e) {
+      throw new InvalidOptionError(`attributeModels.${kind}: ${(e as Error).message}`);
+    }
+    out[kind] = spec;
+  }
+  return out;
+}
+
+/** Checks a list of attribute names; returns it without repeats. */
+function attributeList(value: readonly AttributeKind[] | undefined, name: string): AttributeKind[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new InvalidOptionError(`${name} must be an array of attribute names (${ATTRIBUTE_KINDS.join(', ')})`);
+  for (const v of value) if (!ATTRIBUTE_KINDS.includes(v)) throw new InvalidOptionError(`${name}: unknown attribute "${String(v)}"; use ${ATTRIBUTE_KINDS.join(', ')}`);
+  return [...new Set(value)];
 }
 
 function positiveInt(value: number | undefined, name: string, fallback: number): number {
@@ -121,6 +151,12 @@ export async function createFaceKit(options: FaceKitOptions = {}): Promise<FaceK
   const recognizer = modelOption(options.recognizer ?? pack.recognizer, 'recognizer', 'recognition');
   const antispoof = (options.livenessModels ?? ['minifasnet_v2', 'minifasnet_v1se']).map((id) => modelOption(id, 'livenessModels', 'antispoof'));
   const eyeModel = modelOption(options.eyeStateModel ?? 'fr_eye', 'eyeStateModel', 'eyestate');
+  const attributeModels = attributeModelOptions(options.attributeModels, eyeModel);
+  /** The models (each once) and the id answering each asked attribute. */
+  const attributeNeeds = (kinds: readonly AttributeKind[]) => ({
+    specs: [...new Set(kinds.map((k) => attributeModels[k]))],
+    ids: Object.fromEntries(kinds.map((k) => [k, attributeModels[k].id])) as Partial<Record<AttributeKind, string>>,
+  });
   const workers = positiveInt(options.workers, 'workers', 1);
   const requestedThreads = options.threadsPerWorker === undefined ? undefined : positiveInt(options.threadsPerWorker, 'threadsPerWorker', 1);
   const cacheName = options.cacheName ?? 'facekit';
@@ -193,6 +229,7 @@ export async function createFaceKit(options: FaceKitOptions = {}): Promise<FaceK
     recognizer: recognizer.id,
     livenessModels: antispoof.map((m) => m.id),
     eyeStateModel: eyeModel.id,
+    attributeModels: Object.fromEntries(ATTRIBUTE_KINDS.map((k) => [k, attributeModels[k].id])) as Record<AttributeKind, string>,
   });
   const cache = openModelCache(cacheName);
   const galleries = openGalleryStore(cacheName);
@@ -250,7 +287,9 @@ export async function createFaceKit(options: FaceKitOptions = {}): Promise<FaceK
     } catch (e) {
       throw new InvalidOptionError((e as Error).message);
     }
-    const need = [...(o.embed ? [recognizer] : []), ...(o.liveness ? antispoof : []), ...(o.eyes ? [eyeModel] : [])];
+    const attributes = attributeList(o.attributes, 'attributes');
+    const attr = attributeNeeds(attributes);
+    const need = [...new Set([...(o.embed ? [recognizer] : []), ...(o.liveness ? antispoof : []), ...(o.eyes ? [eyeModel] : []), ...attr.specs])];
     for (const m of need) await raceAbort(ensure(m), o.signal);
     const base: Omit<FrameRequest, 'regions'> = {
       detect, regionInputSize: resolved.regionInputSize, thresholds,
@@ -262,8 +301,13 @@ export async function createFaceKit(options: FaceKitOptions = {}): Promise<FaceK
       ...(o.embed ? { recognizer: recognizer.id } : {}),
       ...(o.liveness ? { antispoof: antispoof.map((m) => m.id) } : {}),
       ...(o.eyes ? { eyes: eyeModel.id } : {}),
+      ...(attributes.length ? { attributes: attr.ids } : {}),
     };
-    return startVideoLoop(source, o, resolved, (regions) => ({ ...base, ...(regions ? { regions } : {}) }), (frame, request, signal) => {
+    return startVideoLoop(source, o, resolved, (regions, attributesDue) => ({
+      ...base,
+      ...(regions ? { regions } : {}),
+      ...(attributesDue && attributes.length ? { attributes: { kinds: attributes, faces: 'all' as const } } : {}),
+    }), (frame, request, signal) => {
       if (disposed) { frame.close(); return Promise.reject(new DisposedError()); }
       const image: WorkerImage = 'displayWidth' in frame.image
         ? { kind: 'frame', frame: frame.image }
@@ -287,27 +331,33 @@ export async function createFaceKit(options: FaceKitOptions = {}): Promise<FaceK
       };
     },
     async analyze(image, callOptions = {}) {
-      const { signal, flip, liveness, livenessThreshold, ...rest } = callOptions;
+      const { signal, flip, liveness, livenessThreshold, attributes: asked, ...rest } = callOptions;
       const resolved = detectOptions(rest);
+      const attributes = attributeList(asked, 'attributes');
+      const attr = attributeNeeds(attributes);
       const livenessAt = livenessThreshold ?? DEFAULT_LIVENESS_THRESHOLD;
       if (!(livenessAt >= 0 && livenessAt <= 1)) throw new InvalidOptionError(`livenessThreshold must be in [0, 1], got ${livenessAt}`);
       if (disposed) throw new DisposedError();
       await raceAbort(ensure(recognizer), signal);
       if (liveness) for (const m of antispoof) await raceAbort(ensure(m), signal);
+      for (const m of attr.specs) await raceAbort(ensure(m), signal);
       const reply = await withImage(image, signal, (remote, img) => remote.analyze({
         image: img, detector: detector.id, options: resolved, recognizer: recognizer.id, flip: flip ?? false,
         ...(liveness ? { liveness: antispoof.map((m) => m.id) } : {}),
+        ...(attributes.length ? { attributes: { kinds: attributes, models: attr.ids } } : {}),
       }));
       return {
         faces: reply.faces.map((f, i) => ({
           ...f, embedding: reply.embeddings[i]!,
           ...(reply.liveness ? { liveness: { score: reply.liveness[i]!.score, isReal: reply.liveness[i]!.score >= livenessAt, perModel: reply.liveness[i]!.perModel } } : {}),
+          ...(reply.attributes ? { attributes: reply.attributes[i]! } : {}),
         })),
         width: reply.width, height: reply.height, inputSize: reply.inputWidth, retried: reply.retried,
         recognizer: recognizer.id,
         timings: { decode: reply.decodeMs, ...reply.timings },
         embeddingTimings: reply.embeddingTimings,
         ...(reply.livenessMs !== undefined ? { livenessMs: reply.livenessMs } : {}),
+        ...(reply.attributeTimings ? { attributeTimings: reply.attributeTimings } : {}),
       };
     },
     createVideoLoop,

@@ -1,8 +1,8 @@
-import type { DetectOptions } from '@facekit/core';
+import type { AttributeKind, DetectOptions } from '@facekit/core';
 import type { BackendOption } from '../runtime/backend.js';
 import type { ProgressEvent } from './types.js';
 
-export type { DetectOptions, BackendOption };
+export type { AttributeKind, DetectOptions, BackendOption };
 
 export interface FaceKitOptions {
   /**
@@ -21,6 +21,13 @@ export interface FaceKitOptions {
   livenessModels?: string[];
   /** Eye-state model (open/closed), for the quality gate's eyes-closed and the blink check. Loaded on first use. @defaultValue 'fr_eye' */
   eyeStateModel?: string;
+  /**
+   * The model answering each attribute (registry ids); each loads on the first call that asks for
+   * it. InsightFace's `genderage` may answer both age and gender (it then runs once), `2d106det`
+   * landmarks (both registered by hash, unverified here). Eye state uses `eyeStateModel`.
+   * @defaultValue { age: 'fr_age', gender: 'fr_gender', expression: 'fr_expression', pose: 'fr_pose', landmarks: 'fr_landmark' }
+   */
+  attributeModels?: Partial<Record<Exclude<AttributeKind, 'eyes'>, string>>;
   /** Load the recognizer while creating the kit instead of on first use. @defaultValue false */
   preloadRecognizer?: boolean;
   /**
@@ -60,6 +67,11 @@ export interface AnalyzeCallOptions extends DetectCallOptions {
   liveness?: boolean;
   /** Real-face score at or above which `liveness.isReal` is true. @defaultValue DEFAULT_LIVENESS_THRESHOLD (calibrated on spoof-dev) */
   livenessThreshold?: number;
+  /**
+   * Attributes to add to every face (see `FaceAttributes` for units): 'age', 'gender',
+   * 'expression', 'pose', 'eyes', 'landmarks'. Only the models asked for load. @defaultValue []
+   */
+  attributes?: AttributeKind[];
 }
 
 /** Per-call options of `embed`. */

@@ -1,7 +1,8 @@
-import type { Box, DetectedFace, Keypoints5, Point, StageTimings } from '@facekit/core';
+import type { Box, DetectedFace, FaceAttributes, Keypoints5, Point, StageTimings } from '@facekit/core';
+import type { AttributeKind } from '@facekit/core';
 import type { Backend } from '../runtime/backend.js';
 
-export type { Box, Keypoints5, Point, StageTimings };
+export type { Box, FaceAttributes, Keypoints5, Point, StageTimings };
 
 /** A detected face in source-image pixels. See `DetectedFace` in @facekit/core. */
 export type Face = DetectedFace;
@@ -34,6 +35,8 @@ export interface FaceKitInfo {
   recognizer: string;
   livenessModels: string[];
   eyeStateModel: string;
+  /** The model answering each attribute. */
+  attributeModels: Record<AttributeKind, string>;
 }
 
 /** Download/cache progress of one model file plus all files of the current load. */
@@ -55,6 +58,8 @@ export interface AnalyzedFace extends Face {
   embedding: Float32Array;
   /** With `liveness: true`: the fused real-face score (0–1), whether it passes the threshold, and each model's score. */
   liveness?: { score: number; isReal: boolean; perModel: Record<string, number> };
+  /** With `attributes`: the ones asked for. */
+  attributes?: FaceAttributes;
 }
 
 /** The result of `analyze`: detection and embeddings from one worker round trip. */
@@ -66,6 +71,8 @@ export interface Analysis extends Omit<Detection, 'faces'> {
   embeddingTimings: { preprocess: number; inference: number; postprocess: number };
   /** Milliseconds of passive liveness (all faces), with `liveness: true`. */
   livenessMs?: number;
+  /** Milliseconds per attribute model (all faces), with `attributes`. */
+  attributeTimings?: Record<string, number>;
 }
 
 /** An aligned face crop, as `align` returns it. */

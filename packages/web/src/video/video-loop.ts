@@ -3,7 +3,7 @@
 // aggregate liveness per track, hand the result on, repeat. One frame in flight at a time; while
 // it is processed, newer frames replace each other in the source's single slot.
 import {
-  createFaceTracker, createScoreWindow, type Box, type FrameAnalysis, type FrameFace, type FrameRequest, type Keypoints5,
+  createFaceTracker, createScoreWindow, type AttributeKind, type Box, type FaceAttributes, type FrameAnalysis, type FrameFace, type FrameRequest, type Keypoints5,
   type QualityCode, type QualityReport, type QualityThresholds, type ScoreWindow,
 } from '@facekit/core';
 import { AbortedError, FaceKitError, InvalidOptionError } from '../api/errors.js';
@@ -35,6 +35,17 @@ export interface VideoLoopOptions {
   embed?: boolean;
   /** @defaultValue false */
   flip?: boolean;
+  /**
+   * Attributes per tracked face (see `FaceAttributes`): 'age', 'gender', 'expression', 'pose',
+   * 'eyes', 'landmarks'. Their models load when the loop starts. @defaultValue []
+   */
+  attributes?: AttributeKind[];
+  /**
+   * How often attributes run: `'track'`, once per track (age, gender: they do not change), or a
+   * number N, on every Nth processed frame (pose, eyes, landmarks: 1 follows every frame). Each
+   * face carries its track's latest attributes in between. @defaultValue 'track'
+   */
+  attributesEvery?: 'track' | number;
   /** Skip liveness and embedding on frames that fail the quality gate. @defaultValue false */
   onlyWhenOk?: boolean;
   /** Stop taking frames while the page is hidden (they are closed unseen). @defaultValue true */
@@ -54,6 +65,9 @@ export interface VideoFace extends FrameFace {
   smoothedBox: Box;
   /** Median passive liveness of this track over the last `livenessWindow` scored frames. */
   livenessMedian?: number;
+  /** This track's latest attributes (with `attributes`), computed on frame `attributesFrame`. */
+  attributes?: FaceAttributes;
+  attributesFrame?: number;
 }
 
 export interface VideoFrameResult {
@@ -117,6 +131,7 @@ export interface ResolvedLoopOptions {
   regionInputSize: number;
   fullDetectionEvery: number;
   livenessWindow: number;
+  attributesEvery: 'track' | number;
 }
 
 export function resolveLoopOptions(o: VideoLoopOptions): ResolvedLoopOptions {
@@ -125,6 +140,7 @@ export function resolveLoopOptions(o: VideoLoopOptions): ResolvedLoopOptions {
     regionInputSize: positive(o.regionInputSize, 'regionInputSize', 160),
     fullDetectionEvery: positive(o.fullDetectionEvery, 'fullDetectionEvery', 10, true),
     livenessWindow: positive(o.livenessWindow, 'livenessWindow', 5, true),
+    attributesEvery: o.attributesEvery === undefined || o.attributesEvery === 'track' ? 'track' : positive(o.attributesEvery, 'attributesEvery', 1, true),
   };
 }
 
@@ -136,12 +152,18 @@ export function startVideoLoop(
   source: VideoSource,
   options: VideoLoopOptions,
   resolved: ResolvedLoopOptions,
-  buildRequest: (regions: readonly Box[] | undefined) => FrameRequest,
+  buildRequest: (regions: readonly Box[] | undefined, attributesDue: boolean) => FrameRequest,
   process: FrameProcessor,
 ): VideoLoop {
   const frames = createFrameSource(source, { pauseWhenHidden: options.pauseWhenHidden ?? true });
   const tracker = createFaceTracker<FrameFace>({ fullEvery: resolved.fullDetectionEvery });
   const windows = new Map<number, ScoreWindow>();
+  const attributes = new Map<number, { value: FaceAttributes; frame: number }>();
+  const wantsAttributes = (options.attributes?.length ?? 0) > 0;
+  // Once per track: while some track has none yet (new faces become tracks on a full pass).
+  const attributesDue = (frameIndex: number): boolean => wantsAttributes && (resolved.attributesEvery === 'track'
+    ? tracker.tracks.length === 0 || tracker.tracks.some((t) => !attributes.has(t.trackId))
+    : frameIndex % resolved.attributesEvery === 0);
   const stats: VideoLoopStats = { processed: 0, received: 0, dropped: 0, hiddenDropped: 0, pending: 0, fullPasses: 0, regionPasses: 0, path: frames.stats.path };
   const sync = () => {
     const s = frames.stats;
@@ -163,7 +185,7 @@ export function startVideoLoop(
         if (stopper.signal.aborted) { frame.close(); break; }
         const regions = tracker.shouldRunFull() ? undefined : tracker.regions();
         const useRegions = regions !== undefined && regions.length > 0 && regions.length * regionCost < 1;
-        const request = buildRequest(useRegions ? regions.map((r) => r.box) : undefined);
+        const request = buildRequest(useRegions ? regions.map((r) => r.box) : undefined, attributesDue(stats.processed));
         const { timestamp, width, height } = frame;
         const t0 = performance.now();
         let result: FrameAnalysis & { workerMs: number };
@@ -187,9 +209,12 @@ export function startVideoLoop(
           }
           const median = windows.get(t.trackId)?.median();
           if (median !== undefined) face.livenessMedian = median;
+          if (t.face.attributes) attributes.set(t.trackId, { value: t.face.attributes, frame: stats.processed });
+          const latest = attributes.get(t.trackId);
+          if (latest) { face.attributes = latest.value; face.attributesFrame = latest.frame; }
           return face;
         });
-        for (const id of windows.keys()) if (!tracker.tracks.some((t) => t.trackId === id)) windows.delete(id);
+        for (const map of [windows, attributes]) for (const id of map.keys()) if (!tracker.tracks.some((t) => t.trackId === id)) map.delete(id);
         sync();
         const out: VideoFrameResult = {
           timestamp, newestTimestamp: frames.stats.newestTimestamp, frameIndex: stats.processed, width, height,

@@ -1,6 +1,6 @@
 // The one contract between the page and a facekit worker. Everything here is structured-
 // clonable; images and result buffers are transferred, never copied.
-import type { Affine2x3, DetectOptions, DetectionRun, FrameAnalysis, FrameRequest, Keypoints5, ModelSpec, RecognitionRun } from '@facekit/core';
+import type { Affine2x3, AttributeKind, DetectOptions, DetectionRun, FaceAttributes, FrameAnalysis, FrameRequest, Keypoints5, ModelSpec, RecognitionRun } from '@facekit/core';
 import type { SerializedError } from '../api/errors.js';
 import type { ModelFileProgress } from '../store/model-store.js';
 import type { Backend } from '../runtime/backend.js';
@@ -56,6 +56,8 @@ export interface AnalyzeRequest extends DetectRequest {
   flip: boolean;
   /** Antispoof model ids: add passive liveness to every face. */
   liveness?: string[];
+  /** Attributes for every face, and the (loaded) model id answering each. */
+  attributes?: { kinds: AttributeKind[]; models: Partial<Record<AttributeKind, string>> };
 }
 
 export interface AnalyzeReply extends DetectReply {
@@ -63,6 +65,9 @@ export interface AnalyzeReply extends DetectReply {
   embeddingTimings: RecognitionRun['timings'];
   liveness?: { score: number; perModel: Record<string, number> }[];
   livenessMs?: number;
+  attributes?: FaceAttributes[];
+  /** Milliseconds per attribute model id, all faces. */
+  attributeTimings?: Record<string, number>;
 }
 
 /** One video frame (or still) through detection, quality measures, eyes, liveness and embedding. */
@@ -73,6 +78,8 @@ export interface FrameMessage {
   recognizer?: string;
   antispoof?: string[];
   eyes?: string;
+  /** The (loaded) model id answering each attribute `request.attributes` may ask for. */
+  attributes?: Partial<Record<AttributeKind, string>>;
   request: FrameRequest;
 }
 

@@ -2,8 +2,8 @@
 // pipeline stages on images handed over by the pool. Exposed with comlink.
 import { expose, releaseProxy, transfer } from 'comlink';
 import {
-  alignmentsFor, analyzeFrame, arcfaceAlignment, runDetection, readForWarp, runPassiveLiveness, runRecognition, warpAffineToRgba,
-  type Affine2x3, type DetectOptions, type FrameRuntime, type ModelSpec, type NamedOutputs, type TensorPool,
+  alignmentsFor, analyzeFrame, arcfaceAlignment, checkAttributeModel, runAttributes, runDetection, readForWarp, runPassiveLiveness, runRecognition, warpAffineToRgba,
+  type Affine2x3, type AttributeKind, type AttributeModels, type DetectOptions, type FrameRuntime, type ModelSpec, type NamedOutputs, type TensorPool,
 } from '@facekit/core';
 import type { InferenceSession, Tensor } from 'onnxruntime-web';
 import { BackendError, InvalidInputError, InvalidOptionError, serializeError } from '../api/errors.js';
@@ -136,6 +136,27 @@ function createWorkerApi(): WorkerApi {
     return { spec, infer: (tensor: Float32Array) => firstOutput(session, tensor, [1, 1, spec.input.height, spec.input.width]) };
   }
 
+  /** The attribute models (ids by attribute, each loaded) and a runtime over their sessions. */
+  function attributesRuntime(ids: Partial<Record<AttributeKind, string>>) {
+    const models: AttributeModels = {};
+    for (const [kind, id] of Object.entries(ids) as [AttributeKind, string][]) {
+      const loaded = sessions.get(id);
+      if (!loaded) throw new InvalidOptionError(`Model "${id}" is not loaded in this FaceKit`);
+      try {
+        checkAttributeModel(kind, loaded.spec);
+      } catch (e) {
+        throw new InvalidOptionError((e as Error).message);
+      }
+      models[kind] = loaded.spec;
+    }
+    return {
+      models,
+      runtime: {
+        infer: (spec: ModelSpec, tensor: Float32Array) => runModel(sessions.get(spec.id)!.session, tensor, [1, spec.input.channels ?? 3, spec.input.height, spec.input.width]),
+      },
+    };
+  }
+
   async function detectOn(image: ImageBitmap, detector: string, options: DetectOptions) {
     const d = detectorRuntime(detector);
     return runDetection(image, d.spec, { outputNames: d.outputNames, infer: d.infer, letterbox: (plan) => letterbox(image, plan) }, options, tensors);
@@ -205,6 +226,12 @@ function createWorkerApi(): WorkerApi {
         reply.liveness = live.faces;
         reply.livenessMs = performance.now() - t;
       }
+      if (req.attributes?.kinds.length) {
+        const a = attributesRuntime(req.attributes.models);
+        const attrs = await runAttributes(run.faces, { width: bitmap.width, height: bitmap.height, read: pixelReader(bitmap) }, req.attributes.kinds, a.models, a.runtime, tensors);
+        reply.attributes = attrs.faces;
+        reply.attributeTimings = attrs.timings;
+      }
       return reply;
     })), (v) => buffersOf(v.embeddings)),
 
@@ -217,6 +244,7 @@ function createWorkerApi(): WorkerApi {
         ...(req.recognizer ? { recognizer: recognizerRuntime(req.recognizer) } : {}),
         ...(req.antispoof?.length ? { antispoof: antispoofRuntime(req.antispoof) } : {}),
         ...(req.eyes ? { eyes: eyesRuntime(req.eyes) } : {}),
+        ...(req.attributes ? { attributes: attributesRuntime(req.attributes) } : {}),
       };
       const result = await analyzeFrame(image, runtime, req.request, tensors);
       return { ...result, width: image.width, height: image.height, decodeMs, workerMs: performance.now() - t0 };

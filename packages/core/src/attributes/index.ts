@@ -1,0 +1,1 @@
+export * from './face-crops.js';
