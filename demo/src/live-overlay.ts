@@ -1,6 +1,7 @@
-// Draws a processed video frame's faces (smoothed boxes and keypoints, track ids) and a caption on
-// the canvas that lies over the <video>. The canvas has the frame's size; CSS scales both alike.
-import type { VideoFrameResult } from 'facekit';
+// Draws a processed video frame's faces (smoothed boxes and keypoints, track ids; optionally pose
+// and eye state under each box) and a caption on the canvas that lies over the <video>. The canvas
+// has the frame's size; CSS scales both alike.
+import type { EyeState, HeadPose, VideoFace, VideoFrameResult } from 'facekit';
 
 export interface OverlayOptions {
   /** The <video> is shown mirrored (a selfie view): mirror the drawing to match. */
@@ -9,6 +10,8 @@ export interface OverlayOptions {
   caption: string;
   /** Good frames collected so far, drawn as a bar under the caption. */
   progress?: { done: number; needed: number };
+  /** Under each box: head pose (keypoints; the model's too when the face has it) and eye state when known. */
+  details?: boolean;
 }
 
 const KEYPOINT_COLORS = ['#ef4444', '#3b82f6', '#22c55e', '#f97316', '#a855f7'];
@@ -48,9 +51,47 @@ export function drawLiveOverlay(canvas: HTMLCanvasElement, frame: VideoFrameResu
       ctx.arc(X(x), y, lw * 1.6, 0, Math.PI * 2);
       ctx.fill();
     });
+    if (o.details) drawDetails(ctx, detailLines(face, o.mirrored), x1 - lw / 2, by2 + lw, W, H, Math.max(11, Math.round(font * 0.6)));
   });
   ctx.font = `600 ${font}px system-ui, sans-serif`;
   drawCaption(ctx, W, H, font, o);
+}
+
+const degrees = (v: number) => { const r = Math.round(v); return `${r > 0 ? '+' : ''}${r}°`; };
+const poseText = (p: HeadPose) => `yaw ${degrees(p.yaw)} pitch ${degrees(p.pitch)} roll ${degrees(p.roll)}`;
+const eyeText = (p: number) => `${p > 0.5 ? 'open' : 'closed'} ${Math.round(p * 100)}%`;
+
+/**
+ * The pose and eyes as the view shows them: the SDK reports them in the camera image's
+ * orientation, so in the mirrored view yaw and roll change sign and the eyes swap sides (then a
+ * head turned towards the screen's right reads yaw > 0, and "L" is the eye on the left).
+ */
+function detailLines(face: VideoFace, mirrored: boolean): string[] {
+  const shown = (p: HeadPose): HeadPose => (mirrored ? { yaw: -p.yaw, pitch: p.pitch, roll: -p.roll } : p);
+  const lines = [`keypoints ${poseText(shown(face.measures.pose))}`];
+  if (face.attributes?.pose) lines.push(`model ${poseText(shown(face.attributes.pose))}`);
+  const eyes: EyeState | undefined = face.eyes ?? face.attributes?.eyes;
+  if (eyes) {
+    const [l, r] = mirrored ? [eyes.right, eyes.left] : [eyes.left, eyes.right];
+    lines.push(`eyes L ${eyeText(l)} · R ${eyeText(r)}`);
+  }
+  return lines;
+}
+
+/** Text lines on a dark panel whose top left is (x, y), kept inside the frame. */
+function drawDetails(ctx: CanvasRenderingContext2D, lines: readonly string[], x: number, y: number, W: number, H: number, size: number): void {
+  ctx.save();
+  ctx.font = `500 ${size}px system-ui, sans-serif`;
+  ctx.textBaseline = 'top';
+  const lh = size * 1.25;
+  const w = Math.max(...lines.map((l) => ctx.measureText(l).width)) + size * 0.6;
+  const h = lines.length * lh + size * 0.3;
+  const px = Math.max(0, Math.min(x, W - w)), py = Math.max(0, Math.min(y, H - h));
+  ctx.fillStyle = 'rgba(15, 23, 42, 0.7)';
+  ctx.fillRect(px, py, w, h);
+  ctx.fillStyle = '#fff';
+  lines.forEach((l, i) => ctx.fillText(l, px + size * 0.3, py + size * 0.15 + i * lh));
+  ctx.restore();
 }
 
 function drawCaption(ctx: CanvasRenderingContext2D, W: number, H: number, font: number, o: OverlayOptions): void {

@@ -1,6 +1,10 @@
 // The Photo page: faces in a dropped or chosen photo (detector, input size, score; optional passive
-// liveness per face), and "Same person?" for two photos.
-import { createFaceKit, drawFaces, type AnalyzedFace, type Face, type FaceKit } from 'facekit';
+// liveness and attributes per face), and "Same person?" for two photos.
+import {
+  createFaceKit, drawFaces, headPoseFromKeypoints,
+  type Analysis, type AnalyzedFace, type AttributeKind, type Face, type FaceKit,
+} from 'facekit';
+import { attributeCard } from './attribute-card.js';
 import { errorSentence } from './hints.js';
 import { mountNav } from './nav.js';
 import { statusLine } from './status.js';
@@ -16,10 +20,24 @@ const canvas = $<HTMLCanvasElement>('canvas');
 const detectorSelect = $<HTMLSelectElement>('detector');
 const livenessBox = $<HTMLInputElement>('liveness');
 const faceList = $<HTMLOListElement>('faces');
+const cards = $<HTMLElement>('cards');
 const status = statusLine($<HTMLProgressElement>('progress'), $('status'));
 let kit: FaceKit | undefined;
 let kitLoading: Promise<FaceKit> | undefined;
 let current: Blob | undefined;
+/** Counts runs: a run whose options were changed while it ran leaves the page to the newer one. */
+let runs = 0;
+
+/** Checkbox id → the attributes it asks for (age and gender share one box). */
+const ATTRIBUTE_BOXES: readonly [string, AttributeKind[]][] = [
+  ['attr-agegender', ['age', 'gender']],
+  ['attr-expression', ['expression']],
+  ['attr-pose', ['pose']],
+  ['attr-eyes', ['eyes']],
+  ['attr-landmarks', ['landmarks']],
+];
+const checkedAttributes = (): AttributeKind[] =>
+  ATTRIBUTE_BOXES.flatMap(([id, kinds]) => ($<HTMLInputElement>(id).checked ? kinds : []));
 
 /** The kit for the chosen detector (a new one when the detector changes). */
 async function getKit(): Promise<FaceKit> {
@@ -53,6 +71,50 @@ function drawLiveness(ctx: CanvasRenderingContext2D, faces: readonly AnalyzedFac
   ctx.restore();
 }
 
+/** The face's number (as in the list and on its card) on a tab at the box's top right. */
+function drawNumbers(ctx: CanvasRenderingContext2D, faces: readonly Face[], lineWidth: number): void {
+  const font = Math.max(12, lineWidth * 7);
+  ctx.save();
+  ctx.font = `700 ${font}px system-ui, sans-serif`;
+  ctx.textBaseline = 'top';
+  faces.forEach((f, i) => {
+    const [, y1, x2] = f.box;
+    const text = String(i + 1);
+    const w = ctx.measureText(text).width + font * 0.6;
+    const x = x2 - w + lineWidth / 2, y = Math.max(0, y1 - font * 1.3);
+    ctx.fillStyle = '#22d3ee';
+    ctx.fillRect(x, y, w, font * 1.3);
+    ctx.fillStyle = '#0f172a';
+    ctx.fillText(text, x + font * 0.3, y + font * 0.15);
+  });
+  ctx.restore();
+}
+
+/** The 68 landmarks as small dots, sized like the keypoints' line width so they stay visible on large photos. */
+function drawLandmarks(ctx: CanvasRenderingContext2D, faces: readonly AnalyzedFace[], lineWidth: number): void {
+  const r = Math.max(1, lineWidth * 0.6);
+  ctx.save();
+  ctx.fillStyle = '#facc15';
+  for (const f of faces) {
+    for (const [x, y] of f.attributes?.landmarks ?? []) {
+      ctx.beginPath();
+      ctx.arc(x, y, r, 0, Math.PI * 2);
+      ctx.fill();
+    }
+  }
+  ctx.restore();
+}
+
+/** One card per face with attributes; the keypoint pose goes beside the model's when pose was asked for. */
+function showCards(faces: readonly AnalyzedFace[], asked: readonly AttributeKind[]): void {
+  const withPose = asked.includes('pose');
+  const made = faces.flatMap((f, i) => (f.attributes
+    ? [attributeCard(i + 1, f.attributes, withPose ? headPoseFromKeypoints(f.keypoints) : undefined)]
+    : []));
+  cards.hidden = made.length === 0;
+  cards.replaceChildren(...made);
+}
+
 function listFaces(faces: readonly (Face | AnalyzedFace)[]): void {
   faceList.hidden = faces.length === 0;
   faceList.replaceChildren(...faces.map((f) => {
@@ -65,17 +127,28 @@ function listFaces(faces: readonly (Face | AnalyzedFace)[]): void {
   }));
 }
 
+/** Milliseconds per attribute model, for the status line. */
+function attributeTimes(analysis: Analysis | undefined): string {
+  const t = analysis?.attributeTimings;
+  if (!t || Object.keys(t).length === 0) return '';
+  return `; attributes: ${Object.entries(t).map(([model, v]) => `${model} ${ms(v)}`).join(', ')}`;
+}
+
 async function run(): Promise<void> {
   if (!current) return;
   const photo = current;
+  const ticket = ++runs;
   try {
     const k = await getKit();
     const options = { inputSize: Number($<HTMLSelectElement>('size').value), minScore: Number($<HTMLInputElement>('score').value) };
     const withLiveness = livenessBox.checked;
-    if (withLiveness) status.say('Checking liveness (the first time loads two small models)…');
-    const analysis = withLiveness ? await k.analyze(photo, { ...options, liveness: true }) : undefined;
+    const attributes = checkedAttributes();
+    // analyze (detection + embeddings) only when something per face was asked for; detect is cheaper.
+    const analyzing = withLiveness || attributes.length > 0;
+    if (analyzing) status.say(`Analyzing${withLiveness ? ', checking liveness' : ''}${attributes.length ? `, ${attributes.join(', ')}` : ''} (the first time loads the models asked for)…`);
+    const analysis = analyzing ? await k.analyze(photo, { ...options, liveness: withLiveness, attributes }) : undefined;
     const result = analysis ?? await k.detect(photo, options);
-    if (photo !== current) return;
+    if (photo !== current || ticket !== runs) return;
     const bitmap = await createImageBitmap(photo);
     canvas.width = bitmap.width;
     canvas.height = bitmap.height;
@@ -84,16 +157,19 @@ async function run(): Promise<void> {
     ctx.drawImage(bitmap, 0, 0);
     bitmap.close();
     const lineWidth = Math.max(2, Math.round(result.width / 400));
+    if (analysis) drawLandmarks(ctx, analysis.faces, lineWidth);
     drawFaces(ctx, result.faces, { lineWidth });
+    drawNumbers(ctx, result.faces, lineWidth);
     if (analysis) drawLiveness(ctx, analysis.faces, lineWidth);
     listFaces(result.faces);
+    showCards(analysis?.faces ?? [], attributes);
     $('hint').hidden = true;
     const t = result.timings;
     const live = analysis?.livenessMs !== undefined ? `, liveness ${ms(analysis.livenessMs)}` : '';
     status.say(`${result.faces.length} face(s)${result.retried ? ' (found by the tight-crop retry)' : ''} in ${result.width}×${result.height}; ` +
-      `decode ${ms(t.decode)}, preprocess ${ms(t.preprocess)}, inference ${ms(t.inference)}, postprocess ${ms(t.postprocess)}${live}`);
+      `decode ${ms(t.decode)}, preprocess ${ms(t.preprocess)}, inference ${ms(t.inference)}, postprocess ${ms(t.postprocess)}${live}${attributeTimes(analysis)}`);
   } catch (e) {
-    status.say(errorSentence(e));
+    if (ticket === runs) status.say(errorSentence(e));
   }
 }
 
@@ -112,7 +188,9 @@ drop.addEventListener('drop', (ev) => {
   drop.classList.remove('over');
   pick(ev.dataTransfer?.files[0]);
 });
-for (const id of ['detector', 'size', 'score', 'liveness']) $(id).addEventListener('change', () => void run());
+for (const id of ['detector', 'size', 'score', 'liveness', ...ATTRIBUTE_BOXES.map(([box]) => box)]) {
+  $(id).addEventListener('change', () => void run());
+}
 
 // Same person? Analyze each photo once; show the aligned crops and the verdict.
 const picked: Partial<Record<'A' | 'B', File>> = {};

@@ -1,10 +1,11 @@
 // The Verify page: a live camera view with an overlay, enroll a name, verify against it, manage
 // enrollments. One FaceKit for the page. While no enroll / verify runs, a light video loop
-// (detection and quality only) feeds the overlay; it is stopped while the verifier runs its own.
+// (detection and quality only; with "Show pose and eyes", eye state and the pose model too) feeds
+// the overlay; it is stopped while the verifier runs its own.
 import {
   createFaceKit, listCameras, openCamera, AbortedError, FaceKitError,
   type Camera, type EnrollResult, type FaceKit, type LivenessMode, type Verifier, type VerifierProgress,
-  type VerifyResult, type VideoFrameResult, type VideoLoop,
+  type VerifyResult, type VideoFrameResult, type VideoLoop, type VideoLoopOptions,
 } from 'facekit';
 import { errorSentence, hintSentence } from './hints.js';
 import { clearOverlay, drawLiveOverlay } from './live-overlay.js';
@@ -24,6 +25,7 @@ const live = $<HTMLDivElement>('live');
 const cameraSelect = $<HTMLSelectElement>('camera');
 const livenessSelect = $<HTMLSelectElement>('liveness');
 const mirrorBox = $<HTMLInputElement>('mirror');
+const detailsBox = $<HTMLInputElement>('pose-eyes');
 const cameraMessage = $<HTMLDivElement>('camera-message');
 const cameraError = $<HTMLParagraphElement>('camera-error');
 const hint = $<HTMLParagraphElement>('hint');
@@ -51,6 +53,7 @@ function serial(step: () => Promise<void>): Promise<void> {
 
 const mode = (): LivenessMode => livenessSelect.value as LivenessMode;
 const mirrored = (): boolean => mirrorBox.checked;
+const details = (): boolean => detailsBox.checked;
 
 function setHint(text: string): void {
   if (hint.textContent !== text) hint.textContent = text;
@@ -140,13 +143,27 @@ async function startCamera(): Promise<void> {
 
 function onPreviewFrame(frame: VideoFrameResult): void {
   const sentence = hintSentence(frame.hint);
-  drawLiveOverlay(overlay, frame, { mirrored: mirrored(), caption: sentence });
+  drawLiveOverlay(overlay, frame, { mirrored: mirrored(), caption: sentence, details: details() });
   setHint(sentence);
+}
+
+/**
+ * The preview's work: the keypoint pose is on every face anyway; "Show pose and eyes" adds the
+ * main face's eye state (fr_eye, small) and the pose model (fr_pose) every 3rd frame, which
+ * follows head turns closely enough for a readout.
+ */
+function previewOptions(): VideoLoopOptions {
+  const base: VideoLoopOptions = { onFrame: onPreviewFrame };
+  return details() ? { ...base, eyes: true, attributes: ['pose'], attributesEvery: 3 } : base;
 }
 
 async function startPreview(): Promise<void> {
   if (!kit || !camera || job || preview) return;
-  const loop = await kit.createVideoLoop(camera.stream, { onFrame: onPreviewFrame });
+  const k = kit;
+  const withDetails = details();
+  const loop = await k.createVideoLoop(camera.stream, previewOptions());
+  // The models it loaded showed their progress in the status line: back to the kit's summary.
+  if (withDetails) status.ready(k.info);
   preview = loop;
   loop.done.catch((e: unknown) => {
     if (preview !== loop || e instanceof AbortedError) return;
@@ -288,7 +305,9 @@ function showEnrollResult(r: EnrollResult, m: LivenessMode): void {
 function onJobProgress(p: VerifierProgress): void {
   const sentence = hintSentence(p.hint);
   const counted = `${p.goodFrames} of ${p.neededFrames} good frames`;
-  drawLiveOverlay(overlay, p.frame, { mirrored: mirrored(), caption: sentence, progress: { done: p.goodFrames, needed: p.neededFrames } });
+  drawLiveOverlay(overlay, p.frame, {
+    mirrored: mirrored(), caption: sentence, progress: { done: p.goodFrames, needed: p.neededFrames }, details: details(),
+  });
   const extra = [counted];
   if (p.livenessScore !== undefined) extra.push(`liveness ${p.livenessScore.toFixed(2)}`);
   if (mode() !== 'off' && mode() !== 'passive') extra.push(p.blinked ? 'blink seen' : 'no blink yet');
@@ -344,6 +363,12 @@ livenessSelect.addEventListener('change', () => {
   if (kit) getVerifier(mode()).catch((e: unknown) => showVerdict('fail', errorSentence(e)));
 });
 mirrorBox.addEventListener('change', () => live.classList.toggle('mirrored', mirrored()));
+// The preview restarts with the models the readout needs; an enroll / verify only changes what is drawn.
+detailsBox.addEventListener('change', () => void serial(async () => {
+  if (job) return;
+  await stopPreview();
+  await startPreview();
+}));
 live.classList.toggle('mirrored', mirrored());
 navigator.mediaDevices?.addEventListener?.('devicechange', () => void fillCameraList());
 window.addEventListener('pagehide', () => { job?.abort(); void stopCamera(); });

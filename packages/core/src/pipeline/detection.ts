@@ -109,8 +109,9 @@ export type TensorPool = Map<string, Float32Array>;
  * A `[n, c, h, w]` tensor from the pool: one buffer per crop shape, grown (doubling) when a
  * larger batch comes, so a changing face count reuses it instead of allocating per call.
  */
-export function tensorFor(pool: TensorPool, n: number, c: number, h: number, w: number): Float32Array {
-  const key = `${c}x${h}x${w}`;
+export function tensorFor(pool: TensorPool, n: number, c: number, h: number, w: number, purpose = 'input'): Float32Array {
+  // Keyed by purpose too: a scratch buffer must never share memory with the input it fills.
+  const key = `${purpose}:${c}x${h}x${w}`;
   const size = n * c * h * w;
   let t = pool.get(key);
   if (!t || t.length < size) pool.set(key, (t = new Float32Array(Math.max(size, 2 * (t?.length ?? 0)))));

@@ -31,7 +31,7 @@ export async function writeModelCrop(
     return;
   }
   // k² crops' worth under one pool key: the scratch grows to the largest seen.
-  const rgb = tensorFor(tensors, k * k, 3, h, w);
+  const rgb = tensorFor(tensors, k * k, 3, h, w, 'crop-scratch');
   warpAffineToChw(src.pixels, src.width, src.height, src.matrix, w * k, h * k, RAW_RGB, rgb);
   poolPlanesToInput(rgb, w, h, k, input, out, offset);
 }
