@@ -7,9 +7,11 @@ import {
 } from '../../test-support/node.js';
 import { headPoseFromKeypoints } from '../geometry/head-pose.js';
 import type { DetectedFace } from './detection.js';
+import type { Keypoints5 } from '../models/detection-types.js';
 import { keypointAgreement, keypointsFrom68 } from '../models/landmarks.js';
 import { MODELS } from '../registry/models.js';
-import { ATTRIBUTE_KINDS, runAttributes, type AttributeModels, type FaceAttributes } from './attributes.js';
+import { ATTRIBUTE_KINDS, mirrorCrop, runAttributes, type AttributeModels, type FaceAttributes } from './attributes.js';
+import { applyAffine } from '../geometry/similarity-transform.js';
 
 /** Every single-face photo of shared/data/images (MANIFEST.md), but the two phone-screen spoofs. */
 const SINGLE = [
@@ -143,17 +145,46 @@ describe('attributes on the shared single-face photos', { timeout: 300_000 }, ()
     expect(errors.reduce((s, [, e]) => s + e, 0) / errors.length).toBeLessThan(0.06);
   });
 
-  it('runs only what is asked for; one model answering two attributes runs once', async () => {
+  it('runs only what is asked for; refuses a model that cannot give an attribute, or none', async () => {
     const image = decodeImageFile(join(IMAGES_DIR, 'uniface/src_man1.jpg'));
     const face = results.get('uniface/src_man1.jpg')!.face;
     const calls: string[] = [];
     const counting = { infer: (spec: (typeof MODELS)['fr_age'], t: Float32Array) => { calls.push(spec.id); return runtime.infer(spec, t); } };
     const run = await runAttributes([face], pixelSource(image), ['age'], MODELS_FOR, counting);
     expect(Object.keys(run.faces[0]!)).toEqual(['age']);
-    expect(calls).toEqual(['fr_age']);
+    // SSR-Net: three margins, each also mirrored.
+    expect(calls).toEqual(Array(6).fill('fr_age'));
     calls.length = 0;
-    // The same spec for age and gender (as InsightFace genderage is used): one run per face.
     await expect(runAttributes([face], pixelSource(image), ['age', 'gender'], { age: MODELS.fr_age, gender: MODELS.fr_age }, counting)).rejects.toThrow(/cannot give "gender"/);
     await expect(runAttributes([face], pixelSource(image), ['age'], {}, counting)).rejects.toThrow(/No model given/);
+  });
+});
+
+describe('mirrorCrop', () => {
+  it('sends what output column x saw to column n − 1 − x, rows unchanged', () => {
+    const c = { matrix: [0.5, 0.1, 3, -0.1, 0.5, 7] as [number, number, number, number, number, number], supersample: 2 };
+    const m = mirrorCrop(c, 8);
+    for (const p of [[10, 20], [40, 3]] as [number, number][]) {
+      const [x, y] = applyAffine(c.matrix, p);
+      expect(applyAffine(m.matrix, p)).toEqual([expect.closeTo(15 - x, 9), expect.closeTo(y, 9)]);
+    }
+    expect(m.supersample).toBe(2);
+  });
+});
+
+describe('runAttributes on a fake runtime', () => {
+  it('one model answering two attributes (InsightFace genderage) runs once per face, on its 96×96 crop', async () => {
+    const calls: number[] = [];
+    const source = { width: 300, height: 300, read: (r: { width: number; height: number }) => new Uint8ClampedArray(r.width * r.height * 4).fill(128) };
+    const face = { box: [100, 100, 180, 200] as [number, number, number, number], keypoints: [[120, 140], [160, 140], [140, 160], [125, 180], [155, 180]] as Keypoints5 };
+    const run = await runAttributes([face], source, ['age', 'gender'], { age: MODELS.genderage, gender: MODELS.genderage }, {
+      async infer(spec, t) {
+        calls.push(t.length);
+        expect(spec.id).toBe('genderage');
+        return new Map([['fc1', Float32Array.from([0, Math.log(3), 0.31])]]);
+      },
+    });
+    expect(calls).toEqual([3 * 96 * 96]);
+    expect(run.faces[0]).toEqual({ age: expect.closeTo(31, 4), gender: { label: 'male', probability: expect.closeTo(0.75, 6) } });
   });
 });
