@@ -24,6 +24,13 @@ test('photo page: detect faces in a chosen photo, their liveness, then compare t
   await expect(page.locator('#status')).toContainText('6 face(s) in 1280×886');
   await expect(page.locator('#canvas')).toHaveAttribute('width', '1280');
   await expect(page.locator('#faces li')).toHaveCount(6);
+  // Attributes (age and gender, pose, eyes, landmarks by default): one card per face.
+  await expect(page.locator('.attribute-card')).toHaveCount(6, { timeout: 60_000 });
+  const card = page.locator('.attribute-card').first();
+  await expect(card).toContainText(/Age\s*\d+ years/);
+  await expect(card).toContainText(/Gender\s*(female|male) \(\d+%\)/);
+  await expect(card).toContainText(/68 points/);
+  await expect(card).not.toContainText('Expression');
   await page.check('#liveness');
   await expect(page.locator('#status')).toContainText(/6 face\(s\) in 1280×886.*liveness \d/, { timeout: 60_000 });
   for (const li of await page.locator('#faces li').all()) await expect(li).toContainText(/liveness (0|1)\.\d\d: looks (live|like a photo or a screen)/);

@@ -27,7 +27,11 @@ export interface FaceKit {
   readonly info: FaceKitInfo;
   /** Detects faces; boxes and keypoints are in the image's pixels. */
   detect(image: ImageInput, options?: DetectCallOptions): Promise<Detection>;
-  /** Detects, aligns and embeds every face; the image crosses to the worker once. */
+  /**
+   * Detects, aligns and embeds every face, with passive liveness and the attributes asked for
+   * (`attributes: ['age', 'gender', …]`, their models loaded on first use); the image crosses to
+   * the worker once.
+   */
   analyze(image: ImageInput, options?: AnalyzeCallOptions): Promise<Analysis>;
   /** The ArcFace-aligned crop of one face (default 112×112) and its matrix. */
   align(image: ImageInput, face: FaceLike, options?: { size?: number; signal?: AbortSignal }): Promise<AlignedFace>;
@@ -38,7 +42,8 @@ export interface FaceKit {
   embed(image: ImageInput, face?: FaceLike, options?: EmbedCallOptions): Promise<Float32Array>;
   /**
    * Starts a live loop on a camera or video: tracked faces, quality gate, and (as asked) eye state,
-   * passive liveness and embeddings of the main face, one result per processed frame (latest frame wins).
+   * passive liveness and embeddings of the main face and attributes per track, one result per
+   * processed frame (latest frame wins).
    */
   createVideoLoop(source: VideoSource, options?: VideoLoopOptions): Promise<VideoLoop>;
   /**
