@@ -23,6 +23,7 @@ interface BrowserBench {
   bySize: Record<number, { faces: number; stages: Record<Stage, number[]>; wall: number[] }>;
   analyze: { wall: number[]; embedPreprocess: number[]; embedInference: number[]; flipWall: number[] };
   gallery: Record<number, { addMs: number; search: number[] }>;
+  attributes: Record<string, { firstCallMs: number; steadyCallMs: number[]; modelMs: number[]; model: string }>;
   throughput: { workers: number; threadsPerWorker: number; imagesPerSecond: number }[];
 }
 
@@ -69,6 +70,21 @@ try {
       analyze.embedPreprocess.push(a.embeddingTimings.preprocess);
       analyze.embedInference.push(a.embeddingTimings.inference);
     }
+    // Attributes, one at a time: the first call loads its model (download, SHA-256, session).
+    const attributes: BrowserBench['attributes'] = {};
+    for (const kind of window.facekit.ATTRIBUTE_KINDS) {
+      let t0 = performance.now();
+      await kit.analyze(blob, { attributes: [kind] });
+      const firstCallMs = performance.now() - t0;
+      const steadyCallMs: number[] = [], modelMs: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        t0 = performance.now();
+        const a = await kit.analyze(blob, { attributes: [kind] });
+        steadyCallMs.push(performance.now() - t0);
+        modelMs.push(Object.values(a.attributeTimings ?? {})[0] ?? NaN);
+      }
+      attributes[kind] = { firstCallMs, steadyCallMs, modelMs, model: kit.info.attributeModels[kind] };
+    }
     // 1:N search over random unit vectors (one packed matrix–vector pass per query).
     const gallery: BrowserBench['gallery'] = {};
     for (const n of [10_000, 100_000]) {
@@ -101,7 +117,7 @@ try {
       throughput.push({ workers, threadsPerWorker, imagesPerSecond: 40 / ((performance.now() - t0) / 1000) });
       await k.dispose();
     }
-    return { info, createColdMs, createWarmMs, bySize, analyze, gallery, throughput };
+    return { info, createColdMs, createWarmMs, bySize, analyze, attributes, gallery, throughput };
   }, { url: `/__data/images/${imageRel}`, sizes, runs, warmup });
 } finally {
   await session.close();
@@ -143,6 +159,14 @@ for (const size of sizes) {
 const an = browser.analyze;
 console.log(`analyze (detect 640 + align + embed fr_feature), 1 face: ${median(an.wall).toFixed(1)} ms wall (embedding: preprocess ${median(an.embedPreprocess).toFixed(1)} ms, inference ${median(an.embedInference).toFixed(1)} ms); with flip: ${median(an.flipWall).toFixed(1)} ms`);
 summary.analyze = { wallMs: median(an.wall), flipWallMs: median(an.flipWall), embedPreprocessMs: median(an.embedPreprocess), embedInferenceMs: median(an.embedInference) };
+console.log('attribute (model) | first use: load + call | model ms (1 face, crop + inference) | analyze with it');
+const attrSummary: Record<string, unknown> = {};
+for (const [kind, a] of Object.entries(browser.attributes)) {
+  const load = a.firstCallMs - median(a.steadyCallMs);
+  console.log(`${kind} (${a.model}) | ${a.firstCallMs.toFixed(0)} ms (load ≈ ${load.toFixed(0)} ms) | ${median(a.modelMs).toFixed(1)} | ${median(a.steadyCallMs).toFixed(1)} ms`);
+  attrSummary[kind] = { model: a.model, firstCallMs: a.firstCallMs, loadMs: load, modelMs: median(a.modelMs), analyzeMs: median(a.steadyCallMs) };
+}
+summary.attributes = attrSummary;
 const gal: Record<number, unknown> = {};
 for (const [n, g] of Object.entries(browser.gallery)) {
   console.log(`gallery search (512-d, top 5) over ${Number(n).toLocaleString('en')} identities: ${median(g.search).toFixed(2)} ms median (filled in ${g.addMs.toFixed(0)} ms)`);
