@@ -25,6 +25,9 @@ async function waitFor(url: string, server: ChildProcess, timeoutMs = 60_000): P
 /** Builds the demo, serves it (with `dataDir` at /__data/) and opens the harness page. */
 export async function openBrowserSession(options: { dataDir?: string; port?: number; build?: boolean; extraArgs?: string[] } = {}): Promise<BrowserSession> {
   const port = options.port ?? 4180;
+  // A server left over from a killed run would answer in place of ours, with its own data folder.
+  const busy = await fetch(`http://127.0.0.1:${port}/`).then(() => true, () => false);
+  if (busy) throw new Error(`port ${port} is already served (a server left by an interrupted run?): stop it, or pass another port`);
   if (options.build ?? true) {
     const b = spawnSync('pnpm', ['exec', 'vite', 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
     if (b.status !== 0) throw new Error('vite build failed');

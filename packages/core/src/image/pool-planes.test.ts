@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { poolPlanesToInput } from './pool-planes.js';
+import { flipPlanes, poolPlanesToInput } from './pool-planes.js';
 
 const GREY = { channels: 1, colorOrder: 'rgb', mean: [0, 0, 0], std: [255, 255, 255] } as const;
 
@@ -29,5 +29,13 @@ describe('poolPlanesToInput', () => {
 
   it('refuses an output too small', () => {
     expect(() => poolPlanesToInput(new Float32Array(12), 1, 1, 2, { colorOrder: 'rgb', mean: [0, 0, 0], std: [1, 1, 1] }, new Float32Array(2))).toThrow(RangeError);
+  });
+});
+
+describe('flipPlanes', () => {
+  it('mirrors each row of each plane, after the offset only', () => {
+    const d = Float32Array.from([9, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    flipPlanes(d, 3, 2, 2, 1);
+    expect(Array.from(d)).toEqual([9, 3, 2, 1, 6, 5, 4, 9, 8, 7, 12, 11, 10]);
   });
 });

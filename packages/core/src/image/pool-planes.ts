@@ -48,3 +48,16 @@ export function poolPlanesToInput(
   }
   return out;
 }
+
+/** Mirrors `c` planes of `w`×`h` floats left–right, in place. */
+export function flipPlanes(data: Float32Array, w: number, h: number, c: number, offset = 0): Float32Array {
+  for (let row = 0; row < c * h; row++) {
+    const start = offset + row * w;
+    for (let a = start, b = start + w - 1; a < b; a++, b--) {
+      const t = data[a]!;
+      data[a] = data[b]!;
+      data[b] = t;
+    }
+  }
+  return data;
+}

@@ -10,8 +10,7 @@ import type { DetectedFace } from './detection.js';
 import type { Keypoints5 } from '../models/detection-types.js';
 import { keypointAgreement, keypointsFrom68 } from '../models/landmarks.js';
 import { MODELS } from '../registry/models.js';
-import { ATTRIBUTE_KINDS, mirrorCrop, runAttributes, type AttributeModels, type FaceAttributes } from './attributes.js';
-import { applyAffine } from '../geometry/similarity-transform.js';
+import { ATTRIBUTE_KINDS, runAttributes, type AttributeModels, type FaceAttributes } from './attributes.js';
 
 /** Every single-face photo of shared/data/images (MANIFEST.md), but the two phone-screen spoofs. */
 const SINGLE = [
@@ -157,18 +156,6 @@ describe('attributes on the shared single-face photos', { timeout: 300_000 }, ()
     calls.length = 0;
     await expect(runAttributes([face], pixelSource(image), ['age', 'gender'], { age: MODELS.fr_age, gender: MODELS.fr_age }, counting)).rejects.toThrow(/cannot give "gender"/);
     await expect(runAttributes([face], pixelSource(image), ['age'], {}, counting)).rejects.toThrow(/No model given/);
-  });
-});
-
-describe('mirrorCrop', () => {
-  it('sends what output column x saw to column n − 1 − x, rows unchanged', () => {
-    const c = { matrix: [0.5, 0.1, 3, -0.1, 0.5, 7] as [number, number, number, number, number, number], supersample: 2 };
-    const m = mirrorCrop(c, 8);
-    for (const p of [[10, 20], [40, 3]] as [number, number][]) {
-      const [x, y] = applyAffine(c.matrix, p);
-      expect(applyAffine(m.matrix, p)).toEqual([expect.closeTo(15 - x, 9), expect.closeTo(y, 9)]);
-    }
-    expect(m.supersample).toBe(2);
   });
 });
 

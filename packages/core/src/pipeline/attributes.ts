@@ -13,6 +13,7 @@ import { decodeSsrNet, SSR_NET_AGE_RANGE, SSR_NET_GENDER_RANGE } from '../models
 import type { ModelFamily, ModelSpec } from '../registry/types.js';
 import { tensorFor, type TensorPool } from './detection.js';
 import { runEyeState, type EyeState } from './eye-state.js';
+import { flipPlanes } from '../image/pool-planes.js';
 import { writeModelCrop, type SupersampledCrop } from './model-crop.js';
 import type { ReadPixels } from './recognition.js';
 
@@ -65,6 +66,8 @@ interface FamilyHandler {
   kinds: readonly AttributeKind[];
   /** The crops (views) the model runs on, one run each. */
   crops(face: FaceIn, spec: ModelSpec): SupersampledCrop[];
+  /** Also run each crop mirrored (right after it). */
+  mirror?: boolean;
   /** Decodes the runs, one per view, in order. */
   decode(outputs: readonly NamedOutputs[], face: FaceIn, spec: ModelSpec, into: FaceAttributes, kinds: ReadonlySet<AttributeKind>): void;
 }
@@ -73,12 +76,6 @@ interface FamilyHandler {
 function squareCrop(s: Square, size: number): SupersampledCrop {
   const k = Math.max(1, Math.ceil(s.side / size));
   return { matrix: squareAffine(s, size * k), supersample: k };
-}
-
-/** The same crop mirrored: output column x reads what column n − 1 − x did. */
-export function mirrorCrop(c: SupersampledCrop, width: number): SupersampledCrop {
-  const n = width * c.supersample, m = c.matrix;
-  return { matrix: [-m[0], -m[1], n - 1 - m[2], m[3], m[4], m[5]], supersample: c.supersample };
 }
 
 const first = (outputs: NamedOutputs, spec: ModelSpec): Float32Array => {
@@ -99,14 +96,9 @@ export const FACEPLUGIN_CROPS = {
    * subset of 120, in BGR 78 %; the ArcFace-aligned square 1.3× the template, BGR, gives 93.4 %
    * on all 805 (1.4×: 92.7 %, 1.5×: 92.5 %; the same crop in RGB 87.1 %). The model's answer
    * moves with small changes of the crop, so it is averaged over six views: margins 1.2, 1.3 and
-   * 1.4, each also mirrored (93.4 % → 95.8 %; mirrored 1.3 alone: 94.9 %). Six runs of a 64×64
-   * model cost about a millisecond each.
+   * 1.4, each also mirrored (93.4 % → 95.8 %; mirrored 1.3 alone: 94.9 %).
    */
-  ssrnet: (keypoints: Readonly<Keypoints5>, size: number): SupersampledCrop[] =>
-    SSR_NET_MARGINS.flatMap((m) => {
-      const c = alignedSquareAffine(keypoints, m, size);
-      return [c, mirrorCrop(c, size)];
-    }),
+  ssrnet: (keypoints: Readonly<Keypoints5>, size: number): SupersampledCrop[] => SSR_NET_MARGINS.map((m) => alignedSquareAffine(keypoints, m, size)),
   /** fr_expression: 1.2× the square's side from its top-left corner (the package's ROI). */
   expression: (box: Readonly<Box>): Square => {
     const s = faceSquare(box);
@@ -121,6 +113,7 @@ export const FACEPLUGIN_CROPS = {
 const ssrnet = (range: number, kind: 'age' | 'gender'): FamilyHandler => ({
   kinds: [kind],
   crops: (f, spec) => FACEPLUGIN_CROPS.ssrnet(f.keypoints, spec.input.width),
+  mirror: true,
   decode(outputs, _f, _spec, into) {
     const v = outputs.reduce((s, o) => s + decodeSsrNet(o, range), 0) / outputs.length;
     if (kind === 'age') into.age = v;
@@ -203,6 +196,7 @@ export async function runAttributes(
     g.kinds.add(kind);
     byModel.set(spec.id, g);
   }
+  const written = faces.map(() => new Map<string, Float32Array>());
   for (const { spec, kinds: asked } of byModel.values()) {
     const t = performance.now();
     if (asked.has('eyes')) {
@@ -216,8 +210,20 @@ export async function runAttributes(
       for (const [i, face] of faces.entries()) {
         const outputs: NamedOutputs[] = [];
         for (const crop of handler.crops(face, spec)) {
-          await writeModelCrop(source, crop, spec.input, tensor, 0, tensors);
+          // Two models with the same crop and input (fr_age, fr_gender) share one warp.
+          const key = `${crop.matrix.join()}|${crop.supersample}|${JSON.stringify(spec.input)}`;
+          const done = written[i]!.get(key);
+          if (done) tensor.set(done);
+          else {
+            await writeModelCrop(source, crop, spec.input, tensor, 0, tensors);
+            written[i]!.set(key, tensor.slice());
+          }
           outputs.push(await runtime.infer(spec, tensor));
+          if (handler.mirror) {
+            // Mirroring the pooled input equals warping the mirrored crop (blocks map to blocks).
+            flipPlanes(tensor, w, h, c);
+            outputs.push(await runtime.infer(spec, tensor));
+          }
         }
         handler.decode(outputs, face, spec, out[i]!, asked);
       }
