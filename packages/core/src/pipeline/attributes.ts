@@ -110,6 +110,9 @@ export const FACEPLUGIN_CROPS = {
   landmark68: (box: Readonly<Box>) => faceSquare(box),
 };
 
+/** The label and the confidence in it, from a 0 (female) … 1 (male) value. */
+const genderFromMale = (male: number): GenderResult => (male >= 0.5 ? { label: 'male', probability: male } : { label: 'female', probability: 1 - male });
+
 const ssrnet = (range: number, kind: 'age' | 'gender'): FamilyHandler => ({
   kinds: [kind],
   crops: (f, spec) => FACEPLUGIN_CROPS.ssrnet(f.keypoints, spec.input.width),
@@ -117,10 +120,7 @@ const ssrnet = (range: number, kind: 'age' | 'gender'): FamilyHandler => ({
   decode(outputs, _f, _spec, into) {
     const v = outputs.reduce((s, o) => s + decodeSsrNet(o, range), 0) / outputs.length;
     if (kind === 'age') into.age = v;
-    else {
-      const male = Math.min(1, Math.max(0, v));
-      into.gender = male >= 0.5 ? { label: 'male', probability: male } : { label: 'female', probability: 1 - male };
-    }
+    else into.gender = genderFromMale(Math.min(1, Math.max(0, v)));
   },
 });
 
@@ -155,7 +155,7 @@ const HANDLERS: Partial<Record<ModelFamily, FamilyHandler>> = {
     decode([outputs], _f, spec, into, kinds) {
       const { male, age } = decodeGenderAge(first(outputs!, spec));
       if (kinds.has('age')) into.age = age;
-      if (kinds.has('gender')) into.gender = male >= 0.5 ? { label: 'male', probability: male } : { label: 'female', probability: 1 - male };
+      if (kinds.has('gender')) into.gender = genderFromMale(male);
     },
   },
   landmark106: {
