@@ -11,11 +11,11 @@ import { openModelCache, type ModelCache } from '../store/model-cache.js';
 import { loadModelBytes } from '../store/model-store.js';
 import { createCanvasLetterbox } from './letterbox-canvas.js';
 import { createPixelReader } from './pixel-reader.js';
+import { loadOrt, ortFilePaths, type Ort } from './ort-loader.js';
 import type {
   AlignedCrop, AnalyzeReply, DetectReply, EmbedReply, FrameReply, LoadedModel, Reply, WorkerApi, WorkerImage, WorkerInit, WorkerReady,
 } from './messages.js';
 
-type Ort = typeof import('onnxruntime-web/wasm');
 
 interface LoadedSession { spec: ModelSpec; session: InferenceSession }
 
@@ -170,8 +170,7 @@ function createWorkerApi(): WorkerApi {
   return {
     init: (init: WorkerInit) => guard(async (): Promise<WorkerReady> => {
       try {
-        // Only the build that is used gets downloaded: the WASM-only one unless WebGPU runs.
-        ort = (init.backend === 'webgpu' ? await import('onnxruntime-web/webgpu') : await import('onnxruntime-web/wasm')) as Ort;
+        ort = await loadOrt(init.backend);
       } catch (e) {
         throw new BackendError(`onnxruntime-web (${init.backend}) failed to load: ${(e as Error).message}`);
       }
@@ -179,7 +178,9 @@ function createWorkerApi(): WorkerApi {
       ort.env.wasm.numThreads = init.threads;
       ort.env.wasm.proxy = false; // this worker is the proxy: no ORT-managed extra worker
       ort.env.logLevel = 'error';
+      const shipped = ortFilePaths(init.backend);
       if (init.wasmPaths) ort.env.wasm.wasmPaths = init.wasmPaths;
+      else if (shipped) ort.env.wasm.wasmPaths = shipped;
       cache = openModelCache(init.cacheName);
       return { backend: init.backend, threads: init.threads, crossOriginIsolated: globalThis.crossOriginIsolated === true };
     }),

@@ -1,0 +1,84 @@
+// Builds packages/web into a publishable package (packages/web/dist):
+//   facekit.js       the library, ESM, with @facekit/core, comlink and idb-keyval bundled in
+//   worker.js        the worker it spawns (`new URL('./worker.js', import.meta.url)`)
+//   ort/             onnxruntime-web's WASM-only and WebGPU builds (.mjs + .wasm), which the worker
+//                    imports from its own folder: nothing is fetched from a CDN
+//   types/           .d.ts for every public type (core's included)
+// and prints the gzipped size of facekit's own JS (facekit.js + worker.js) against its budget.
+//   pnpm build:package
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build, type Plugin } from 'esbuild';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const WEB = resolve(ROOT, 'packages/web');
+const DIST = resolve(WEB, 'dist');
+const ORT_DIST = resolve(ROOT, 'node_modules/onnxruntime-web/dist');
+/** facekit's own JS, gzipped (onnxruntime and the models aside). */
+const BUDGET_GZIP_BYTES = 60 * 1024;
+
+// The ORT files the worker loads: the WASM-only build, and the WebGPU one (asyncify).
+const ORT_FILES = [
+  'ort.wasm.min.mjs', 'ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm',
+  'ort.webgpu.min.mjs', 'ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm',
+];
+
+/** Points the source's dev-time specifiers at the files next to the built ones. */
+const distPaths: Plugin = {
+  name: 'facekit-dist-paths',
+  setup(b) {
+    // The worker loads ORT through ort-loader.ts; the package ships ort-loader.dist.ts instead.
+    b.onResolve({ filter: /\/ort-loader\.js$/ }, (a) => ({ path: resolve(a.resolveDir, 'ort-loader.dist.ts') }));
+    b.onResolve({ filter: /^\.\/ort\// }, (a) => ({ path: a.path, external: true }));
+    b.onLoad({ filter: /create-face-kit\.ts$/ }, (a) => {
+      const src = readFileSync(a.path, 'utf8');
+      const out = src.replace("new URL('../worker/worker.ts', import.meta.url)", "new URL('./worker.js', import.meta.url)");
+      if (out === src) throw new Error('create-face-kit.ts: the worker URL to rewrite was not found');
+      return { contents: out, loader: 'ts' };
+    });
+  },
+};
+
+rmSync(DIST, { recursive: true, force: true });
+mkdirSync(resolve(DIST, 'ort'), { recursive: true });
+await build({
+  entryPoints: { facekit: resolve(WEB, 'src/index.ts'), worker: resolve(WEB, 'src/worker/worker.ts') },
+  outdir: DIST,
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2022',
+  minify: true,
+  sourcemap: true,
+  legalComments: 'none',
+  plugins: [distPaths],
+  logLevel: 'warning',
+});
+for (const f of ORT_FILES) copyFileSync(resolve(ORT_DIST, f), resolve(DIST, 'ort', f));
+
+// Declarations: web and core together, then '@facekit/core' rewritten to the relative folder.
+execFileSync(resolve(ROOT, 'node_modules/.bin/tsc'), ['-p', resolve(WEB, 'tsconfig.build.json')], { stdio: 'inherit' });
+const typesDir = resolve(DIST, 'types');
+const coreIndex = resolve(typesDir, 'core/src/index.js');
+const walk = (d: string): string[] => readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? walk(join(d, n)) : [join(d, n)]));
+for (const file of walk(resolve(typesDir, 'web'))) {
+  if (!file.endsWith('.d.ts')) continue;
+  let rel = relative(dirname(file), coreIndex);
+  if (!rel.startsWith('.')) rel = `./${rel}`;
+  writeFileSync(file, readFileSync(file, 'utf8').replaceAll(/(['"])@facekit\/core\1/g, `'${rel}'`));
+}
+
+const own = ['facekit.js', 'worker.js'].map((f) => ({ f, raw: statSync(resolve(DIST, f)).size, gz: gzipSync(readFileSync(resolve(DIST, f)), { level: 9 }).length }));
+const total = own.reduce((s, o) => s + o.gz, 0);
+const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+for (const o of own) console.log(`${o.f.padEnd(12)} ${kb(o.raw).padStart(9)} raw  ${kb(o.gz).padStart(8)} gzip`);
+const ortBytes = ORT_FILES.reduce((s, f) => s + statSync(resolve(DIST, 'ort', f)).size, 0);
+console.log(`facekit's own JS: ${kb(total)} gzip (budget ${kb(BUDGET_GZIP_BYTES)}); onnxruntime-web files alongside: ${(ortBytes / 1048576).toFixed(1)} MB`);
+console.log(JSON.stringify({ ownJsGzipBytes: total, budgetBytes: BUDGET_GZIP_BYTES, files: own, ortBytes }));
+if (total > BUDGET_GZIP_BYTES) {
+  console.error(`over budget by ${kb(total - BUDGET_GZIP_BYTES)}`);
+  process.exit(1);
+}
