@@ -28,6 +28,8 @@ test.beforeAll(() => {
   mkdirSync(join(app, 'src'));
   writeFileSync(join(app, 'src/index.html'), '<!doctype html><meta charset="utf-8"><title>scratch</title><script type="module" src="./main.js"></script>');
   writeFileSync(join(app, 'src/main.js'), `import { createFaceKit } from 'facekit';
+window.violations = [];
+document.addEventListener('securitypolicyviolation', (e) => window.violations.push(e.violatedDirective + ' ' + e.blockedURI));
 window.run = async (modelBaseUrl, a, b, c) => {
   const kit = await createFaceKit({ modelBaseUrl });
   const embed = async (u) => (await kit.analyze(await (await fetch(u)).blob())).faces;
@@ -103,6 +105,27 @@ test('the same tarball from a plain HTML page, no bundler', async ({ page }) => 
     const r = await runApp(page, server, '/models/');
     expect(r.faces).toEqual([1]);
     expect(r.info.crossOriginIsolated).toBe(true);
+  } finally {
+    await server.close();
+  }
+});
+
+/** The policy the README documents as enough for facekit. */
+const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self'; img-src 'self' blob: data:; style-src 'self'";
+
+test('under a strict CSP (no unsafe-eval, no inline script) analyze runs with no violation reported', async ({ page }) => {
+  const server = await startStaticServer({ roots: { '/': join(app, 'dist'), '/models/': MODELS, '/img/': IMAGES }, isolated: true, headers: { 'Content-Security-Policy': STRICT_CSP } });
+  // Violations in the workers (facekit's and ORT's threads) reach the console, not the document.
+  // (Without 'wasm-unsafe-eval' this test fails: ORT's WebAssembly compile is refused.)
+  const consoleViolations: string[] = [];
+  page.on('console', (m) => { if (/Content Security Policy|Refused to/i.test(m.text())) consoleViolations.push(m.text()); });
+  try {
+    const r = await runApp(page, server, '/models/');
+    expect(r.faces).toEqual([1, 1, 1]);
+    expect(r.same).toBe(true);
+    expect(r.info.threadsPerWorker).toBeGreaterThanOrEqual(1);
+    expect(await page.evaluate(() => (window as unknown as { violations: string[] }).violations)).toEqual([]);
+    expect(consoleViolations).toEqual([]);
   } finally {
     await server.close();
   }
