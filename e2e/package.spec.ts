@@ -49,8 +49,9 @@ window.ready = true;
   writeFileSync(join(app, 'plain/index.html'), `<!doctype html><meta charset="utf-8"><title>plain</title>
 <script type="module">
   import { createFaceKit } from '/node_modules/facekit/dist/facekit.js';
-  window.run = async (modelBaseUrl, a) => {
-    const kit = await createFaceKit({ modelBaseUrl });
+  window.run = async (base, a) => {
+    // '/facekit/': the folder \`npx facekit assets\` filled (models and runtime); else a model folder.
+    const kit = await createFaceKit(base === '/facekit/' ? { assetBaseUrl: base } : { modelBaseUrl: base });
     const d = await kit.detect(await (await fetch(a)).blob());
     const out = { faces: [d.faces.length], info: kit.info };
     await kit.dispose();
@@ -96,6 +97,26 @@ test('the models can come from another origin (CORS)', async ({ page }) => {
   } finally {
     await server.close();
     await models.close();
+  }
+});
+
+test('self-hosted assets: npx facekit assets fills a folder; assetBaseUrl reads the models and the runtime from it', async ({ page }) => {
+  const out = execFileSync('npx', ['--no-install', 'facekit', 'assets', 'plain/facekit', '--pack', 'facekit_s', '--from', resolve(SHARED_DIR, 'models')], { cwd: app, encoding: 'utf8' });
+  expect(out).toMatch(/fetched {2}det_500m/);
+  expect(readdirSync(join(app, 'plain/facekit/models')).sort()).toEqual(['det_500m.onnx', 'fr_feature.onnx']);
+  expect(readdirSync(join(app, 'plain/facekit/ort'))).toContain('ort-wasm-simd-threaded.wasm');
+  const paths: string[] = [];
+  const server = await startStaticServer({
+    roots: { '/': join(app, 'plain'), '/node_modules/': join(app, 'node_modules'), '/img/': IMAGES }, isolated: true, onRequest: (p) => paths.push(p),
+  });
+  try {
+    const r = await runApp(page, server, '/facekit/');
+    expect(r.faces).toEqual([1]);
+    expect(paths).toContain('/facekit/models/det_500m.onnx');
+    expect(paths).toContain('/facekit/ort/ort-wasm-simd-threaded.wasm');
+    expect(paths.filter((p) => p.endsWith('.wasm') && !p.startsWith('/facekit/'))).toEqual([]);
+  } finally {
+    await server.close();
   }
 });
 

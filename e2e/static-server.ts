@@ -19,6 +19,8 @@ export interface StaticServerOptions {
   cors?: boolean;
   /** Extra headers on every response (e.g. a Content-Security-Policy). */
   headers?: Record<string, string>;
+  /** Called with each request's path (workers' requests included, which the page does not see). */
+  onRequest?: (path: string) => void;
 }
 
 export interface StaticServer { url: string; close(): Promise<void> }
@@ -27,6 +29,7 @@ export async function startStaticServer(o: StaticServerOptions): Promise<StaticS
   const roots = Object.entries(o.roots).map(([p, d]) => [p, resolve(d)] as const).sort((a, b) => b[0].length - a[0].length);
   const server: Server = createServer((req, res) => {
     const path = decodeURIComponent((req.url ?? '/').split('?')[0]!);
+    o.onRequest?.(path);
     const hit = roots.find(([p]) => path.startsWith(p));
     const file = hit ? resolve(hit[1], path.slice(hit[0].length) || 'index.html') : '';
     if (o.isolated) {

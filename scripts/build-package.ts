@@ -4,10 +4,11 @@
 //   ort/             onnxruntime-web's WASM-only and WebGPU builds (.mjs + .wasm), which the worker
 //                    imports from its own folder: nothing is fetched from a CDN
 //   types/           .d.ts for every public type (core's included)
+//   cli.js           `npx facekit assets <dir>`: the runtime and a pack's models, for self-hosting
 // and prints the gzipped size of facekit's own JS (facekit.js + worker.js) against its budget.
 //   pnpm build:package
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -57,6 +58,19 @@ await build({
   plugins: [distPaths],
   logLevel: 'warning',
 });
+// The command line (Node): `npx facekit assets <dir>`.
+await build({
+  entryPoints: { cli: resolve(WEB, 'src/cli/facekit.ts') },
+  outdir: DIST,
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  banner: { js: '#!/usr/bin/env node' },
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+chmodSync(resolve(DIST, 'cli.js'), 0o755);
 for (const f of ORT_FILES) copyFileSync(resolve(ORT_DIST, f), resolve(DIST, 'ort', f));
 
 // Declarations: web and core together, then '@facekit/core' rewritten to the relative folder.

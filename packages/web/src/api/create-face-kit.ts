@@ -124,9 +124,15 @@ function positiveInt(value: number | undefined, name: string, fallback: number):
   return value;
 }
 
-function baseUrl(url: string | undefined): string {
+/** A folder URL, absolute (relative ones resolve against the page) and ending in '/'. */
+function baseUrl(url: string | undefined, name: string): string {
   const base = (globalThis as { document?: { baseURI: string } }).document?.baseURI ?? globalThis.location?.href;
-  const u = new URL(url ?? './models/', base);
+  let u: URL;
+  try {
+    u = new URL(url ?? './models/', base);
+  } catch {
+    throw new InvalidOptionError(`${name}: "${String(url)}" is not a URL (absolute, or relative to the page)`);
+  }
   if (!u.pathname.endsWith('/')) u.pathname += '/';
   return u.href;
 }
@@ -165,7 +171,11 @@ export async function createFaceKit(options: FaceKitOptions = {}): Promise<FaceK
   const workers = positiveInt(options.workers, 'workers', 1);
   const requestedThreads = options.threadsPerWorker === undefined ? undefined : positiveInt(options.threadsPerWorker, 'threadsPerWorker', 1);
   const cacheName = options.cacheName ?? 'facekit';
-  const modelBase = baseUrl(options.modelBaseUrl);
+  const assetBase = options.assetBaseUrl === undefined ? undefined : baseUrl(options.assetBaseUrl, 'assetBaseUrl');
+  const modelBase = options.modelBaseUrl !== undefined ? baseUrl(options.modelBaseUrl, 'modelBaseUrl') : assetBase ? `${assetBase}models/` : baseUrl(undefined, 'modelBaseUrl');
+  const wasmOption = options.wasmBaseUrl ?? options.wasmPaths;
+  // Absolute: the worker would resolve a relative URL against its own script.
+  const wasmBase = wasmOption !== undefined ? baseUrl(wasmOption, 'wasmBaseUrl') : assetBase ? `${assetBase}ort/` : undefined;
   if (options.signal?.aborted) throw new AbortedError();
 
   const choice = await resolveBackend(options.backend ?? 'auto');
@@ -198,7 +208,7 @@ export async function createFaceKit(options: FaceKitOptions = {}): Promise<FaceK
     size: workers,
     spawn: () => new Worker(new URL('../worker/worker.ts', import.meta.url), { type: 'module', name: 'facekit' }),
     prepare: async (w) => {
-      unwrapReply(await w.remote.init({ backend: choice.backend, threads: threads.threads, cacheName, ...(options.wasmPaths ? { wasmPaths: options.wasmPaths } : {}) }));
+      unwrapReply(await w.remote.init({ backend: choice.backend, threads: threads.threads, cacheName, ...(wasmBase ? { wasmPaths: wasmBase } : {}) }));
       await loadStep(initial)(w);
     },
   });

@@ -31,10 +31,25 @@ export interface FaceKitOptions {
   /** Load the recognizer while creating the kit instead of on first use. @defaultValue false */
   preloadRecognizer?: boolean;
   /**
+   * URL of the folder that `npx facekit assets <dir>` filled, as your app serves it: the models
+   * are read from `<assetBaseUrl>models/` and onnxruntime-web's files from `<assetBaseUrl>ort/`
+   * (unless `modelBaseUrl` / `wasmBaseUrl` say otherwise). May be another origin (it must then
+   * send CORS headers, and `Cross-Origin-Resource-Policy: cross-origin` for an isolated page).
+   * Relative URLs resolve against the page. @defaultValue none: models from './models/', the runtime where the bundler emitted it
+   */
+  assetBaseUrl?: string;
+  /**
    * URL of the folder that serves the model files (the registry file name is appended).
-   * Relative URLs resolve against the page. @defaultValue './models/'
+   * Relative URLs resolve against the page. @defaultValue `<assetBaseUrl>models/`, else './models/'
    */
   modelBaseUrl?: string;
+  /**
+   * Folder URL of onnxruntime-web's .mjs and .wasm files, when you host them yourself.
+   * @defaultValue `<assetBaseUrl>ort/`, else next to facekit's worker (or where your bundler emitted them)
+   */
+  wasmBaseUrl?: string;
+  /** @deprecated Use `wasmBaseUrl`. */
+  wasmPaths?: string;
   /** `'auto'`: WebGPU on a real GPU adapter, else WASM-SIMD. @defaultValue 'auto' */
   backend?: BackendOption;
   /** Number of workers, each with its own onnxruntime-web. One gives the lowest latency. @defaultValue 1 */
@@ -46,8 +61,6 @@ export interface FaceKitOptions {
   threadsPerWorker?: number;
   /** Name of the IndexedDB model cache; two kits with the same name share cached files. @defaultValue 'facekit' */
   cacheName?: string;
-  /** Folder URL of onnxruntime-web's .wasm files, when you host them yourself. @defaultValue where the bundler emitted them */
-  wasmPaths?: string;
   /** Called while model files download or load from the cache. */
   onProgress?: (event: ProgressEvent) => void;
   /** Aborts creation (workers are terminated). */
