@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { ROOT, SHARED_DIR } from './config.js';
+import { openCameraPage } from './camera.js';
 import { startStaticServer, type StaticServer } from './static-server.js';
+import { makeStream } from './streams.js';
 
 const MODELS = resolve(process.env.FACEKIT_MODELS ?? resolve(ROOT, 'models/files'));
 const IMAGES = resolve(SHARED_DIR, 'data/images');
@@ -59,6 +61,23 @@ window.ready = true;
   };
   window.ready = true;
 </script>`);
+  // <facekit-verify> on a plain page: mode and subject from the query string, events collected.
+  mkdirSync(join(app, 'element'));
+  writeFileSync(join(app, 'element/index.html'), `<!doctype html><meta charset="utf-8"><title>element</title>
+<facekit-verify asset-base-url="/facekit/" liveness="passive"></facekit-verify>
+<script type="module" src="./main.js"></script>`);
+  writeFileSync(join(app, 'element/main.js'), `import { defineFaceKitVerify } from '/node_modules/facekit/dist/facekit.js';
+defineFaceKitVerify();
+const q = new URLSearchParams(location.search);
+const el = document.querySelector('facekit-verify');
+el.setAttribute('mode', q.get('mode'));
+el.setAttribute('subject-id', q.get('id'));
+if (q.get('liveness')) el.setAttribute('liveness', q.get('liveness'));
+window.events = [];
+for (const type of ['facekit-enrolled', 'facekit-verified', 'facekit-hint', 'facekit-error']) el.addEventListener(type, (e) => window.events.push({ type, detail: e.detail }));
+window.ready = true;
+`);
+  execFileSync('npx', ['--no-install', 'facekit', 'assets', 'element/facekit', '--models', 'minifasnet_v2,minifasnet_v1se,fr_eye', '--from', resolve(SHARED_DIR, 'models')], { cwd: app, stdio: 'pipe' });
 });
 test.afterAll(() => { if (app) rmSync(app, { recursive: true, force: true }); });
 
@@ -149,5 +168,63 @@ test('under a strict CSP (no unsafe-eval, no inline script) analyze runs with no
     expect(consoleViolations).toEqual([]);
   } finally {
     await server.close();
+  }
+});
+
+interface ElementEvent { type: string; detail: Record<string, unknown> }
+
+test('<facekit-verify> on a plain page: enroll from the camera, then verify the same person (match) and another (no match), through its events', async () => {
+  test.setTimeout(300_000);
+  const server = await startStaticServer({ roots: { '/': join(app, 'element'), '/node_modules/': join(app, 'node_modules') }, isolated: true });
+  const profile = mkdtempSync(join(tmpdir(), 'facekit-element-'));
+  // One camera stream per browser launch; the profile (IndexedDB: the template) is shared.
+  const run = async (photo: string, mode: 'enroll' | 'verify', o: { fit?: 'contain' | 'cover'; liveness?: string } = {}) => {
+    const stream = makeStream({ kind: 'still', image: photo, width: 1280, height: 720, fit: o.fit ?? 'contain' });
+    const cam = await openCameraPage(stream, { userDataDir: profile, baseURL: server.url, path: `/?mode=${mode}&id=kevin${o.liveness ? `&liveness=${o.liveness}` : ''}` });
+    try {
+      const { page } = cam;
+      await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
+      const el = page.locator('facekit-verify');
+      await expect(el.locator('[part=status]')).toHaveText('Press Start to use your camera. Nothing leaves this device.');
+      // Keyboard: focus the element's button and press Enter.
+      await el.locator('button').focus();
+      await page.keyboard.press('Enter');
+      const want = mode === 'enroll' ? 'facekit-enrolled' : 'facekit-verified';
+      await page.waitForFunction((t) => (window as unknown as { events: ElementEvent[] }).events.some((e) => e.type === t || e.type === 'facekit-error'), want, { timeout: 120_000 });
+      const events = await page.evaluate(() => (window as unknown as { events: ElementEvent[] }).events);
+      return { events, status: await el.locator('[part=status]').textContent(), state: await el.getAttribute('data-state') };
+    } finally {
+      await cam.close();
+    }
+  };
+  try {
+    const enrolled = await run('images/ppu_uniface/image-kevin1.png', 'enroll');
+    expect(enrolled.events.filter((e) => e.type === 'facekit-error')).toEqual([]);
+    const done = enrolled.events.find((e) => e.type === 'facekit-enrolled')!;
+    expect(done.detail).toMatchObject({ id: 'kevin', frames: 5 });
+    expect(done.detail.livenessScore).toBeGreaterThan(0.5);
+    expect(enrolled.events.some((e) => e.type === 'facekit-hint')).toBe(true);
+    expect(enrolled.status).toBe('Enrolled as kevin.');
+    expect(enrolled.state).toBe('success');
+
+    // kevin2 is a wider shot: cropped to fill the frame, his eyes are 64 px apart (≥ 60). Replayed
+    // as a camera it reads as not live to MiniFASNet, so the verify runs compare faces only
+    // (liveness="off"); enrollment above ran with passive liveness.
+    const same = await run('images/ppu_uniface/image-kevin2.jpg', 'verify', { fit: 'cover', liveness: 'off' });
+    expect(same.events.filter((e) => e.type === 'facekit-error')).toEqual([]);
+    const v1 = same.events.find((e) => e.type === 'facekit-verified')!;
+    expect(v1.detail).toMatchObject({ id: 'kevin', isMatch: true, live: true });
+    expect(v1.detail.similarity).toBeGreaterThan(v1.detail.threshold as number);
+    expect(same.status).toBe('Verified: this is kevin.');
+
+    const other = await run('images/ppu_uniface/image-magnus1.png', 'verify', { liveness: 'off' });
+    expect(other.events.filter((e) => e.type === 'facekit-error')).toEqual([]);
+    const v2 = other.events.find((e) => e.type === 'facekit-verified')!;
+    expect(v2.detail).toMatchObject({ id: 'kevin', isMatch: false });
+    expect(other.status).toBe('Not verified: this does not look like kevin.');
+    expect(other.state).toBe('failure');
+  } finally {
+    await server.close();
+    rmSync(profile, { recursive: true, force: true });
   }
 });

@@ -1,21 +1,7 @@
 // Plain sentences for what facekit reports: hint codes (quality gate, liveness, progress) and errors.
-import { FaceKitError, LivenessError, NotEnrolledError, VerificationTimeoutError, type VerifierHint } from 'facekit';
+import { DEFAULT_HINT_MESSAGES, FaceKitError, LivenessError, NotEnrolledError, VerificationTimeoutError, type VerifierHint } from 'facekit';
 
-const HINTS: Record<VerifierHint, string> = {
-  'no-face': 'No face in view. Look at the camera.',
-  'multiple-faces': 'Only one face, please.',
-  'too-small': 'Move closer.',
-  'too-close': 'Move back a little.',
-  'off-center': 'Move your face to the middle of the picture.',
-  'blurry': 'Too blurry. Hold still.',
-  'too-dark': 'Too dark. Find more light.',
-  'too-bright': 'Too bright. Move away from direct light.',
-  'turned': 'Look straight at the camera.',
-  'eyes-closed': 'Open your eyes.',
-  'blink-now': 'Blink now.',
-  'not-live': 'This does not look like a live face (a photo or a screen?).',
-  'hold-still': 'Hold still…',
-};
+const HINTS: Readonly<Record<VerifierHint, string>> = DEFAULT_HINT_MESSAGES;
 
 /** The sentence for a hint code; `null` (a good frame) reads as ready. Unknown codes are shown as they are. */
 export function hintSentence(code: string | null): string {

@@ -25,3 +25,8 @@ export {
   ATTRIBUTE_KINDS, EXPRESSIONS, headPoseFromKeypoints, keypointsFrom68, keypointAgreement,
   type AttributeKind, type FaceAttributes, type Expression, type ExpressionResult, type GenderResult, type HeadPose, type EyeState,
 } from '@facekit/core';
+export {
+  defineFaceKitVerify, type FaceKitVerifyElement, type FaceKitVerifyEventMap,
+  type FaceKitEnrolledDetail, type FaceKitVerifiedDetail, type FaceKitHintDetail, type FaceKitErrorDetail,
+} from './element/facekit-verify.js';
+export { DEFAULT_VERIFY_MESSAGES, DEFAULT_HINT_MESSAGES, type FaceKitVerifyMessages } from './element/messages.js';
