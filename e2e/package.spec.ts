@@ -3,7 +3,7 @@
 // download), served with and without cross-origin isolation and with the models on a second
 // origin; and the same tarball from a plain HTML page with no bundler.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
@@ -227,4 +227,59 @@ test('<facekit-verify> on a plain page: enroll from the camera, then verify the 
     await server.close();
     rmSync(profile, { recursive: true, force: true });
   }
+});
+
+test('the README\'s "Embed facekit in your app" example, as written: its commands, then its page enrolls and verifies from the camera', async () => {
+  test.setTimeout(300_000);
+  const readme = readFileSync(resolve(ROOT, 'README.md'), 'utf8');
+  const example = /<!-- embed-example:start -->([\s\S]*?)<!-- embed-example:end -->/.exec(readme)![1]!;
+  const bash = /```bash\n([\s\S]*?)```/.exec(example)![1]!.trim().split('\n');
+  const html = /```html\n([\s\S]*?)```/.exec(example)![1]!;
+  const dir = mkdtempSync(join(tmpdir(), 'facekit-readme-'));
+  const tarball = join(app, readdirSync(app).find((f) => f.endsWith('.tgz'))!);
+  try {
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'readme-example', private: true }));
+    for (const line of bash) {
+      // Offline here: "facekit" is the packed tarball (what npm would download), the models come from shared/models.
+      const [cmd, ...args] = line.split(' ');
+      const real = line === 'npm install facekit' ? ['install', '--offline', '--no-audit', '--no-fund', tarball] : args[0] === 'facekit' ? ['--no-install', ...args, '--from', resolve(SHARED_DIR, 'models')] : args;
+      execFileSync(cmd!, real, { cwd: dir, stdio: 'pipe' });
+    }
+    writeFileSync(join(dir, 'index.html'), html);
+    const server = await startStaticServer({ roots: { '/': dir }, isolated: true });
+    const cam = await openCameraPage(makeStream({ kind: 'still', image: 'images/ppu_uniface/image-kevin1.png', width: 1280, height: 720 }), { baseURL: server.url, path: '/' });
+    try {
+      const logs: string[] = [];
+      cam.page.on('console', (m) => logs.push(m.text()));
+      const button = cam.page.locator('facekit-verify').locator('button');
+      await button.click();
+      await expect.poll(() => logs.find((l) => l.startsWith('enrolled')), { timeout: 120_000 }).toBe('enrolled me');
+      await expect(cam.page.locator('facekit-verify')).toHaveAttribute('mode', 'verify');
+      await button.click();
+      await expect.poll(() => logs.find((l) => l.startsWith('verified') || l.startsWith('not verified')), { timeout: 120_000 }).toMatch(/^verified 0\.\d+/);
+    } finally {
+      await cam.close();
+      await server.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the package\'s types: a strict TypeScript app compiles against the installed tarball (skipLibCheck off)', () => {
+  writeFileSync(join(app, 'typed.ts'), `import { createFaceKit, defineFaceKitVerify, type FaceAttributes, type FaceKitVerifiedDetail, type VerifyResult } from 'facekit';
+const kit = await createFaceKit({ assetBaseUrl: '/facekit/' });
+const a = await kit.analyze(new Blob(), { attributes: ['age', 'gender'] });
+const attrs: FaceAttributes | undefined = a.faces[0]?.attributes;
+const age: number | undefined = attrs?.age;
+defineFaceKitVerify();
+const el = document.createElement('facekit-verify');
+el.addEventListener('facekit-verified', (e) => { const d: FaceKitVerifiedDetail = e.detail; console.log(d.isMatch, age); });
+export type { VerifyResult };
+`);
+  writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({
+    compilerOptions: { target: 'ES2022', module: 'ESNext', moduleResolution: 'Bundler', lib: ['ES2023', 'DOM'], strict: true, noEmit: true, skipLibCheck: false, types: [] },
+    files: ['typed.ts'],
+  }));
+  execFileSync(resolve(ROOT, 'node_modules/.bin/tsc'), ['-p', join(app, 'tsconfig.json')], { cwd: app, stdio: 'pipe' });
 });
