@@ -104,7 +104,16 @@ function createElementClass(): CustomElementConstructor {
       if (!this.dataset.state) this.#show('idle', 'idle');
     }
 
-    disconnectedCallback(): void { void this.stop(); }
+    /** Removed from the page: stop, and release the workers unless it comes straight back. */
+    disconnectedCallback(): void {
+      void this.stop().then(async () => {
+        if (this.isConnected || !this.#kit) return;
+        const kit = this.#kit;
+        this.#kit = undefined;
+        this.#kitKey = '';
+        await kit.dispose();
+      });
+    }
 
     attributeChangedCallback(name: string, _old: string | null, value: string | null): void {
       if (name !== 'messages') return;
