@@ -126,3 +126,33 @@ test('verify page: a denied camera gets its sentence', async ({ baseURL }) => {
     await browser.close();
   }
 });
+
+test('embed page: <facekit-verify> enrolls from the fake camera and logs its events', async () => {
+  const cam = await openCameraPage(makeStream(KEVIN1), { path: '/embed.html' });
+  try {
+    const { page } = cam;
+    const errors = collectErrors(page);
+    const element = page.locator('facekit-verify');
+    const status = element.locator('[part=status]');
+    await expect(page.locator('header.site nav a[aria-current="page"]')).toHaveText('Embed');
+    await expect(status).toHaveText('Press Start to use your camera. Nothing leaves this device.');
+    await expect(page.locator('#embed-code')).toContainText('subject-id="me"');
+
+    await page.fill('#embed-id', 'kevin');
+    await page.selectOption('#embed-mode', 'enroll');
+    await expect(element).toHaveAttribute('subject-id', 'kevin');
+    await expect(element).toHaveAttribute('mode', 'enroll');
+    await element.locator('button').click();
+    await expect(page.locator('#embed-log li', { hasText: 'facekit-enrolled' })).toHaveCount(1, { timeout: 120_000 });
+    await expect(page.locator('#embed-log li', { hasText: 'facekit-enrolled' })).toContainText('"id":"kevin"');
+    await expect(element).toHaveAttribute('data-state', 'success');
+    await expect(status).toContainText('Enrolled as kevin.');
+    await expect(page.locator('#embed-log li', { hasText: 'facekit-error' })).toHaveCount(0);
+    const code = page.locator('#embed-code');
+    await expect(code).toContainText('subject-id="kevin"');
+    await expect(code).toContainText('mode="enroll"');
+    expect(errors).toEqual([]);
+  } finally {
+    await cam.close();
+  }
+});
