@@ -186,6 +186,12 @@ test('<facekit-verify> on a plain page: enroll from the camera, then verify the 
       await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
       const el = page.locator('facekit-verify');
       await expect(el.locator('[part=status]')).toHaveText('Press Start to use your camera. Nothing leaves this device.');
+      // Localisable: the messages attribute (JSON) replaces texts; removing it restores English.
+      await el.evaluate((e) => e.setAttribute('messages', JSON.stringify({ idle: 'Appuyez sur Démarrer.', start: 'Démarrer' })));
+      await expect(el.locator('[part=status]')).toHaveText('Appuyez sur Démarrer.');
+      await expect(el.locator('button')).toHaveText('Démarrer');
+      await el.evaluate((e) => e.removeAttribute('messages'));
+      await expect(el.locator('button')).toHaveText('Start');
       // Keyboard: focus the element's button and press Enter.
       await el.locator('button').focus();
       await page.keyboard.press('Enter');
