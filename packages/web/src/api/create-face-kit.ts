@@ -1,8 +1,9 @@
 import {
-  ATTRIBUTE_KINDS, DEFAULT_LIVENESS_THRESHOLD, checkAttributeModel, cosineSimilarity, createGallery, getModel, getPack, resolveDetectOptions, resolveQualityThresholds, thresholdFor,
+  ATTRIBUTE_KINDS, DEFAULT_LIVENESS_THRESHOLD, cosineSimilarity, createGallery, getModel, getPack, resolveDetectOptions, resolveQualityThresholds, thresholdFor,
   type AttributeKind, type DetectOptions, type FrameRequest, type Gallery, type Keypoints5, type MatchResult, type ModelSpec,
 } from '@facekit/core';
 import { proxy, transfer } from 'comlink';
+import { attributeList, attributeModelOptions } from './attribute-options.js';
 import { AbortedError, DisposedError, InvalidOptionError } from './errors.js';
 import type { AnalyzeCallOptions, DetectCallOptions, EmbedCallOptions, FaceKitOptions, VerifyOptions } from './options.js';
 import type { AlignedFace, Analysis, Detection, FaceKitInfo, ProgressEvent } from './types.js';
@@ -86,36 +87,6 @@ function modelOption(id: string, what: string, task: ModelSpec['task']): ModelSp
   }
   if (spec.task !== task) throw new InvalidOptionError(`${what}: "${spec.id}" is a ${spec.task} model, not a ${TASK_NOUN[task]}`);
   return spec;
-}
-
-const DEFAULT_ATTRIBUTE_MODELS = { age: 'fr_age', gender: 'fr_gender', expression: 'fr_expression', pose: 'fr_pose', landmarks: 'fr_landmark' } as const;
-
-/** The model spec for each attribute, checked to be one that can answer it. */
-function attributeModelOptions(given: FaceKitOptions['attributeModels'] = {}, eyes: ModelSpec): Record<AttributeKind, ModelSpec> {
-  for (const key of Object.keys(given)) {
-    if (!(key in DEFAULT_ATTRIBUTE_MODELS)) throw new InvalidOptionError(`attributeModels: unknown attribute "${key}"; use ${Object.keys(DEFAULT_ATTRIBUTE_MODELS).join(', ')} (eye state: eyeStateModel)`);
-  }
-  const out = { eyes } as Record<AttributeKind, ModelSpec>;
-  for (const kind of Object.keys(DEFAULT_ATTRIBUTE_MODELS) as (keyof typeof DEFAULT_ATTRIBUTE_MODELS)[]) {
-    const id = given[kind] ?? DEFAULT_ATTRIBUTE_MODELS[kind];
-    let spec: ModelSpec;
-    try {
-      spec = getModel(id);
-      checkAttributeModel(kind, spec);
-    } catch (e) {
-      throw new InvalidOptionError(`attributeModels.${kind}: ${(e as Error).message}`);
-    }
-    out[kind] = spec;
-  }
-  return out;
-}
-
-/** Checks a list of attribute names; returns it without repeats. */
-function attributeList(value: readonly AttributeKind[] | undefined, name: string): AttributeKind[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value)) throw new InvalidOptionError(`${name} must be an array of attribute names (${ATTRIBUTE_KINDS.join(', ')})`);
-  for (const v of value) if (!ATTRIBUTE_KINDS.includes(v)) throw new InvalidOptionError(`${name}: unknown attribute "${String(v)}"; use ${ATTRIBUTE_KINDS.join(', ')}`);
-  return [...new Set(value)];
 }
 
 function positiveInt(value: number | undefined, name: string, fallback: number): number {
