@@ -49,12 +49,7 @@ async function analyzeImages(page: Page, paths: readonly string[], kinds: Kind[]
           res.push(null);
           continue;
         }
-        const cx = a.width / 2, cy = a.height / 2;
-        let best: (typeof a.faces)[number] | undefined, bestD = Infinity;
-        for (const f of a.faces) {
-          const d = Math.hypot((f.box[0] + f.box[2]) / 2 - cx, (f.box[1] + f.box[3]) / 2 - cy);
-          if (d < bestD) { bestD = d; best = f; }
-        }
+        const best = window.centralFace(a.faces, a.width, a.height);
         if (!best) { res.push(null); continue; }
         const at = best.attributes ?? {};
         const r: FaceOut = { faces: a.faces.length };

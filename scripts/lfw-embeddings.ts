@@ -33,12 +33,7 @@ export async function embedImages(page: Page, relPaths: readonly string[], o: Em
           res.push(null);
           continue;
         }
-        const cx = a.width / 2, cy = a.height / 2;
-        let best: (typeof a.faces)[number] | undefined, bestD = Infinity;
-        for (const f of a.faces) {
-          const d = Math.hypot((f.box[0] + f.box[2]) / 2 - cx, (f.box[1] + f.box[3]) / 2 - cy);
-          if (d < bestD) { bestD = d; best = f; }
-        }
+        const best = window.centralFace(a.faces, a.width, a.height);
         res.push(best ? Array.from(best.embedding) : null);
       }
       return res;

@@ -9,6 +9,8 @@ declare global {
     fetchBlob(url: string): Promise<Blob>;
     /** Loads an image URL into a decoded HTMLImageElement. */
     loadImage(url: string): Promise<HTMLImageElement>;
+    /** The face nearest the image centre (LFW-style images are centred on their subject). */
+    centralFace<F extends { box: [number, number, number, number] }>(faces: readonly F[], width: number, height: number): F | undefined;
     /** The browser's own decode of an image (as facekit's worker sees it), as base64 RGBA. */
     decodeToRgba(blob: Blob): Promise<{ rgba: string; width: number; height: number }>;
   }
@@ -25,6 +27,14 @@ window.loadImage = async (url) => {
   img.src = url;
   await img.decode();
   return img;
+};
+window.centralFace = (faces, width, height) => {
+  let best: (typeof faces)[number] | undefined, bestD = Infinity;
+  for (const f of faces) {
+    const d = Math.hypot((f.box[0] + f.box[2]) / 2 - width / 2, (f.box[1] + f.box[3]) / 2 - height / 2);
+    if (d < bestD) { bestD = d; best = f; }
+  }
+  return best;
 };
 window.decodeToRgba = async (blob) => {
   const bmp = await createImageBitmap(blob, { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });

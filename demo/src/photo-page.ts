@@ -52,42 +52,46 @@ async function getKit(): Promise<FaceKit> {
 
 const ms = (v: number) => `${v.toFixed(1)} ms`;
 
-/** Liveness label over each face's box: green when it passes, red when not. */
-function drawLiveness(ctx: CanvasRenderingContext2D, faces: readonly AnalyzedFace[], lineWidth: number): void {
+/** A text label on a filled tab whose top left is (x, y). */
+function drawTab(ctx: CanvasRenderingContext2D, text: string, x: number, y: number, font: number, colors: { fill: string; text: string }): void {
+  const w = ctx.measureText(text).width + font * 0.5;
+  ctx.fillStyle = colors.fill;
+  ctx.fillRect(x, y, w, font * 1.3);
+  ctx.fillStyle = colors.text;
+  ctx.fillText(text, x + font * 0.25, y + font * 0.15);
+}
+
+/** One tab per face: `label(face, index)` gives its text, colours and top left (null: no tab). */
+function drawTabs<F extends Face>(
+  ctx: CanvasRenderingContext2D, faces: readonly F[], lineWidth: number, weight: number,
+  label: (f: F, i: number, font: number) => { text: string; x: number; y: number; fill: string; color: string } | null,
+): void {
   const font = Math.max(12, lineWidth * 7);
   ctx.save();
-  ctx.font = `600 ${font}px system-ui, sans-serif`;
+  ctx.font = `${weight} ${font}px system-ui, sans-serif`;
   ctx.textBaseline = 'top';
   faces.forEach((f, i) => {
-    if (!f.liveness) return;
-    const [x1, , , y2] = f.box;
-    const text = `${i + 1}: ${f.liveness.isReal ? 'live' : 'not live'} ${f.liveness.score.toFixed(2)}`;
-    const w = ctx.measureText(text).width + font * 0.5;
-    ctx.fillStyle = f.liveness.isReal ? '#16a34a' : '#dc2626';
-    ctx.fillRect(x1, y2 + lineWidth, w, font * 1.3);
-    ctx.fillStyle = '#fff';
-    ctx.fillText(text, x1 + font * 0.25, y2 + lineWidth + font * 0.15);
+    const l = label(f, i, font);
+    if (l) drawTab(ctx, l.text, l.x, l.y, font, { fill: l.fill, text: l.color });
   });
   ctx.restore();
 }
 
+/** Liveness label under each face's box: green when it passes, red when not. */
+function drawLiveness(ctx: CanvasRenderingContext2D, faces: readonly AnalyzedFace[], lineWidth: number): void {
+  drawTabs(ctx, faces, lineWidth, 600, (f, i) => f.liveness ? {
+    text: `${i + 1}: ${f.liveness.isReal ? 'live' : 'not live'} ${f.liveness.score.toFixed(2)}`,
+    x: f.box[0], y: f.box[3] + lineWidth, fill: f.liveness.isReal ? '#16a34a' : '#dc2626', color: '#fff',
+  } : null);
+}
+
 /** The face's number (as in the list and on its card) on a tab at the box's top right. */
 function drawNumbers(ctx: CanvasRenderingContext2D, faces: readonly Face[], lineWidth: number): void {
-  const font = Math.max(12, lineWidth * 7);
-  ctx.save();
-  ctx.font = `700 ${font}px system-ui, sans-serif`;
-  ctx.textBaseline = 'top';
-  faces.forEach((f, i) => {
-    const [, y1, x2] = f.box;
+  drawTabs(ctx, faces, lineWidth, 700, (f, i, font) => {
     const text = String(i + 1);
-    const w = ctx.measureText(text).width + font * 0.6;
-    const x = x2 - w + lineWidth / 2, y = Math.max(0, y1 - font * 1.3);
-    ctx.fillStyle = '#22d3ee';
-    ctx.fillRect(x, y, w, font * 1.3);
-    ctx.fillStyle = '#0f172a';
-    ctx.fillText(text, x + font * 0.3, y + font * 0.15);
+    const w = ctx.measureText(text).width + font * 0.5;
+    return { text, x: f.box[2] - w + lineWidth / 2, y: Math.max(0, f.box[1] - font * 1.3), fill: '#22d3ee', color: '#0f172a' };
   });
-  ctx.restore();
 }
 
 /** The 68 landmarks as small dots, sized like the keypoints' line width so they stay visible on large photos. */

@@ -8,6 +8,7 @@
 import type { Box } from '../geometry/box.js';
 import { arcfaceAlignment, type Affine2x3 } from '../geometry/similarity-transform.js';
 import type { Keypoints5 } from '../models/detection-types.js';
+import { supersampleFor } from '../pipeline/model-crop.js';
 
 /** An axis-aligned square in source pixels. */
 export interface Square { cx: number; cy: number; side: number }
@@ -52,7 +53,7 @@ export function insightfaceCropAffine(box: Readonly<Box>, size: number): Affine2
 export function alignedSquareAffine(keypoints: Readonly<Keypoints5>, margin: number, size: number): { matrix: Affine2x3; supersample: number } {
   const m = arcfaceAlignment(keypoints, 112);
   const side = 112 * margin;
-  const k = Math.max(1, Math.ceil(side / Math.hypot(m[0], m[3]) / size));
+  const k = supersampleFor(side / Math.hypot(m[0], m[3]), size);
   const s = (size * k) / side, off = (side - 112) / 2;
   return { matrix: [m[0] * s, m[1] * s, (m[2] + off) * s, m[3] * s, m[4] * s, (m[5] + off) * s], supersample: k };
 }

@@ -8,7 +8,7 @@
 // we take standard luma (the two gave the same open/closed calls, probabilities within 0.05).
 import type { Point } from '../geometry/box.js';
 import type { Affine2x3 } from '../geometry/similarity-transform.js';
-import type { SupersampledCrop } from '../pipeline/model-crop.js';
+import { supersampleFor, type SupersampledCrop } from '../pipeline/model-crop.js';
 import type { Keypoints5 } from './detection-types.js';
 import { softmax } from './minifasnet.js';
 
@@ -48,7 +48,7 @@ export function eyeCrops(keypoints: Readonly<Keypoints5>, size: number, scale = 
   const dx = r[0] - l[0], dy = r[1] - l[1];
   const side = Math.max(1, scale * Math.hypot(dx, dy));
   const angle = Math.atan2(dy, dx);
-  const supersample = Math.max(1, Math.ceil(side / size));
+  const supersample = supersampleFor(side, size);
   const n = size * supersample;
   return [{ matrix: eyeCropAffine(l, angle, side, n), supersample }, { matrix: eyeCropAffine(r, angle, side, n), supersample }];
 }

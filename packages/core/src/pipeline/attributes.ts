@@ -14,7 +14,7 @@ import type { ModelFamily, ModelSpec } from '../registry/types.js';
 import { tensorFor, type TensorPool } from './detection.js';
 import { runEyeState, type EyeState } from './eye-state.js';
 import { flipPlanes } from '../image/pool-planes.js';
-import { writeModelCrop, type SupersampledCrop } from './model-crop.js';
+import { supersampleFor, writeModelCrop, type SupersampledCrop } from './model-crop.js';
 import type { ReadPixels } from './recognition.js';
 
 /** What `analyze` / the live loop can add to a face. */
@@ -74,7 +74,7 @@ interface FamilyHandler {
 
 /** A square crop, supersampled when the square is wider than the input (see model-crop.ts). */
 function squareCrop(s: Square, size: number): SupersampledCrop {
-  const k = Math.max(1, Math.ceil(s.side / size));
+  const k = supersampleFor(s.side, size);
   return { matrix: squareAffine(s, size * k), supersample: k };
 }
 
@@ -207,11 +207,12 @@ export async function runAttributes(
       const { width: w, height: h } = spec.input;
       const c = spec.input.channels ?? 3;
       const tensor = tensorFor(tensors, 1, c, h, w);
+      const inputKey = JSON.stringify(spec.input);
       for (const [i, face] of faces.entries()) {
         const outputs: NamedOutputs[] = [];
         for (const crop of handler.crops(face, spec)) {
           // Two models with the same crop and input (fr_age, fr_gender) share one warp.
-          const key = `${crop.matrix.join()}|${crop.supersample}|${JSON.stringify(spec.input)}`;
+          const key = `${crop.matrix.join()}|${crop.supersample}|${inputKey}`;
           const done = written[i]!.get(key);
           if (done) tensor.set(done);
           else {

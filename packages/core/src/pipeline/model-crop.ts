@@ -11,6 +11,11 @@ import { readForWarp, type ReadPixels } from './recognition.js';
 /** A crop: `matrix` maps the source to a (w·supersample)×(h·supersample) grid, averaged down to w×h. */
 export interface SupersampledCrop { matrix: Affine2x3; supersample: number }
 
+/** The supersampling factor for a crop `side` source pixels wide into `size` input pixels: the ratio, rounded up. */
+export function supersampleFor(side: number, size: number): number {
+  return Math.max(1, Math.ceil(side / size));
+}
+
 // Raw RGB, for the warp into the scratch buffer before pooling.
 const RAW_RGB = { colorOrder: 'rgb', mean: [0, 0, 0], std: [1, 1, 1] } as const;
 

@@ -35,6 +35,13 @@ const ARCFACE_INPUT: InputSpec = {
 // ImageNet statistics on 0–255 pixels: (v / 255 − m) / s = (v − 255·m) / (255·s).
 const IMAGENET_MEAN: [number, number, number] = [0.485 * 255, 0.456 * 255, 0.406 * 255];
 const IMAGENET_STD: [number, number, number] = [0.229 * 255, 0.224 * 255, 0.225 * 255];
+// fr_age and fr_gender: ImageNet mean/std on v / 255, as the package's fr_age.js; but BGR, as
+// SSR_Net_Pytorch reads images with cv2 (the package's RGB reads gender worse: see
+// FACEPLUGIN_CROPS.ssrnet). The statistics stay in R, G, B order on the B, G, R planes:
+// torchvision's Normalize does not know the order of the planes it is given.
+const SSR_NET_INPUT: InputSpec = {
+  width: 64, height: 64, dynamic: false, stride: 1, batch: 1, colorOrder: 'bgr', mean: IMAGENET_MEAN, std: IMAGENET_STD,
+};
 
 const uniface = (file: string): ModelSource => ({
   kind: 'url', url: `https://github.com/yakhyo/uniface/releases/download/weights/${file}`,
@@ -42,6 +49,10 @@ const uniface = (file: string): ModelSource => ({
 const faceplugin = (file: string): ModelSource => ({
   kind: 'npm', package: 'faceplugin-face-recognition-js', version: '0.0.1', path: `package/model/${file}`,
 });
+/** What every model taken unchanged from the faceplugin npm package shares (all verified here). */
+const fromFaceplugin = (file: string) => ({
+  file, licence: FACEPLUGIN, verified: true, sources: [faceplugin(file)], localPath: `faceplugin_npm/${file}`,
+}) as const;
 
 /**
  * Every model facekit knows. Seeded from shared/models/MANIFEST.md: `verified: true` means the
@@ -81,10 +92,9 @@ export const MODELS = {
     description: 'OpenCV Zoo YuNet (2026may): tiny detector with 5 keypoints, MIT licence, usable commercially.',
   },
   fr_feature: {
-    id: 'fr_feature', task: 'recognition', family: 'arcface', embeddingSize: 512, file: 'fr_feature.onnx',
+    id: 'fr_feature', task: 'recognition', family: 'arcface', embeddingSize: 512, ...fromFaceplugin('fr_feature.onnx'),
     sha256: '87aacdfe57510db2af90c0251df680e8eec88f122ee94712121d09bcaaaf3581', bytes: 4_884_269,
-    input: { ...ARCFACE_INPUT, batch: 1 }, licence: FACEPLUGIN, verified: true,
-    sources: [faceplugin('fr_feature.onnx')], localPath: 'faceplugin_npm/fr_feature.onnx',
+    input: { ...ARCFACE_INPUT, batch: 1 },
     description: '512-d face embedding on ArcFace-aligned 112×112 crops (faceplugin npm package).',
   },
   w600k_mbf: {
@@ -102,59 +112,44 @@ export const MODELS = {
     description: 'ArcFace ResNet-50 trained on WebFace600K (buffalo_l v0.7), ~174 MB. Not obtainable here: unverified.',
   },
   fr_eye: {
-    id: 'fr_eye', task: 'eyestate', family: 'eyestate', file: 'fr_eye.onnx',
+    id: 'fr_eye', task: 'eyestate', family: 'eyestate', ...fromFaceplugin('fr_eye.onnx'),
     sha256: '1afcea006abc1ccac3c517022abde0aa092bed74ff3c9fe6878483ef9e6e38de', bytes: 207_130,
     // The package's fr_eye.js: a square eye crop resized to 24×24, grey, v / 255.
     input: { width: 24, height: 24, dynamic: false, stride: 1, batch: 1, channels: 1, colorOrder: 'rgb', mean: [0, 0, 0], std: [255, 255, 255] },
-    licence: FACEPLUGIN, verified: true,
-    sources: [faceplugin('fr_eye.onnx')], localPath: 'faceplugin_npm/fr_eye.onnx',
     description: 'Eye open/closed on a 24×24 grey eye crop, v / 255; softmax, index 1 = open (faceplugin npm package). Run by the eye-state tests.',
   },
   fr_age: {
-    id: 'fr_age', task: 'attributes', family: 'ssrnet-age', file: 'fr_age.onnx',
+    id: 'fr_age', task: 'attributes', family: 'ssrnet-age', ...fromFaceplugin('fr_age.onnx'),
     sha256: '74c9b01700cb9ef96f7190a2230218414ff99d231415c4b091a755780cad5e8a', bytes: 201_280,
-    // ImageNet mean/std on v / 255, as the package's fr_age.js; but BGR, as SSR_Net_Pytorch reads
-    // images with cv2 (the package's RGB reads gender worse: see FACEPLUGIN_CROPS.ssrnet). The
-    // statistics stay in R, G, B order on the B, G, R planes: torchvision's Normalize does not
-    // know the order of the planes it is given.
-    input: { width: 64, height: 64, dynamic: false, stride: 1, batch: 1, colorOrder: 'bgr', mean: IMAGENET_MEAN, std: IMAGENET_STD },
-    licence: FACEPLUGIN, verified: true,
-    sources: [faceplugin('fr_age.onnx')], localPath: 'faceplugin_npm/fr_age.onnx',
+    input: SSR_NET_INPUT,
     description: 'Age in years, SSR-Net (three stages, soft stagewise regression, V = 101) on a 64×64 crop (faceplugin npm package). Run by the attribute tests.',
   },
   fr_gender: {
-    id: 'fr_gender', task: 'attributes', family: 'ssrnet-gender', file: 'fr_gender.onnx',
+    id: 'fr_gender', task: 'attributes', family: 'ssrnet-gender', ...fromFaceplugin('fr_gender.onnx'),
     sha256: 'a003e8392a617ca834c7ca2c01e0895f5c354217fb56cd0373935e6e9b9c396e', bytes: 343_725,
-    input: { width: 64, height: 64, dynamic: false, stride: 1, batch: 1, colorOrder: 'bgr', mean: IMAGENET_MEAN, std: IMAGENET_STD },
-    licence: FACEPLUGIN, verified: true,
-    sources: [faceplugin('fr_gender.onnx')], localPath: 'faceplugin_npm/fr_gender.onnx',
+    input: SSR_NET_INPUT,
     description: 'Gender, SSR-Net (V = 1: 0 female … 1 male) on a 64×64 crop (faceplugin npm package). Run by the attribute tests.',
   },
   fr_expression: {
-    id: 'fr_expression', task: 'attributes', family: 'expression7', file: 'fr_expression.onnx',
+    id: 'fr_expression', task: 'attributes', family: 'expression7', ...fromFaceplugin('fr_expression.onnx'),
     sha256: '88959314d9dc14d6c968cca31dc068e4350bf1944154e3bdd2eece5d0f318d05', bytes: 28_156_839,
     // The package's fr_expression.js: 1.2× the face square from its top-left corner, 224×224, RGB, v / 255.
     input: { width: 224, height: 224, dynamic: false, stride: 1, batch: 1, colorOrder: 'rgb', mean: [0, 0, 0], std: [255, 255, 255] },
-    licence: FACEPLUGIN, verified: true,
-    sources: [faceplugin('fr_expression.onnx')], localPath: 'faceplugin_npm/fr_expression.onnx',
     description: 'Facial expression, 7 classes, on a 224×224 crop (faceplugin npm package); 28 MB, loaded only when asked for. Run by the attribute tests.',
   },
   fr_pose: {
-    id: 'fr_pose', task: 'headpose', family: 'hopenet', file: 'fr_pose.onnx',
+    id: 'fr_pose', task: 'headpose', family: 'hopenet', ...fromFaceplugin('fr_pose.onnx'),
     sha256: '72d032ec941b7153bf8d3f2c03a4c165453cc7e63d479041ec7c6ef087e5839d', bytes: 5_811_723,
-    // The package's fr_pose.js: the face square grown by half, 224×224, ImageNet mean/std (colour order: see hopenet.ts).
+    // The package's fr_pose.js: the face square grown by half, 224×224, ImageNet mean/std. RGB, as
+    // HopeNet is trained (the package ends up feeding BGR, which read mirrored faces less consistently here).
     input: { width: 224, height: 224, dynamic: false, stride: 1, batch: 1, colorOrder: 'rgb', mean: IMAGENET_MEAN, std: IMAGENET_STD },
-    licence: FACEPLUGIN, verified: true,
-    sources: [faceplugin('fr_pose.onnx')], localPath: 'faceplugin_npm/fr_pose.onnx',
     description: 'Head pose, HopeNet-style: 66 bins of 3° each for yaw, pitch and roll, on a 224×224 crop (faceplugin npm package). Run by the attribute tests.',
   },
   fr_landmark: {
-    id: 'fr_landmark', task: 'landmarks', family: 'landmark68', file: 'fr_landmark.onnx',
+    id: 'fr_landmark', task: 'landmarks', family: 'landmark68', ...fromFaceplugin('fr_landmark.onnx'),
     sha256: 'f10b0ba1d2a8a099adefede1ebf3733e44fe370715e7303dbeb7f59c02142258', bytes: 1_163_742,
     // The package's fr_landmark.js: the face square, 64×64 grey, v / 256; output 68 (x, y) in 0–1 of the square.
     input: { width: 64, height: 64, dynamic: false, stride: 1, batch: 1, channels: 1, colorOrder: 'rgb', mean: [0, 0, 0], std: [256, 256, 256] },
-    licence: FACEPLUGIN, verified: true,
-    sources: [faceplugin('fr_landmark.onnx')], localPath: 'faceplugin_npm/fr_landmark.onnx',
     description: '68-point landmarks (iBUG 300-W order) on a 64×64 grey crop of the face square (faceplugin npm package). Run by the attribute tests.',
   },
   '2d106det': {

@@ -162,9 +162,12 @@ function createWorkerApi(): WorkerApi {
     return runDetection(image, d.spec, { outputNames: d.outputNames, infer: d.infer, letterbox: (plan) => letterbox(image, plan) }, options, tensors);
   }
 
-  async function embedOn(image: ImageBitmap, recognizer: string, matrices: Affine2x3[], flip: boolean) {
+  /** The bitmap as the crop stages read it: drawn once, however many stages read rectangles. */
+  const sourceOf = (bitmap: ImageBitmap) => ({ width: bitmap.width, height: bitmap.height, read: pixelReader(bitmap) });
+
+  async function embedOn(source: ReturnType<typeof sourceOf>, recognizer: string, matrices: Affine2x3[], flip: boolean) {
     const r = recognizerRuntime(recognizer);
-    return runRecognition(matrices, { width: image.width, height: image.height, read: pixelReader(image) }, r.spec, { infer: r.infer }, { flip }, tensors);
+    return runRecognition(matrices, source, r.spec, { infer: r.infer }, { flip }, tensors);
   }
 
   return {
@@ -218,18 +221,19 @@ function createWorkerApi(): WorkerApi {
 
     analyze: (req) => guard(() => serial(() => withBitmap(req.image, async (bitmap, decodeMs): Promise<AnalyzeReply> => {
       const run = await detectOn(bitmap, req.detector, req.options);
-      const rec = await embedOn(bitmap, req.recognizer, alignmentsFor(model(req.recognizer, 'recognition').spec, run.faces), req.flip);
+      const source = sourceOf(bitmap);
+      const rec = await embedOn(source, req.recognizer, alignmentsFor(model(req.recognizer, 'recognition').spec, run.faces), req.flip);
       const reply: AnalyzeReply = { ...run, width: bitmap.width, height: bitmap.height, decodeMs, embeddings: rec.embeddings, embeddingTimings: rec.timings };
       if (req.liveness?.length) {
         const t = performance.now();
         const a = antispoofRuntime(req.liveness);
-        const live = await runPassiveLiveness(run.faces.map((f) => f.box), { width: bitmap.width, height: bitmap.height, read: pixelReader(bitmap) }, a.specs, { infer: a.infer }, tensors);
+        const live = await runPassiveLiveness(run.faces.map((f) => f.box), source, a.specs, { infer: a.infer }, tensors);
         reply.liveness = live.faces;
         reply.livenessMs = performance.now() - t;
       }
       if (req.attributes?.kinds.length) {
         const a = attributesRuntime(req.attributes.models);
-        const attrs = await runAttributes(run.faces, { width: bitmap.width, height: bitmap.height, read: pixelReader(bitmap) }, req.attributes.kinds, a.models, a.runtime, tensors);
+        const attrs = await runAttributes(run.faces, source, req.attributes.kinds, a.models, a.runtime, tensors);
         reply.attributes = attrs.faces;
         reply.attributeTimings = attrs.timings;
       }
@@ -258,12 +262,12 @@ function createWorkerApi(): WorkerApi {
       const matrices: Affine2x3[] = req.faces
         ? alignmentsFor(spec, req.faces)
         : [[width / bitmap.width, 0, 0, 0, height / bitmap.height, 0]];
-      const rec = await embedOn(bitmap, req.recognizer, matrices, req.flip);
+      const rec = await embedOn(sourceOf(bitmap), req.recognizer, matrices, req.flip);
       return { embeddings: rec.embeddings, matrices, timings: { decode: decodeMs, ...rec.timings } };
     })), (v) => buffersOf(v.embeddings)),
 
     align: (req) => guard(() => serial(() => withBitmap(req.image, async (bitmap): Promise<AlignedCrop[]> => {
-      const source = { width: bitmap.width, height: bitmap.height, read: pixelReader(bitmap) };
+      const source = sourceOf(bitmap);
       const crops: AlignedCrop[] = [];
       for (const face of req.faces) {
         const matrix = arcfaceAlignment(face.keypoints, req.size);
