@@ -32,10 +32,18 @@ test.beforeAll(() => {
   writeFileSync(join(app, 'src/main.js'), `import { createFaceKit } from 'facekit';
 window.violations = [];
 document.addEventListener('securitypolicyviolation', (e) => window.violations.push(e.violatedDirective + ' ' + e.blockedURI));
+window.step = 'loaded';
 window.run = async (modelBaseUrl, a, b, c) => {
-  const kit = await createFaceKit({ modelBaseUrl });
-  const embed = async (u) => (await kit.analyze(await (await fetch(u)).blob())).faces;
+  window.step = 'createFaceKit';
+  const kit = await createFaceKit({ modelBaseUrl, onProgress: (p) => { window.step = 'model ' + p.file + ' ' + p.status + ' ' + p.loaded + '/' + p.total; } });
+  const embed = async (u) => {
+    window.step = 'fetch ' + u;
+    const blob = await (await fetch(u)).blob();
+    window.step = 'analyze ' + u;
+    return (await kit.analyze(blob)).faces;
+  };
   const [fa, fb, fc] = [await embed(a), await embed(b), await embed(c)];
+  window.step = 'dispose';
   const out = {
     faces: [fa.length, fb.length, fc.length], info: kit.info,
     same: kit.verify(fa[0].embedding, fb[0].embedding).isMatch, different: kit.verify(fa[0].embedding, fc[0].embedding).isMatch,
@@ -51,10 +59,14 @@ window.ready = true;
   writeFileSync(join(app, 'plain/index.html'), `<!doctype html><meta charset="utf-8"><title>plain</title>
 <script type="module">
   import { createFaceKit } from '/node_modules/facekit/dist/facekit.js';
+  window.step = 'loaded';
   window.run = async (base, a) => {
     // '/facekit/': the folder \`npx facekit assets\` filled (models and runtime); else a model folder.
+    window.step = 'createFaceKit';
     const kit = await createFaceKit(base === '/facekit/' ? { assetBaseUrl: base } : { modelBaseUrl: base });
+    window.step = 'detect ' + a;
     const d = await kit.detect(await (await fetch(a)).blob());
+    window.step = 'dispose';
     const out = { faces: [d.faces.length], info: kit.info };
     await kit.dispose();
     return out;
@@ -83,10 +95,36 @@ test.afterAll(() => { if (app) rmSync(app, { recursive: true, force: true }); })
 
 const PHOTOS = ['/img/faceonnx/verification/nicole_1.jpg', '/img/faceonnx/verification/nicole_2.jpg', '/img/faceonnx/verification/brad_1.jpg'];
 
-async function runApp(page: Page, server: StaticServer, modelBaseUrl: string) {
-  await page.goto(`${server.url}/`);
-  await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
-  return page.evaluate(([m, ...p]) => (window as unknown as { run(...a: string[]): Promise<{ faces: number[]; info: { crossOriginIsolated: boolean; threadsPerWorker: number }; same?: boolean; different?: boolean }> }).run(m!, ...p), [modelBaseUrl, ...PHOTOS]);
+interface AppResult { faces: number[]; info: { crossOriginIsolated: boolean; threadsPerWorker: number }; same?: boolean; different?: boolean }
+
+/**
+ * Opens the app and runs it on the photos. Should anything stall, it fails within `deadlineMs`
+ * saying at which step, with the page's console and every request each server saw and how it ended.
+ */
+async function runApp(page: Page, server: StaticServer, modelBaseUrl: string, also: StaticServer[] = [], deadlineMs = 90_000): Promise<AppResult> {
+  const log: string[] = [];
+  page.on('console', (m) => log.push(`console.${m.type()}: ${m.text()}`));
+  page.on('pageerror', (e) => log.push(`pageerror: ${e.message}`));
+  page.on('requestfailed', (r) => log.push(`requestfailed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
+  const work = (async () => {
+    await page.goto(`${server.url}/`);
+    await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
+    return page.evaluate(([m, ...p]) => (window as unknown as { run(...a: string[]): Promise<AppResult> }).run(m!, ...p), [modelBaseUrl, ...PHOTOS]);
+  })();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const stalled = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      void page.evaluate(() => (window as unknown as { step?: string }).step).catch(() => 'unknown').then((step) => {
+        const served = [server, ...also].map((s) => `${s.url}:\n${s.requests.map((q) => `  ${q.path} → ${q.status} ${q.outcome}`).join('\n')}`);
+        reject(new Error(`the app did not finish within ${deadlineMs} ms, at step: ${step}\n${log.join('\n')}\n${served.join('\n')}`));
+      });
+    }, deadlineMs);
+  });
+  try {
+    return await Promise.race([work, stalled]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 for (const isolated of [true, false]) {
@@ -110,7 +148,7 @@ test('the models can come from another origin (CORS)', async ({ page }) => {
   const models = await startStaticServer({ roots: { '/models/': MODELS }, cors: true });
   const server = await startStaticServer({ roots: { '/': join(app, 'dist'), '/img/': IMAGES }, isolated: true });
   try {
-    const r = await runApp(page, server, `${models.url}/models/`);
+    const r = await runApp(page, server, `${models.url}/models/`, [models]);
     expect(r.faces).toEqual([1, 1, 1]);
     expect(r.same).toBe(true);
   } finally {

@@ -23,13 +23,26 @@ export interface StaticServerOptions {
   onRequest?: (path: string) => void;
 }
 
-export interface StaticServer { url: string; close(): Promise<void> }
+/** One request as the server saw it: whether its response finished, or the connection closed first. */
+export interface ServedRequest { path: string; status: number; outcome: 'pending' | 'finished' | 'aborted' }
+
+export interface StaticServer {
+  url: string;
+  /** Every request so far, in order (for a failing test's message). */
+  requests: ServedRequest[];
+  close(): Promise<void>;
+}
 
 export async function startStaticServer(o: StaticServerOptions): Promise<StaticServer> {
   const roots = Object.entries(o.roots).map(([p, d]) => [p, resolve(d)] as const).sort((a, b) => b[0].length - a[0].length);
+  const requests: ServedRequest[] = [];
   const server: Server = createServer((req, res) => {
     const path = decodeURIComponent((req.url ?? '/').split('?')[0]!);
     o.onRequest?.(path);
+    const seen: ServedRequest = { path: `${req.method} ${path}`, status: 0, outcome: 'pending' };
+    requests.push(seen);
+    res.on('finish', () => { seen.status = res.statusCode; seen.outcome = 'finished'; });
+    res.on('close', () => { if (seen.outcome === 'pending') { seen.status = res.statusCode; seen.outcome = 'aborted'; } });
     const hit = roots.find(([p]) => path.startsWith(p));
     const file = hit ? resolve(hit[1], path.slice(hit[0].length) || 'index.html') : '';
     if (o.isolated) {
@@ -52,5 +65,10 @@ export async function startStaticServer(o: StaticServerOptions): Promise<StaticS
   });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((ok) => server.close(() => ok())) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    // Browsers keep connections alive: drop them, or close() waits for them to time out.
+    close: () => new Promise((ok) => { server.close(() => ok()); server.closeAllConnections(); }),
+  };
 }
