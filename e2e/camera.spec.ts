@@ -70,9 +70,9 @@ test('video loop lifecycle: frames flow, pause while hidden, stop() ends it and 
         document.dispatchEvent(new Event('visibilitychange'));
       };
       setVisibility('hidden');
-      await wait(400); // let the frame in flight finish
+      // Only the frame already in flight may still complete (however long a loaded machine takes).
       const atHide = processed;
-      await wait(1500);
+      await wait(1900);
       const whileHidden = processed - atHide;
       const hiddenDropped = loop.stats.hiddenDropped;
       setVisibility('visible');
@@ -98,7 +98,7 @@ test('video loop lifecycle: frames flow, pause while hidden, stop() ends it and 
     console.log(`loop: path ${r.info.path}, ${r.stats.processed} processed, ${r.stats.received} received, ${r.hiddenDropped} closed unseen while hidden`);
     expect(r.info.path).toBe('track-processor');
     expect(r.info.cameras).toBe(1);
-    expect(r.whileHidden).toBe(0);
+    expect(r.whileHidden).toBeLessThanOrEqual(1);
     expect(r.hiddenDropped).toBeGreaterThan(5);
     expect(r.processedLater).toBe(r.afterStop);
     expect(r.running).toBe(false);

@@ -227,13 +227,14 @@ export function startVideoLoop(
         if (stopper.signal.aborted) break;
       }
       if (options.signal?.aborted) throw new AbortedError('The video loop was stopped by its signal.');
-      return { ...stats };
     } finally {
       running = false;
       frames.close();
       sync();
       options.signal?.removeEventListener('abort', onAbort);
     }
+    // After the source is closed: a frame still waiting in its mailbox was released, not pending.
+    return { ...stats };
   };
 
   const done = loop();
