@@ -1,5 +1,5 @@
 // FDDB-style detection evaluation of the real SDK in headless Chromium.
-//   pnpm eval:detect -- --fddb <dir> [--folds 1[,2…]] [--model det_500m] [--size 640]
+//   pnpm eval:detect -- --fddb <dir> [--folds 1[,2…]] [--model det_500m] [--size 640] [--shape fit|square]
 //                       [--min-score 0.02] [--json out.json]
 // <dir> holds FDDB-folds/FDDB-fold-NN{,-ellipseList}.txt and originalPics/<path>.jpg.
 // A detection is a true positive at IoU ≥ 0.5 with an ellipse's bounding box (greedy by score).
@@ -20,6 +20,7 @@ if (typeof dir !== 'string' || !existsSync(resolve(dir, 'FDDB-folds'))) {
 const fddb = resolve(dir);
 const model = String(args.get('model') ?? 'det_500m');
 const size = Number(args.get('size') ?? 640);
+const inputShape = String(args.get('shape') ?? 'fit') as 'fit' | 'square';
 const minScore = Number(args.get('min-score') ?? 0.02);
 const available = readdirSync(resolve(fddb, 'FDDB-folds')).map((f) => /^FDDB-fold-(\d+)-ellipseList\.txt$/.exec(f)?.[1]).filter((x): x is string => !!x).map(Number);
 const folds = typeof args.get('folds') === 'string' ? String(args.get('folds')).split(',').map(Number) : available;
@@ -30,12 +31,12 @@ const session = await openBrowserSession({ dataDir: fddb });
 const started = Date.now();
 let detections: { width: number; height: number; faces: { box: Box; score: number }[]; error: string }[];
 try {
-  detections = await session.page.evaluate(async ({ paths, model, size, minScore }) => {
+  detections = await session.page.evaluate(async ({ paths, model, size, minScore, inputShape }) => {
     const kit = await window.facekit.createFaceKit({ detector: model });
     const out = [];
     for (const p of paths) {
       try {
-        const d = await kit.detect(await window.fetchBlob(`/__data/originalPics/${p.split('/').map(encodeURIComponent).join('/')}.jpg`), { inputSize: size, minScore });
+        const d = await kit.detect(await window.fetchBlob(`/__data/originalPics/${p.split('/').map(encodeURIComponent).join('/')}.jpg`), { inputSize: size, minScore, inputShape });
         out.push({ width: d.width, height: d.height, faces: d.faces.map((f) => ({ box: f.box, score: f.score })), error: '' });
       } catch (e) {
         // An unreadable image counts as one with no detections (its faces are misses).
@@ -44,7 +45,7 @@ try {
     }
     await kit.dispose();
     return out;
-  }, { paths: images.map((i) => i.path), model, size, minScore });
+  }, { paths: images.map((i) => i.path), model, size, minScore, inputShape });
 } finally {
   await session.close();
 }
@@ -56,10 +57,10 @@ const m = evaluateDetections(images.map((img, i) => {
   return { truth: img.faces.map((b) => clipBox(b, d.width, d.height)), detections: d.faces };
 }), [100, 500, 1000], 0.5);
 const summary = {
-  model, size, minScore, folds, images: images.length, faces: m.positives, detections: m.detections,
+  model, size, inputShape, minScore, folds, images: images.length, faces: m.positives, detections: m.detections,
   tprAt100: m.tprAtFp[100]!, tprAt500: m.tprAtFp[500]!, tprAt1000: m.tprAtFp[1000]!, ap: m.ap, unreadable: unreadable.length, seconds,
 };
-console.log(`FDDB folds ${folds.join(',')}: ${images.length} images, ${m.positives} faces, ${m.detections} detections (${model} @ ${size}, score ≥ ${minScore}, ${seconds.toFixed(1)} s)`);
+console.log(`FDDB folds ${folds.join(',')}: ${images.length} images, ${m.positives} faces, ${m.detections} detections (${model} @ ${size} ${inputShape}, score ≥ ${minScore}, ${seconds.toFixed(1)} s)`);
 console.log(`TPR @  100 FP: ${summary.tprAt100.toFixed(4)}`);
 console.log(`TPR @  500 FP: ${summary.tprAt500.toFixed(4)}`);
 console.log(`TPR @ 1000 FP: ${summary.tprAt1000.toFixed(4)}`);

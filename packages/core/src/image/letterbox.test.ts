@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planLetterbox, roundToStride } from './letterbox.js';
+import { fitInputToStride, planLetterbox, roundToStride } from './letterbox.js';
 
 describe('planLetterbox', () => {
   it('fits a landscape image to the width, top-left', () => {
@@ -20,6 +20,15 @@ describe('planLetterbox', () => {
   });
   it('rejects empty images', () => {
     expect(() => planLetterbox(0, 10, 640, 640)).toThrow(RangeError);
+  });
+  it('cuts the input down to the drawn area rounded up to the stride, same placement', () => {
+    const p = fitInputToStride(planLetterbox(1280, 886, 640, 640), 32);
+    expect([p.inputWidth, p.inputHeight, p.drawWidth, p.drawHeight]).toEqual([640, 448, 640, 443]);
+    expect(p.scaleX).toBeCloseTo(0.5, 12);
+    const q = fitInputToStride(planLetterbox(640, 480, 640, 640), 32);
+    expect([q.inputWidth, q.inputHeight]).toEqual([640, 480]);
+    const tiny = fitInputToStride(planLetterbox(1000, 10, 640, 640), 32);
+    expect([tiny.inputWidth, tiny.inputHeight]).toEqual([640, 32]);
   });
   it('rounds to stride', () => {
     expect(roundToStride(500, 32)).toBe(512);

@@ -40,6 +40,16 @@ export function planLetterbox(
   };
 }
 
+/**
+ * The same placement with the input cut down to the drawn area rounded up to `stride`: a
+ * dynamic-shape detector then spends no compute on padding (a 640×480 frame at 640 runs a
+ * 640×480 input, not 640×640; a 16:9 one 640×384).
+ */
+export function fitInputToStride(plan: LetterboxPlan, stride: number): LetterboxPlan {
+  const up = (v: number) => Math.max(stride, Math.ceil(v / stride) * stride);
+  return { ...plan, inputWidth: Math.min(plan.inputWidth, up(plan.drawWidth)), inputHeight: Math.min(plan.inputHeight, up(plan.drawHeight)) };
+}
+
 /** Rounds a requested size to the stride a dynamic model needs (at least one stride). */
 export function roundToStride(size: number, stride: number): number {
   return Math.max(stride, Math.round(size / stride) * stride);

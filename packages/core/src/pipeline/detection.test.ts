@@ -38,6 +38,24 @@ describe('SCRFD det_500m in Node', () => {
     expect(run.faces).toHaveLength(1);
     expect(run.inputWidth).toBe(320);
   });
+  it("'fit' runs only the drawn area rounded to 32 and finds the same faces as the square input", async () => {
+    // t1.jpg is landscape (1280×886 → 640×443 → a 640×448 input); the kid portrait is taller than wide.
+    for (const [photo, want] of [['insightface/t1.jpg', [640, 448]], ['faceonnx/landmarks/kid.jpg', null]] as const) {
+      const image = img(photo);
+      const fit = await det.detect(image);
+      const square = await det.detect(image, { inputShape: 'square' });
+      expect([square.inputWidth, square.inputHeight]).toEqual([640, 640]);
+      if (want) expect([fit.inputWidth, fit.inputHeight]).toEqual(want);
+      expect(fit.inputWidth * fit.inputHeight).toBeLessThan(640 * 640);
+      expect(fit.faces).toHaveLength(square.faces.length);
+      for (const [i, f] of fit.faces.entries()) {
+        const s = square.faces[i]!;
+        // Only the cells next to the cut-off padding see different input.
+        for (let k = 0; k < 4; k++) expect(Math.abs(f.box[k]! - s.box[k]!)).toBeLessThan(2);
+        expect(Math.abs(f.score - s.score)).toBeLessThan(0.02);
+      }
+    }
+  });
   it('keeps the best faces first with maxFaces', async () => {
     const all = (await det.detect(img('insightface/t1.jpg'))).faces;
     const two = (await det.detect(img('insightface/t1.jpg'), { maxFaces: 2 })).faces;
@@ -64,6 +82,9 @@ describe('other detectors in Node', () => {
 });
 
 describe('resolveDetectOptions', () => {
+  it("refuses an inputShape other than 'fit' or 'square'", () => {
+    expect(() => resolveDetectOptions(MODELS.det_500m, { inputShape: 'round' as 'fit' })).toThrow(/inputShape must be 'fit' or 'square'/);
+  });
   it('rounds dynamic sizes to 32 and refuses other sizes for static models', () => {
     expect(resolveDetectOptions(MODELS.det_500m, { inputSize: 500 }).inputSize).toBe(512);
     expect(() => resolveDetectOptions(MODELS['scrfd_2.5g_kps'], { inputSize: 320 })).toThrow(/static 640×640/);

@@ -1,6 +1,6 @@
 import { nms } from '../geometry/nms.js';
 import type { Box } from '../geometry/box.js';
-import { planLetterbox, roundToStride, type LetterboxPlan } from '../image/letterbox.js';
+import { fitInputToStride, planLetterbox, roundToStride, type LetterboxPlan } from '../image/letterbox.js';
 import { rgbaToChw } from '../image/normalize.js';
 import type { DetectionDecoder, Keypoints5, NamedOutputs } from '../models/detection-types.js';
 import { decodeScrfd } from '../models/scrfd.js';
@@ -10,11 +10,19 @@ import type { ModelFamily, ModelSpec } from '../registry/types.js';
 /** Options of one detection call. */
 export interface DetectOptions {
   /**
-   * Detector input size in pixels (square). Dynamic models (det_500m, YuNet) round it to a
-   * multiple of 32; static models accept only their own size.
+   * Detector input size in pixels: the longer side of the image is scaled to it. Dynamic
+   * models (det_500m, YuNet) round it to a multiple of 32; static models accept only their own size.
    * @defaultValue 640
    */
   inputSize?: number;
+  /**
+   * `'fit'`: a dynamic model's input is the scaled image rounded up to a multiple of 32 (a
+   * 640×480 frame at 640 runs 640×480), so no compute goes to padding. `'square'`: always
+   * inputSize × inputSize with the image top-left and zero padding, as InsightFace's `detect`.
+   * Static models are always square.
+   * @defaultValue 'fit'
+   */
+  inputShape?: 'fit' | 'square';
   /** Faces scoring below this are dropped. @defaultValue 0.5 */
   minScore?: number;
   /** Overlapping boxes above this IoU are merged into the best one. @defaultValue 0.4 */
@@ -31,7 +39,7 @@ export interface DetectOptions {
 }
 
 export const DETECT_DEFAULTS: Required<DetectOptions> = {
-  inputSize: 640, minScore: 0.5, nmsIouThreshold: 0.4, maxFaces: 0, retryTightCrops: true,
+  inputSize: 640, inputShape: 'fit', minScore: 0.5, nmsIouThreshold: 0.4, maxFaces: 0, retryTightCrops: true,
 };
 
 /** One detected face, in source-image pixels. */
@@ -87,6 +95,7 @@ export function resolveDetectOptions(spec: ModelSpec, options: DetectOptions = {
   const o = { ...DETECT_DEFAULTS, ...stripUndefined(options) };
   const { input } = spec;
   if (!Number.isFinite(o.inputSize) || o.inputSize < 32) throw new RangeError(`inputSize must be a number ≥ 32, got ${o.inputSize}`);
+  if (o.inputShape !== 'fit' && o.inputShape !== 'square') throw new RangeError(`inputShape must be 'fit' or 'square', got ${String(o.inputShape)}`);
   if (input.dynamic) o.inputSize = roundToStride(o.inputSize, input.stride);
   else if (o.inputSize !== input.width) {
     if (options.inputSize !== undefined) throw new RangeError(`Model "${spec.id}" has a static ${input.width}×${input.height} input; inputSize ${o.inputSize} is not possible`);
@@ -135,16 +144,18 @@ export async function runDetection(
 
   const pass = async (size: number, fit: number) => {
     // A static model keeps its size; the retry then shrinks the image inside it.
-    const plan = planLetterbox(source.width, source.height, size, size, fit);
+    const square = planLetterbox(source.width, source.height, size, size, fit);
+    const plan = spec.input.dynamic && o.inputShape === 'fit' ? fitInputToStride(square, spec.input.stride) : square;
+    const { inputWidth: w, inputHeight: h } = plan;
     let t = performance.now();
     const rgba = await runtime.letterbox(plan);
-    const tensor = rgbaToChw(rgba, plan.drawWidth, plan.drawHeight, spec.input, tensorFor(tensors, 1, 3, size, size), size, size);
+    const tensor = rgbaToChw(rgba, plan.drawWidth, plan.drawHeight, spec.input, tensorFor(tensors, 1, 3, h, w), w, h);
     timings.preprocess += performance.now() - (t);
     t = performance.now();
-    const outputs = await runtime.infer(tensor, size, size);
+    const outputs = await runtime.infer(tensor, w, h);
     timings.inference += performance.now() - t;
     t = performance.now();
-    const candidates = decode({ outputs, outputNames: runtime.outputNames, inputWidth: size, inputHeight: size, minScore: o.minScore });
+    const candidates = decode({ outputs, outputNames: runtime.outputNames, inputWidth: w, inputHeight: h, minScore: o.minScore });
     const keep = nms(candidates.map((c) => c.box), candidates.map((c) => c.score), o.nmsIouThreshold, o.maxFaces || Infinity);
     const faces = keep.map((i): DetectedFace => {
       const c = candidates[i]!;
@@ -156,9 +167,11 @@ export async function runDetection(
       };
     });
     timings.postprocess += performance.now() - t;
+    used = [w, h];
     return faces;
   };
 
+  let used: [number, number] = [0, 0];
   let size = o.inputSize;
   let faces = await pass(size, 1);
   let retried = false;
@@ -172,5 +185,5 @@ export async function runDetection(
       faces = await pass(size, 0.5);
     }
   }
-  return { faces, inputWidth: size, inputHeight: size, retried, timings };
+  return { faces, inputWidth: used[0], inputHeight: used[1], retried, timings };
 }

@@ -312,7 +312,7 @@ export async function createFaceKit(options: FaceKitOptions = {}): Promise<FaceK
       const resolved = detectOptions(rest);
       const reply = await withImage(image, signal, (remote, img) => remote.detect({ image: img, detector: detector.id, options: resolved }));
       return {
-        faces: reply.faces, width: reply.width, height: reply.height, inputSize: reply.inputWidth, retried: reply.retried,
+        faces: reply.faces, width: reply.width, height: reply.height, inputSize: Math.max(reply.inputWidth, reply.inputHeight), retried: reply.retried,
         timings: { decode: reply.decodeMs, ...reply.timings },
       };
     },
@@ -338,7 +338,7 @@ export async function createFaceKit(options: FaceKitOptions = {}): Promise<FaceK
           ...(reply.liveness ? { liveness: { score: reply.liveness[i]!.score, isReal: reply.liveness[i]!.score >= livenessAt, perModel: reply.liveness[i]!.perModel } } : {}),
           ...(reply.attributes ? { attributes: reply.attributes[i]! } : {}),
         })),
-        width: reply.width, height: reply.height, inputSize: reply.inputWidth, retried: reply.retried,
+        width: reply.width, height: reply.height, inputSize: Math.max(reply.inputWidth, reply.inputHeight), retried: reply.retried,
         recognizer: recognizer.id,
         timings: { decode: reply.decodeMs, ...reply.timings },
         embeddingTimings: reply.embeddingTimings,

@@ -13,7 +13,7 @@ export interface Detection {
   /** Size of the source image, in pixels: the space of every box and keypoint. */
   width: number;
   height: number;
-  /** The detector input used (after a tight-crop retry this is the smaller size). */
+  /** The detector input size used: its longer side (after a tight-crop retry, the smaller size). */
   inputSize: number;
   /** True when nothing was found at `inputSize` and the tight-crop retry ran. */
   retried: boolean;
