@@ -61,7 +61,7 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
     rollupOptions: {
-      input: { index: resolve(root, 'demo/index.html'), photo: resolve(root, 'demo/photo.html'), embed: resolve(root, 'demo/embed.html'), harness: resolve(root, 'demo/harness.html') },
+      input: { index: resolve(root, 'demo/index.html'), photo: resolve(root, 'demo/photo.html'), embed: resolve(root, 'demo/embed.html'), bench: resolve(root, 'demo/bench.html'), harness: resolve(root, 'demo/harness.html') },
     },
   },
 });

@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { chromium, expect, test, type Page } from '@playwright/test';
 import { cameraArgs, openCameraPage } from './camera.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './config.js';
-import { IMAGES_DIR } from './harness.js';
+import { IMAGES_DIR, openHarness } from './harness.js';
 import { makeStream, type StillSpec } from './streams.js';
 
 function collectErrors(page: Page): string[] {
@@ -155,4 +155,83 @@ test('embed page: <facekit-verify> enrolls from the fake camera and logs its eve
   } finally {
     await cam.close();
   }
+});
+
+test('bench page: times analyze at 640 and 320 on a chosen photo, with what it ran on and the JSON', async ({ page, context }) => {
+  const errors = collectErrors(page);
+  await page.goto('/bench.html');
+  await expect(page.locator('header.site nav a[aria-current="page"]')).toHaveText('Bench');
+  await expect(page.locator('header.site .privacy')).toContainText('never leave this device');
+  await page.setInputFiles('#file', resolve(IMAGES_DIR, 'ppu_uniface/image-fake1.jpg'));
+  await expect(page.locator('#sample-info')).toContainText(/^Photo: \d+×\d+\./);
+  // Few calls: the test checks the page, not the speed.
+  await page.fill('#warmup', '2');
+  await page.fill('#runs', '5');
+  // Every status line the run shows, to check the progress afterwards without racing it.
+  await page.evaluate(() => {
+    const el = document.getElementById('status')!;
+    const seen: string[] = [];
+    (window as unknown as { statusSeen: string[] }).statusSeen = seen;
+    new MutationObserver(() => seen.push(el.textContent ?? '')).observe(el, { childList: true, characterData: true, subtree: true });
+  });
+  // From the keyboard, as a button must work.
+  await page.getByRole('button', { name: 'Run benchmark' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#status')).toHaveText(/^Done: 5 timed calls per size\./, { timeout: 120_000 });
+  const seen = await page.evaluate(() => (window as unknown as { statusSeen: string[] }).statusSeen);
+  for (const line of ['warm-up @ 640: 2/2', 'analyze @ 640: 1/5', 'analyze @ 640: 5/5', 'analyze @ 320: 5/5']) expect(seen).toContain(line);
+
+  // The JSON: both sizes, every median and wall time a positive finite number, one face.
+  const report = JSON.parse(await page.locator('#json').textContent() ?? '') as {
+    kit: { backend: string; threadsPerWorker: number; workers: number };
+    runs: number;
+    results: { inputSize: number; faces: number; medians: Record<string, number>; wallMedian: number; wallP95: number; framesPerSecond: number }[];
+  };
+  expect(report.runs).toBe(5);
+  expect(report.results.map((r) => r.inputSize)).toEqual([640, 320]);
+  for (const r of report.results) {
+    expect(Object.keys(r.medians)).toEqual(['decode', 'detectPreprocess', 'detectInference', 'detectPostprocess', 'embedPreprocess', 'embedInference']);
+    for (const [stage, v] of Object.entries({ ...r.medians, wallMedian: r.wallMedian, wallP95: r.wallP95, framesPerSecond: r.framesPerSecond })) {
+      expect(Number.isFinite(v) && v > 0, `${stage} @ ${r.inputSize}: ${v}`).toBe(true);
+    }
+    expect(r.wallP95).toBeGreaterThanOrEqual(r.wallMedian);
+    expect(r.faces).toBe(1);
+  }
+
+  // The table: a column per size, a positive number in every timing cell.
+  const table = page.locator('#results');
+  await expect(table.locator('thead th[data-input-size]')).toHaveText(['input 640', 'input 320']);
+  const rows = table.locator('tbody tr');
+  await expect(rows).toHaveCount(10);
+  for (const tr of (await rows.all()).slice(0, 9)) {
+    for (const td of await tr.locator('td').allTextContents()) expect(Number(td), td).toBeGreaterThan(0);
+  }
+  console.log(`Bench table (5 runs):\n${(await table.innerText()).trim()}`);
+
+  // What it ran on: wasm, and the thread count a kit with default options reports on this origin.
+  await expect(page.locator('#info-backend')).toHaveText('wasm');
+  const shownThreads = Number(await page.locator('#info-threads').textContent());
+  const other = await context.newPage();
+  await openHarness(other);
+  const info = await other.evaluate(async () => {
+    const kit = await window.facekit.createFaceKit();
+    const { threadsPerWorker, workers } = kit.info;
+    await kit.dispose();
+    return { threadsPerWorker, workers };
+  });
+  await other.close();
+  expect(shownThreads).toBe(info.threadsPerWorker);
+  expect(report.kit.threadsPerWorker).toBe(info.threadsPerWorker);
+  await expect(page.locator('#info-workers')).toHaveText(String(info.workers));
+  await expect(page.locator('#info-coi')).toHaveText('true');
+  await expect(page.locator('#info-threads-reason')).not.toHaveText('—');
+  await expect(page.locator('#info-recognizer')).not.toHaveText('—');
+
+  // Copy: the clipboard gets the same JSON as the page shows.
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.click('#copy');
+  await expect(page.locator('#copy-status')).toHaveText('Copied.');
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  expect(JSON.parse(copied)).toEqual(report);
+  expect(errors).toEqual([]);
 });

@@ -1,10 +1,11 @@
 // The site header shared by every demo page: name, navigation, and the privacy line.
-export type PageId = 'verify' | 'photo' | 'embed';
+export type PageId = 'verify' | 'photo' | 'embed' | 'bench';
 
 const PAGES: readonly { id: PageId; href: string; label: string; title: string }[] = [
   { id: 'verify', href: 'index.html', label: 'Verify', title: 'Enroll and verify with your camera' },
   { id: 'photo', href: 'photo.html', label: 'Photo', title: 'Find faces in a photo, compare two photos' },
   { id: 'embed', href: 'embed.html', label: 'Embed', title: 'The <facekit-verify> element in your own page' },
+  { id: 'bench', href: 'bench.html', label: 'Bench', title: 'How fast facekit runs on this device' },
 ];
 
 /** Fills `<header id="site-header">` with the brand, the page links (current one marked) and the privacy line. */
