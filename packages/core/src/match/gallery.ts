@@ -1,3 +1,5 @@
+import { FloatRows } from './float-rows.js';
+import { Int8Index, int8DotModule } from './int8-index.js';
 import { l2Normalize } from './vector.js';
 
 /** One identity returned by {@link Gallery.search}. */
@@ -59,14 +61,42 @@ const VERSION = 1;
 const INITIAL_ROWS = 16;
 
 /**
- * Packed storage: every embedding is a row of one row-major Float32Array, so search is a
- * single matrix–vector pass. `owner[row]` is the identity slot; slots are kept dense
- * (0..size-1) so per-search scratch can be indexed by slot.
+ * How {@link Gallery.search} scores rows. 'exact' is the plain float32 matrix–vector pass;
+ * 'wasm' and 'js' first bound every row's score from an int8 mirror (the integer dot product in
+ * WebAssembly SIMD128 or in JS) and rescore exactly only the rows that can reach the top k.
+ * All three return identical results. 'auto' (the default) picks 'wasm' where the SIMD kernel
+ * compiled and 'exact' elsewhere: scalar JS integer code is no faster than the float32 pass in
+ * V8 (both run at ~1.5 ns per multiply-add), so without SIMD the mirror is not even built.
+ */
+export type GallerySearchPath = 'auto' | 'wasm' | 'js' | 'exact';
+
+/**
+ * Internal (not exported from the package): forces a search path, for tests and benchmarks.
+ * Throws when `path` is 'wasm' or 'js' and this gallery cannot run it.
+ */
+export function setGallerySearchPath(gallery: Gallery, path: GallerySearchPath): void {
+  if (!(gallery instanceof PackedGallery)) throw new TypeError('not a gallery made by createGallery or galleryFromJSON');
+  gallery.setSearchPath(path);
+}
+
+/**
+ * Internal (not exported from the package): what the last {@link Gallery.search} did — the
+ * path it took and how many rows it scored exactly (all rows on the exact path).
+ */
+export function gallerySearchInfo(gallery: Gallery): { path: 'wasm' | 'js' | 'exact'; exactRows: number } {
+  if (!(gallery instanceof PackedGallery)) throw new TypeError('not a gallery made by createGallery or galleryFromJSON');
+  return { ...gallery.lastSearch };
+}
+
+/**
+ * Packed storage: embeddings are rows in fixed-size float32 blocks (see {@link FloatRows}).
+ * `owner[row]` is the identity slot; slots are kept dense (0..size-1) so per-search scratch can
+ * be indexed by slot. An {@link Int8Index} mirrors the rows for the bounded pre-filter.
  */
 class PackedGallery implements Gallery {
   readonly dim: number;
   readonly model: string | undefined;
-  private data: Float32Array;
+  private data: FloatRows;
   private owner: Int32Array;
   private rows = 0;
   /** Slot → id. */
@@ -76,11 +106,20 @@ class PackedGallery implements Gallery {
   private readonly query: Float32Array;
   /** Per-slot best similarity, reused across searches. */
   private best = new Float64Array(0);
+  /**
+   * Int8 mirror: undefined until wanted (see {@link wantsIndex}), null when it cannot exist
+   * (dim too large, out of memory).
+   */
+  private index: Int8Index | null | undefined = undefined;
+  private path: GallerySearchPath = 'auto';
+  /** Set when the default path found that the mirror could not use the wasm kernel. */
+  private autoIndexUseless = false;
+  lastSearch: { path: 'wasm' | 'js' | 'exact'; exactRows: number } = { path: 'exact', exactRows: 0 };
 
   constructor(dim: number, model: string | undefined) {
     this.dim = dim;
     this.model = model;
-    this.data = new Float32Array(INITIAL_ROWS * dim);
+    this.data = new FloatRows(dim);
     this.owner = new Int32Array(INITIAL_ROWS);
     this.query = new Float32Array(dim);
   }
@@ -105,12 +144,13 @@ class PackedGallery implements Gallery {
       const e = list[i]!;
       if (!(e instanceof Float32Array)) throw new TypeError(`embedding ${i} for "${id}" is not a Float32Array`);
       if (e.length !== dim) throw new RangeError(`embedding ${i} for "${id}" has ${e.length} values, expected ${dim}`);
-      const at = (this.rows + i) * dim;
+      const row = this.data.row(this.rows + i);
       try {
-        l2Normalize(e, this.data.subarray(at, at + dim));
+        l2Normalize(e, row);
       } catch (err) {
         throw new RangeError(`embedding ${i} for "${id}": ${(err as Error).message}`);
       }
+      this.index?.write(this.rows + i, row);
     }
     this.commit(id, list.length);
   }
@@ -121,7 +161,9 @@ class PackedGallery implements Gallery {
    */
   appendUnit(id: string, v: Float32Array): void {
     this.reserve(this.rows + 1);
-    this.data.set(v, this.rows * this.dim);
+    const row = this.data.row(this.rows);
+    row.set(v);
+    this.index?.write(this.rows, row);
     this.commit(id, 1);
   }
 
@@ -141,17 +183,28 @@ class PackedGallery implements Gallery {
     const slot = this.slots.get(id);
     if (slot === undefined) return false;
     const last = this.names.length - 1;
-    const { dim, data, owner } = this;
-    // Stable compaction (keeps every identity's embedding order for toJSON); the last slot
-    // moves into the freed one so slots stay dense.
+    const { owner, rows } = this;
+    // Stable compaction (keeps every identity's embedding order for toJSON), moving runs of
+    // kept rows; the last slot moves into the freed one so slots stay dense.
     let w = 0;
-    for (let r = 0; r < this.rows; r++) {
-      const o = owner[r]!;
-      if (o === slot) continue;
-      if (w !== r) data.copyWithin(w * dim, r * dim, (r + 1) * dim);
-      owner[w++] = o === last ? slot : o;
+    for (let r = 0; r < rows; ) {
+      if (owner[r] === slot) {
+        r++;
+        continue;
+      }
+      const start = r;
+      while (r < rows && owner[r] !== slot) r++;
+      const n = r - start;
+      if (w !== start) {
+        this.data.moveDown(w, start, n);
+        owner.copyWithin(w, start, r);
+        this.index?.move(w, start, n);
+      }
+      w += n;
     }
+    for (let r = 0; r < w; r++) if (owner[r] === last) owner[r] = slot;
     this.rows = w;
+    this.data.trim(w);
     const moved = this.names[last]!;
     this.names[slot] = moved;
     this.names.pop();
@@ -169,12 +222,25 @@ class PackedGallery implements Gallery {
   }
 
   clear(): void {
-    this.data = new Float32Array(INITIAL_ROWS * this.dim);
+    this.data = new FloatRows(this.dim);
     this.owner = new Int32Array(INITIAL_ROWS);
     this.rows = 0;
     this.names = [];
     this.slots.clear();
     this.best = new Float64Array(0);
+    // Dropped with its memory (a WebAssembly.Memory cannot shrink); rebuilt on the next add.
+    this.index = undefined;
+  }
+
+  setSearchPath(path: GallerySearchPath): void {
+    if (path === 'wasm' || path === 'js') {
+      const index = this.ensureIndex(path);
+      if (!index || !index.kernels.includes(path)) throw new Error(`search path "${path}" is not available for this gallery`);
+    } else if (path !== 'auto' && path !== 'exact') {
+      throw new RangeError(`unknown search path ${String(path)}`);
+    }
+    this.path = path;
+    if (this.wantsIndex()) this.ensureIndex();
   }
 
   search(embedding: Float32Array, k = 5, minSimilarity = -1): GalleryMatch[] {
@@ -189,22 +255,33 @@ class PackedGallery implements Gallery {
     if (this.best.length < n) this.best = new Float64Array(Math.max(n, this.best.length * 2));
     const best = this.best;
     best.fill(-Infinity, 0, n);
-    const { data, owner, rows } = this;
+    const { owner, rows } = this;
+    const { blocks, shift, mask, blockRows } = this.data;
     const dim4 = dim - (dim & 3);
-    for (let r = 0, base = 0; r < rows; r++, base += dim) {
-      // Four accumulators break the add dependency chain (about 2× faster in V8 at 10k × 512).
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-      let j = 0;
-      for (; j < dim4; j += 4) {
-        s0 += data[base + j]! * q[j]!;
-        s1 += data[base + j + 1]! * q[j + 1]!;
-        s2 += data[base + j + 2]! * q[j + 2]!;
-        s3 += data[base + j + 3]! * q[j + 3]!;
+
+    const path = this.pickPath(n, k, minSimilarity);
+    if (path === 'exact') {
+      for (let b = 0, r = 0; r < rows; b++) {
+        const data = blocks[b]!;
+        const end = Math.min(rows, r + blockRows);
+        for (let base = 0; r < end; r++, base += dim) {
+          const s = rowDot(data, base, q, dim, dim4);
+          const o = owner[r]!;
+          if (s > best[o]!) best[o] = s;
+        }
       }
-      for (; j < dim; j++) s0 += data[base + j]! * q[j]!;
-      const s = s0 + s1 + (s2 + s3);
-      const o = owner[r]!;
-      if (s > best[o]!) best[o] = s;
+      this.lastSearch = { path, exactRows: rows };
+    } else {
+      // Bounded pre-filter, then the same float32 dot for the few rows that can matter.
+      const cand = this.index!.candidates(q, rows, owner, n, k, minSimilarity, path);
+      const list = cand.rows;
+      for (let i = 0; i < cand.count; i++) {
+        const r = list[i]!;
+        const s = rowDot(blocks[r >>> shift]!, (r & mask) * dim, q, dim, dim4);
+        const o = owner[r]!;
+        if (s > best[o]!) best[o] = s;
+      }
+      this.lastSearch = { path, exactRows: cand.count };
     }
 
     // Partial top-k: a size-k heap with the worst kept candidate at the root, so each
@@ -219,6 +296,8 @@ class PackedGallery implements Gallery {
     let len = 0;
     for (let i = 0; i < n; i++) {
       let s = best[i]!;
+      // Not scored: the pre-filter proved it cannot make the top k.
+      if (s === -Infinity) continue;
       // Unit vectors can round just past ±1; clamp before the threshold so -1 keeps everything.
       if (s > 1) s = best[i] = 1;
       else if (s < -1) s = best[i] = -1;
@@ -250,28 +329,79 @@ class PackedGallery implements Gallery {
 
   toJSON(): GalleryJSON {
     const n = this.names.length;
-    const { dim, data, owner, rows } = this;
+    const { owner, rows, data } = this;
     const perSlot: number[][][] = Array.from({ length: n }, () => []);
-    for (let r = 0; r < rows; r++) {
-      perSlot[owner[r]!]!.push(Array.from(data.subarray(r * dim, (r + 1) * dim)));
-    }
-    const json: GalleryJSON = { format: FORMAT, version: VERSION, dim, entries: [] };
+    for (let r = 0; r < rows; r++) perSlot[owner[r]!]!.push(Array.from(data.row(r)));
+    const json: GalleryJSON = { format: FORMAT, version: VERSION, dim: this.dim, entries: [] };
     if (this.model !== undefined) json.model = this.model;
     for (const [id, slot] of this.slots) json.entries.push({ id, embeddings: perSlot[slot]! });
     return json;
   }
 
-  private reserve(needRows: number): void {
-    const capRows = this.owner.length;
-    if (needRows <= capRows) return;
-    const newRows = Math.max(needRows, capRows * 2);
-    const data = new Float32Array(newRows * this.dim);
-    data.set(this.data.subarray(0, this.rows * this.dim));
-    const owner = new Int32Array(newRows);
-    owner.set(this.owner.subarray(0, this.rows));
-    this.data = data;
-    this.owner = owner;
+  private pickPath(slots: number, k: number, minSimilarity: number): 'wasm' | 'js' | 'exact' {
+    const index = this.index;
+    if (!index || this.path === 'exact') return 'exact';
+    if (this.path !== 'auto') return this.path;
+    // Nothing to prune when every identity is returned.
+    if (k >= slots && minSimilarity <= -1) return 'exact';
+    return index.kernels.includes('wasm') ? 'wasm' : 'exact';
   }
+
+  /** Whether to keep the int8 mirror: for a forced int8 path, or by default where SIMD runs. */
+  private wantsIndex(): boolean {
+    return this.path === 'wasm' || this.path === 'js' || (this.path === 'auto' && !this.autoIndexUseless && int8DotModule() !== null);
+  }
+
+  /** The int8 mirror, created on first use; null where it cannot exist (or is of no use). */
+  private ensureIndex(path = this.path): Int8Index | null {
+    if (this.index === undefined) {
+      const index = Int8Index.create(this.dim);
+      if (index && path === 'auto' && !index.kernels.includes('wasm')) {
+        // No WebAssembly.Memory for the kernel (e.g. address space exhausted): by default
+        // the mirror would only cost memory, so search exactly instead.
+        this.autoIndexUseless = true;
+        return null;
+      }
+      if (index) {
+        // Mirror the rows stored so far (e.g. added while the path was 'exact').
+        if (index.reserve(this.rows)) for (let r = 0; r < this.rows; r++) index.write(r, this.data.row(r));
+        else return (this.index = null);
+      }
+      this.index = index;
+    }
+    return this.index;
+  }
+
+  private reserve(needRows: number): void {
+    this.data.reserve(needRows, INITIAL_ROWS);
+    const capRows = this.owner.length;
+    if (needRows > capRows) {
+      const owner = new Int32Array(Math.max(needRows, capRows * 2));
+      owner.set(this.owner.subarray(0, this.rows));
+      this.owner = owner;
+    }
+    const index = this.wantsIndex() ? this.ensureIndex() : this.index;
+    // Out of (wasm) memory: search on without the pre-filter rather than fail the add.
+    if (index && !index.reserve(needRows)) this.index = null;
+  }
+}
+
+/**
+ * Dot product of the float32 row at data[base..base+dim) with q, accumulated in float64.
+ * The one summation every path uses, so exact and pre-filtered searches agree bit for bit.
+ */
+function rowDot(data: Float32Array, base: number, q: Float32Array, dim: number, dim4: number): number {
+  // Four accumulators break the add dependency chain (about 2× faster in V8 at 10k × 512).
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let j = 0;
+  for (; j < dim4; j += 4) {
+    s0 += data[base + j]! * q[j]!;
+    s1 += data[base + j + 1]! * q[j + 1]!;
+    s2 += data[base + j + 2]! * q[j + 2]!;
+    s3 += data[base + j + 3]! * q[j + 3]!;
+  }
+  for (; j < dim; j++) s0 += data[base + j]! * q[j]!;
+  return s0 + s1 + (s2 + s3);
 }
 
 /** Places `item` at the root of the heap `heap[0..len)` and sifts it down (worst at root). */

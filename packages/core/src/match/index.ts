@@ -1,3 +1,5 @@
 export * from './vector.js';
-export * from './gallery.js';
+// Explicit list: gallery.ts also exports internal hooks (setGallerySearchPath,
+// gallerySearchInfo) for tests and benchmarks that are not part of the package API.
+export { createGallery, galleryFromJSON, type Gallery, type GalleryJSON, type GalleryMatch } from './gallery.js';
 export * from './thresholds.js';
