@@ -1,5 +1,5 @@
 // The video section of `pnpm bench` on its own (see scripts/bench/video.ts). Tables, then one JSON line.
-//   pnpm bench:video [-- --frames 2000 --stream still|pan]
+//   pnpm bench:video [-- --frames 2000 --stream still|pan --threads 1]
 import { parseArgs } from './browser-session.js';
 import { benchVideo, printVideo } from './bench/video.js';
 
@@ -7,6 +7,7 @@ const args = parseArgs(process.argv.slice(2));
 const v = await benchVideo({
   frames: Number(args.get('frames') ?? 2000),
   stream: args.get('stream') === 'pan' ? 'pan' : 'still',
+  ...(args.get('threads') ? { threadsPerWorker: Number(args.get('threads')) } : {}),
   onProgress: (line) => process.stdout.write(line),
 });
 printVideo(v);

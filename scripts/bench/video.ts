@@ -23,7 +23,7 @@ export interface VideoBench { stream: string; info: { backend: string; workers: 
 
 type PageRun = Omit<VideoRun, 'cpu'>;
 
-export async function benchVideo(o: { frames: number; stream: 'still' | 'pan'; onProgress?: (line: string) => void }): Promise<VideoBench> {
+export async function benchVideo(o: { frames: number; stream: 'still' | 'pan'; threadsPerWorker?: number; onProgress?: (line: string) => void }): Promise<VideoBench> {
   const stream = makeStream(o.stream === 'pan' ? T1_PAN : { kind: 'still', image: 'images/ppu_uniface/image-kevin1.png', fps: 30, seconds: 2 });
   const session = await openBrowserSession({
     dataDir: resolve(SHARED_DIR, 'data'),
@@ -35,13 +35,13 @@ export async function benchVideo(o: { frames: number; stream: 'still' | 'pan'; o
     await page.exposeFunction('benchProgress', (line: string) => o.onProgress?.(line));
     // tsx keeps function names with an `__name` helper that the page does not have.
     await page.evaluate('window.__name = (f) => f');
-    const info = await page.evaluate(async () => {
+    const info = await page.evaluate(async (threadsPerWorker) => {
       const w = window as unknown as { kit: unknown; stream: MediaStream };
-      const kit = await window.facekit.createFaceKit();
+      const kit = await window.facekit.createFaceKit(threadsPerWorker ? { threadsPerWorker } : {});
       w.kit = kit;
       w.stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 } });
       return { backend: kit.info.backend, workers: kit.info.workers, threadsPerWorker: kit.info.threadsPerWorker };
-    });
+    }, o.threadsPerWorker ?? 0);
     const memory: VideoMemory[] = [];
     const run = async (config: LoopConfig, inputSize: number, frames: number, marks: number[] = []): Promise<VideoRun> => {
       const cpu = startCpuMeter();
