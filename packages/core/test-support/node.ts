@@ -66,11 +66,10 @@ export interface NodeDetector {
   release(): Promise<void>;
 }
 
-/** The core detection pipeline on onnxruntime-web's wasm backend in Node. */
-export async function createNodeDetector(spec: ModelSpec, threads = 1): Promise<NodeDetector> {
+/** The core detection pipeline on onnxruntime-web's wasm backend in Node (`tensors`: its input buffers). */
+export async function createNodeDetector(spec: ModelSpec, threads = 1, tensors: TensorPool = new Map()): Promise<NodeDetector> {
   const session = await createSession(spec, threads);
   const inputName = session.inputNames[0]!;
-  const tensors: TensorPool = new Map();
   return {
     async detect(image, options) {
       const runtime: DetectionRuntime = {

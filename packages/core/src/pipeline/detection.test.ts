@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeDetector, decodeImageFile, IMAGES_DIR, type NodeDetector } from '../../test-support/node.js';
 import { MODELS } from '../registry/models.js';
-import { resolveDetectOptions } from './detection.js';
+import { resolveDetectOptions, type TensorPool } from './detection.js';
 
 const img = (p: string) => decodeImageFile(join(IMAGES_DIR, p));
 
@@ -54,6 +54,17 @@ describe('SCRFD det_500m in Node', () => {
         for (let k = 0; k < 4; k++) expect(Math.abs(f.box[k]! - s.box[k]!)).toBeLessThan(2);
         expect(Math.abs(f.score - s.score)).toBeLessThan(0.02);
       }
+    }
+  });
+  it('one input buffer serves every detector shape (landscape, portrait, the retry)', async () => {
+    const tensors: TensorPool = new Map();
+    const own = await createNodeDetector(MODELS.det_500m, 1, tensors);
+    try {
+      for (const photo of ['insightface/t1.jpg', 'faceonnx/landmarks/kid.jpg', 'uniface/image1.jpg']) await own.detect(img(photo));
+      expect([...tensors.keys()]).toEqual(['detector:3x1x1']);
+      expect(tensors.get('detector:3x1x1')!.length).toBeGreaterThanOrEqual(3 * 640 * 448);
+    } finally {
+      await own.release();
     }
   });
   it('keeps the best faces first with maxFaces', async () => {

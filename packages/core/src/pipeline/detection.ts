@@ -149,7 +149,8 @@ export async function runDetection(
     const { inputWidth: w, inputHeight: h } = plan;
     let t = performance.now();
     const rgba = await runtime.letterbox(plan);
-    const tensor = rgbaToChw(rgba, plan.drawWidth, plan.drawHeight, spec.input, tensorFor(tensors, 1, 3, h, w), w, h);
+    // One buffer for every detector shape ('fit' makes one per aspect ratio): grown, never multiplied.
+    const tensor = rgbaToChw(rgba, plan.drawWidth, plan.drawHeight, spec.input, tensorFor(tensors, h * w, 3, 1, 1, 'detector'), w, h);
     timings.preprocess += performance.now() - (t);
     t = performance.now();
     const outputs = await runtime.infer(tensor, w, h);

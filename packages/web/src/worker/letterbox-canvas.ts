@@ -10,10 +10,13 @@ import type { LetterboxPlan, PixelRect } from '@facekit/core';
 export function createCanvasLetterbox(): (bitmap: ImageBitmap, plan: LetterboxPlan, rect?: PixelRect) => Uint8ClampedArray {
   const canvases = new Map<string, OffscreenCanvasRenderingContext2D>();
   return (bitmap, plan, rect) => {
-    const key = `${plan.inputWidth}x${plan.inputHeight}`;
+    // Only the drawn area is read back, so one square canvas serves every input shape of a size
+    // (with inputShape 'fit', each aspect ratio has its own shape).
+    const side = Math.max(plan.inputWidth, plan.inputHeight);
+    const key = String(side);
     let ctx = canvases.get(key);
     if (!ctx) {
-      const c = new OffscreenCanvas(plan.inputWidth, plan.inputHeight);
+      const c = new OffscreenCanvas(side, side);
       const c2d = c.getContext('2d', { willReadFrequently: true, alpha: true });
       if (!c2d) throw new Error('OffscreenCanvas 2D context is not available in this worker');
       ctx = c2d;
