@@ -6,6 +6,7 @@
 // one identity's vector plus noise so that the true match scores about 0.5–0.8.
 import { createGallery, gallerySearchInfo, setGallerySearchPath, type GalleryMatch, type GallerySearchPath } from '../packages/core/src/match/gallery.js';
 import { rng } from '../packages/core/test-support/random.js';
+import { median } from '../packages/core/src/util/stats.js';
 
 function parseArgs(argv: string[]): Map<string, string> {
   const out = new Map<string, string>();
@@ -51,10 +52,6 @@ function base(i: number, out: Float32Array): Float32Array {
 }
 
 const mb = (b: number): string => `${(b / 2 ** 20).toFixed(0)} MB`;
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 const mem0 = process.memoryUsage();
 const gallery = createGallery({ dim });

@@ -20,7 +20,7 @@ import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, SHARED_DIR } from '../e2e/config.js';
 import { decodeImageFile } from '../packages/core/test-support/node.js';
 import { benchPeers, type PeerResult } from '../packages/bench/src/peers.js';
-import { median, openBrowserSession, parseArgs } from './browser-session.js';
+import { median, openBrowserSession, parseArgs, percentile } from './browser-session.js';
 import { benchNative, type NativeTimes } from './bench/native.js';
 import { benchVideo, printVideo, type VideoBench } from './bench/video.js';
 
@@ -36,7 +36,7 @@ const only = new Set<Section>(typeof args.get('only') === 'string' ? (String(arg
 const sizes = [640, 320];
 const progress = (line: string) => process.stdout.write(`\r${line.padEnd(70)}`);
 const done = () => process.stdout.write(`\r${' '.repeat(70)}\r`);
-const p95 = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.ceil(0.95 * s.length) - 1)]!; };
+const p95 = (xs: number[]) => percentile(xs, 95);
 const ms = (x: number) => x.toFixed(1);
 
 interface AnalyzeRun { threads: number; size: number; faces: number; wall: number[]; stages: Record<string, number[]> }

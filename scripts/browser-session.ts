@@ -71,8 +71,4 @@ export function parseArgs(argv: string[]): Map<string, string | true> {
   return out;
 }
 
-export function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
+export { median, percentile } from '../packages/core/src/util/stats.js';

@@ -1,6 +1,7 @@
 // The Bench page: times `analyze` on one photo (chosen, or one camera frame) at detector input
 // 640 and 320 and shows per-stage medians, wall time and frames/s, with what the kit runs on.
 import { createFaceKit, openCamera, type Analysis, type FaceKit, type FaceKitInfo } from 'facekit';
+import { median, percentile } from '@facekit/core';
 import { errorSentence } from './hints.js';
 import { mountNav } from './nav.js';
 import { statusLine } from './status.js';
@@ -63,18 +64,6 @@ interface Sample { blob: Blob; source: 'file' | 'camera'; width: number; height:
 let sample: Sample | undefined;
 let kit: FaceKit | undefined;
 let running = false;
-
-function median(values: readonly number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
-
-/** Nearest-rank percentile: a value that was actually measured. */
-function percentile(values: readonly number[], p: number): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
-}
 
 /** Sub-millisecond stages keep two significant digits, so a fast stage does not read as 0. */
 const fmt = (ms: number): string => (ms < 1 ? ms.toPrecision(2) : ms.toFixed(1));

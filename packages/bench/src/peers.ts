@@ -7,7 +7,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { chromium, type Browser } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../../e2e/config.js';
 import { startStaticServer, type StaticServer } from '../../../e2e/static-server.js';
-import { median } from '../../../scripts/browser-session.js';
+import { median, percentile } from '../../../scripts/browser-session.js';
 
 export type PeerName = 'human' | 'face-api';
 export type ThreadSetting = 'default' | 2;
@@ -78,12 +78,6 @@ type BenchWindow = Window & { runBench(a: RunArgs): Promise<PageResult>; benchRe
 const PKG = resolve(import.meta.dirname, '..');
 const modulesDir = (name: string) => resolve(PKG, 'node_modules', name);
 const versionOf = (name: string) => (JSON.parse(readFileSync(resolve(modulesDir(name), 'package.json'), 'utf8')) as { version: string }).version;
-
-/** Nearest-rank percentile. */
-export function percentile(values: number[], p: number): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
-}
 
 export async function benchPeers(o: BenchPeersOptions): Promise<PeerResult[]> {
   const peers = o.peers ?? ['human', 'face-api'];

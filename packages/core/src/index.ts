@@ -5,6 +5,7 @@ export * from './models/index.js';
 export * from './pipeline/index.js';
 export * from './eval/index.js';
 export * from './util/sha256.js';
+export * from './util/stats.js';
 export * from './match/index.js';
 export * from './tracking/index.js';
 export * from './quality/index.js';
