@@ -1,3 +1,4 @@
+export * from './errors.js';
 export * from './registry/index.js';
 export * from './image/index.js';
 export * from './geometry/index.js';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { InvalidInputError } from '../errors.js';
 import { ellipseToBox, parseFddbEllipses } from './fddb.js';
 import { evaluateDetections } from './detection-metrics.js';
 
@@ -14,7 +15,7 @@ describe('FDDB parsing', () => {
     expect(imgs.map((i) => [i.path, i.faces.length])).toEqual([['2002/08/11/big/img_591', 1], ['2002/08/26/big/img_265', 2]]);
   });
   it('rejects a malformed file', () => {
-    expect(() => parseFddbEllipses('a\nx\n')).toThrow(SyntaxError);
+    expect(() => parseFddbEllipses('a\nx\n')).toThrow(InvalidInputError);
   });
 });
 

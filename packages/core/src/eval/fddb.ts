@@ -1,4 +1,5 @@
 import type { Box } from '../geometry/box.js';
+import { InvalidInputError } from '../errors.js';
 
 /** One annotated image of an FDDB fold. */
 export interface FddbImage {
@@ -27,11 +28,11 @@ export function parseFddbEllipses(text: string): FddbImage[] {
   while (i < lines.length) {
     const path = lines[i++]!;
     const count = Number(lines[i++]);
-    if (!Number.isInteger(count) || count < 0) throw new SyntaxError(`FDDB: bad face count after "${path}" (line ${i})`);
+    if (!Number.isInteger(count) || count < 0) throw new InvalidInputError(`FDDB: bad face count after "${path}" (line ${i})`);
     const faces: Box[] = [];
     for (let k = 0; k < count; k++) {
       const v = (lines[i++] ?? '').split(/\s+/).map(Number);
-      if (v.length < 5 || v.slice(0, 5).some((x) => !Number.isFinite(x))) throw new SyntaxError(`FDDB: bad ellipse for "${path}" (line ${i})`);
+      if (v.length < 5 || v.slice(0, 5).some((x) => !Number.isFinite(x))) throw new InvalidInputError(`FDDB: bad ellipse for "${path}" (line ${i})`);
       faces.push(ellipseToBox(v[0]!, v[1]!, v[2]!, v[3]!, v[4]!));
     }
     images.push({ path, faces });

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { InvalidInputError } from '../errors.js';
 import { lfwImagePath, parseLfwPairs } from './lfw.js';
 
 const LFW_DEV = '/work/shared/data/lfw-dev';
@@ -23,8 +24,8 @@ describe('lfwImagePath', () => {
     expect(lfwImagePath('George_W_Bush', 530)).toBe('George_W_Bush/George_W_Bush_0530.jpg');
   });
   it('rejects non-positive and fractional indices', () => {
-    expect(() => lfwImagePath('Zico', 0)).toThrow(RangeError);
-    expect(() => lfwImagePath('Zico', 1.5)).toThrow(RangeError);
+    expect(() => lfwImagePath('Zico', 0)).toThrow(InvalidInputError);
+    expect(() => lfwImagePath('Zico', 1.5)).toThrow(InvalidInputError);
   });
 });
 
@@ -48,7 +49,7 @@ describe('parseLfwPairs', () => {
   it('rejects a bad header', () => {
     expect(() => parseLfwPairs('')).toThrow(/empty file/);
     for (const h of ['10', 'a\t300', '0\t300', '10\t0', '10 300 5', '1.5\t300', '-1\t300']) {
-      expect(() => parseLfwPairs(`${h}\nZico\t1\t2`)).toThrow(SyntaxError);
+      expect(() => parseLfwPairs(`${h}\nZico\t1\t2`)).toThrow(InvalidInputError);
       expect(() => parseLfwPairs(`${h}\nZico\t1\t2`)).toThrow(/bad header.*line 1/);
     }
   });
@@ -56,7 +57,7 @@ describe('parseLfwPairs', () => {
   it('rejects a wrong field count', () => {
     expect(() => parseLfwPairs(withLine(3, 'Zico\t2'))).toThrow(/expected 3 fields, got 2 \(line 3/);
     expect(() => parseLfwPairs(withLine(4, 'Abel_Pacheco\t1\tZico\t2\t7'))).toThrow(/expected 4 fields, got 5 \(line 4/);
-    expect(() => parseLfwPairs(withLine(4, 'Abel_Pacheco'))).toThrow(SyntaxError);
+    expect(() => parseLfwPairs(withLine(4, 'Abel_Pacheco'))).toThrow(InvalidInputError);
   });
 
   it('rejects lines in the wrong block', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { InvalidInputError, InvalidOptionError } from '../errors.js';
 import { rng } from '../../test-support/random.js';
 import { accuracyAt, bestThreshold, evaluateVerification, tarAtFar, type ScoredPair } from './verification-metrics.js';
 
@@ -82,10 +83,10 @@ describe('accuracyAt / bestThreshold', () => {
   });
 
   it('rejects empty input and non-finite similarities', () => {
-    expect(() => bestThreshold([])).toThrow(RangeError);
-    expect(() => accuracyAt([], 0)).toThrow(RangeError);
-    expect(() => bestThreshold([pair(Number.NaN, true)])).toThrow(RangeError);
-    expect(() => accuracyAt([pair(Infinity, true)], 0)).toThrow(RangeError);
+    expect(() => bestThreshold([])).toThrow(InvalidInputError);
+    expect(() => accuracyAt([], 0)).toThrow(InvalidInputError);
+    expect(() => bestThreshold([pair(Number.NaN, true)])).toThrow(InvalidInputError);
+    expect(() => accuracyAt([pair(Infinity, true)], 0)).toThrow(InvalidInputError);
   });
 });
 
@@ -141,10 +142,10 @@ describe('tarAtFar', () => {
   });
 
   it('validates its arguments', () => {
-    expect(() => tarAtFar([0.5], [], 0.01)).toThrow(RangeError);
-    for (const far of [0, 1, -0.1, 1.5, Number.NaN]) expect(() => tarAtFar([0.5], [0.1], far)).toThrow(RangeError);
-    expect(() => tarAtFar([Number.NaN], [0.1], 0.5)).toThrow(RangeError);
-    expect(() => tarAtFar([0.5], [Infinity], 0.5)).toThrow(RangeError);
+    expect(() => tarAtFar([0.5], [], 0.01)).toThrow(InvalidInputError);
+    for (const far of [0, 1, -0.1, 1.5, Number.NaN]) expect(() => tarAtFar([0.5], [0.1], far)).toThrow(InvalidOptionError);
+    expect(() => tarAtFar([Number.NaN], [0.1], 0.5)).toThrow(InvalidInputError);
+    expect(() => tarAtFar([0.5], [Infinity], 0.5)).toThrow(InvalidInputError);
   });
 });
 
@@ -217,6 +218,6 @@ describe('evaluateVerification', () => {
   });
 
   it('rejects no pairs', () => {
-    expect(() => evaluateVerification([])).toThrow(RangeError);
+    expect(() => evaluateVerification([])).toThrow(InvalidInputError);
   });
 });

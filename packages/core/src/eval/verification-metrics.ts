@@ -1,3 +1,5 @@
+import { InvalidInputError, InvalidOptionError } from '../errors.js';
+
 /** One verification pair with its embedding similarity (higher = more alike). */
 export interface ScoredPair {
   /** null when a face was not found in one of the images: always counts as a wrong answer. */
@@ -31,7 +33,7 @@ export interface VerificationReport {
  * Null similarities are always wrong.
  */
 export function accuracyAt(pairs: readonly ScoredPair[], threshold: number): number {
-  if (pairs.length === 0) throw new RangeError('accuracyAt: no pairs');
+  if (pairs.length === 0) throw new InvalidInputError('accuracyAt: no pairs; pass at least one scored pair');
   let correct = 0;
   for (const p of pairs) {
     checkSimilarity(p.similarity);
@@ -48,7 +50,7 @@ export function accuracyAt(pairs: readonly ScoredPair[], threshold: number): num
  * similarities are wrong at every threshold but stay in the denominator. O(n log n).
  */
 export function bestThreshold(pairs: readonly ScoredPair[]): { threshold: number; accuracy: number } {
-  if (pairs.length === 0) throw new RangeError('bestThreshold: no pairs');
+  if (pairs.length === 0) throw new InvalidInputError('bestThreshold: no pairs; pass at least one scored pair');
   const scored: { s: number; same: boolean }[] = [];
   for (const p of pairs) {
     checkSimilarity(p.similarity);
@@ -83,10 +85,10 @@ export function bestThreshold(pairs: readonly ScoredPair[]): { threshold: number
  * never accepted (how a missing face is counted as a rejection).
  */
 export function tarAtFar(genuine: readonly number[], impostor: readonly number[], far: number): { tar: number; threshold: number; far: number } {
-  if (impostor.length === 0) throw new RangeError('tarAtFar: no impostor scores');
-  if (!(far > 0 && far < 1)) throw new RangeError(`tarAtFar: far must be in (0, 1), got ${far}`);
+  if (impostor.length === 0) throw new InvalidInputError('tarAtFar: no impostor scores; pass at least one');
+  if (!(far > 0 && far < 1)) throw new InvalidOptionError(`tarAtFar: far must be in (0, 1), e.g. 1e-3, got ${far}`);
   for (const s of [...genuine, ...impostor]) {
-    if (Number.isNaN(s) || s === Infinity) throw new RangeError(`tarAtFar: bad score ${s}`);
+    if (Number.isNaN(s) || s === Infinity) throw new InvalidInputError(`tarAtFar: bad score ${s}; scores are finite numbers (-Infinity for a missing face)`);
   }
   const n = impostor.length;
   // Floor of far·n, corrected for rounding so that k / n ≤ far holds as computed.
@@ -108,7 +110,7 @@ export function tarAtFar(genuine: readonly number[], impostor: readonly number[]
  * denominator).
  */
 export function evaluateVerification(pairs: readonly ScoredPair[], fars: readonly number[] = [1e-2, 1e-3]): VerificationReport {
-  if (pairs.length === 0) throw new RangeError('evaluateVerification: no pairs');
+  if (pairs.length === 0) throw new InvalidInputError('evaluateVerification: no pairs; pass at least one scored pair');
   const foldIds = [...new Set(pairs.map((p) => p.fold))].sort((x, y) => x - y);
   const single = foldIds.length === 1;
   const folds = foldIds.map((fold): FoldResult => {
@@ -142,7 +144,7 @@ export function evaluateVerification(pairs: readonly ScoredPair[], fars: readonl
 }
 
 function checkSimilarity(s: number | null): void {
-  if (s !== null && !Number.isFinite(s)) throw new RangeError(`similarity must be finite or null, got ${s}`);
+  if (s !== null && !Number.isFinite(s)) throw new InvalidInputError(`A pair's similarity must be finite, or null for a missing face; got ${s}`);
 }
 
 function mean(xs: readonly number[]): number {

@@ -1,5 +1,6 @@
 import type { Keypoints5 } from '../models/detection-types.js';
 import { ARCFACE_TEMPLATE_112 } from './similarity-transform.js';
+import { checkPoints } from './check-points.js';
 
 /** Head orientation in degrees (image orientation, see {@link headPoseFromKeypoints}). */
 export interface HeadPose {
@@ -78,6 +79,7 @@ const TEMPLATE = (() => {
  * get the user's left/right.
  */
 export function headPoseFromKeypoints(kps: Readonly<Keypoints5>): HeadPose {
+  checkPoints(kps, 5, 'keypoints');
   const m = measure(kps);
   const { noseDrop: b, mouthDrop: d } = TEMPLATE;
   const zn = FACE_MODEL_NOSE_DEPTH, zm = FACE_MODEL_MOUTH_DEPTH;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { InvalidInputError, InvalidOptionError } from '../errors.js';
 import type { Point } from './box.js';
 import {
   ARCFACE_TEMPLATE_112,
@@ -142,10 +143,10 @@ describe('estimateSimilarity', () => {
   });
 
   it('refuses too few, mismatched or coincident points', () => {
-    expect(() => estimateSimilarity([[1, 2]], [[3, 4]])).toThrow(RangeError);
-    expect(() => estimateSimilarity([[1, 2], [3, 4]], [[3, 4]])).toThrow(RangeError);
-    expect(() => estimateSimilarity([[0.1, 0.7], [0.1, 0.7], [0.1, 0.7]], [[0, 0], [1, 0], [0, 1]])).toThrow(RangeError);
-    expect(() => estimateSimilarity([[Number.NaN, 0], [1, 0]], [[0, 0], [1, 0]])).toThrow(RangeError);
+    expect(() => estimateSimilarity([[1, 2]], [[3, 4]])).toThrow(InvalidInputError);
+    expect(() => estimateSimilarity([[1, 2], [3, 4]], [[3, 4]])).toThrow(InvalidInputError);
+    expect(() => estimateSimilarity([[0.1, 0.7], [0.1, 0.7], [0.1, 0.7]], [[0, 0], [1, 0], [0, 1]])).toThrow(InvalidInputError);
+    expect(() => estimateSimilarity([[Number.NaN, 0], [1, 0]], [[0, 0], [1, 0]])).toThrow(InvalidInputError);
   });
 });
 
@@ -164,7 +165,7 @@ describe('invertAffine / applyAffine', () => {
     }
   });
   it('refuses a singular matrix', () => {
-    expect(() => invertAffine([1, 2, 0, 2, 4, 0])).toThrow(RangeError);
+    expect(() => invertAffine([1, 2, 0, 2, 4, 0])).toThrow(InvalidInputError);
   });
 });
 
@@ -190,7 +191,7 @@ describe('arcfaceAlignment', () => {
     });
   });
   it('refuses other sizes and keypoint counts', () => {
-    for (const size of [0, 100, 113, 112.5, -112]) expect(() => arcfaceAlignment(KPS, size)).toThrow(RangeError);
-    expect(() => arcfaceAlignment(KPS.slice(0, 4))).toThrow(RangeError);
+    for (const size of [0, 100, 113, 112.5, -112]) expect(() => arcfaceAlignment(KPS, size)).toThrow(InvalidOptionError);
+    expect(() => arcfaceAlignment(KPS.slice(0, 4))).toThrow(InvalidInputError);
   });
 });

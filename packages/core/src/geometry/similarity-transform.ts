@@ -1,4 +1,6 @@
 import type { Point } from './box.js';
+import { InvalidInputError, InvalidOptionError } from '../errors.js';
+import { describeValue } from '../util/describe.js';
 
 /** Row-major 2×3 affine matrix: `x' = a·x + b·y + tx`, `y' = c·x + d·y + ty` (OpenCV's layout). */
 export type Affine2x3 = [a: number, b: number, tx: number, c: number, d: number, ty: number];
@@ -13,8 +15,8 @@ export type Affine2x3 = [a: number, b: number, tx: number, c: number, d: number,
  */
 export function estimateSimilarity(src: readonly Point[], dst: readonly Point[]): Affine2x3 {
   const n = src.length;
-  if (n < 2) throw new RangeError(`need at least 2 point pairs, got ${n}`);
-  if (dst.length !== n) throw new RangeError(`src has ${n} points, dst has ${dst.length}`);
+  if (n < 2) throw new InvalidInputError(`estimateSimilarity needs at least 2 point pairs, got ${n}`);
+  if (dst.length !== n) throw new InvalidInputError(`estimateSimilarity: src has ${n} points, dst has ${dst.length}; pass matching point lists`);
   let msx = 0, msy = 0, mdx = 0, mdy = 0;
   for (let i = 0; i < n; i++) {
     const s = src[i]!, d = dst[i]!;
@@ -31,7 +33,7 @@ export function estimateSimilarity(src: readonly Point[], dst: readonly Point[])
     cross += xs * yd - ys * xd;
   }
   // Relative test: identical points demean to rounding noise, not always to exactly 0.
-  if (!(ss > 1e-20 * raw)) throw new RangeError('src points are all equal (or not finite): no unique transform');
+  if (!(ss > 1e-20 * raw)) throw new InvalidInputError('Source points are all equal (or not finite numbers), so no transform is defined; pass distinct, finite [x, y] points (e.g. the keypoints detect() returned)');
   const a = dot / ss;
   const b = cross / ss;
   return [a, -b, mdx - (a * msx - b * msy), b, a, mdy - (b * msx + a * msy)];
@@ -41,11 +43,11 @@ export function applyAffine(m: Readonly<Affine2x3>, p: Readonly<Point>): Point {
   return [m[0] * p[0] + m[1] * p[1] + m[2], m[3] * p[0] + m[4] * p[1] + m[5]];
 }
 
-/** Inverse of an affine map (OpenCV's `invertAffineTransform`); throws when it is singular. */
+/** Inverse of an affine map (OpenCV's `invertAffineTransform`); an InvalidInputError when it is singular. */
 export function invertAffine(m: Readonly<Affine2x3>): Affine2x3 {
   const [a, b, tx, c, d, ty] = m;
   const det = a * d - b * c;
-  if (!(det !== 0 && Number.isFinite(det))) throw new RangeError('affine matrix is singular');
+  if (!(det !== 0 && Number.isFinite(det))) throw new InvalidInputError('The affine matrix is singular (or not finite), so it has no inverse; pass an invertible [a, b, tx, c, d, ty]');
   const ia = d / det, ib = -b / det, ic = -c / det, id = a / det;
   return [ia, ib, -(ia * tx + ib * ty), ic, id, -(ic * tx + id * ty)];
 }
@@ -66,7 +68,7 @@ export const ARCFACE_TEMPLATE_112: readonly Point[] = Object.freeze([
  * size/128 and shift it 8·ratio right, as InsightFace does (112 is tested first, so 896 is a 112).
  */
 export function arcfaceAlignment(keypoints: readonly Point[], size = 112): Affine2x3 {
-  if (keypoints.length !== 5) throw new RangeError(`need 5 keypoints, got ${keypoints.length}`);
+  if (!Array.isArray(keypoints) || keypoints.length !== 5) throw new InvalidInputError(`Alignment needs the 5 keypoints detect() returns, got ${Array.isArray(keypoints) ? keypoints.length : describeValue(keypoints)}`);
   let ratio: number, diffX: number;
   if (Number.isInteger(size) && size > 0 && size % 112 === 0) {
     ratio = size / 112;
@@ -75,7 +77,7 @@ export function arcfaceAlignment(keypoints: readonly Point[], size = 112): Affin
     ratio = size / 128;
     diffX = 8 * ratio;
   } else {
-    throw new RangeError(`crop size ${size} is not a positive multiple of 112 or 128`);
+    throw new InvalidOptionError(`Crop size ${size} is not a positive multiple of 112 or 128; use e.g. 112`);
   }
   const dst = ARCFACE_TEMPLATE_112.map((p): Point => [p[0] * ratio + diffX, p[1] * ratio]);
   return estimateSimilarity(keypoints, dst);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { InvalidInputError } from '../errors.js';
 import { fitInputToStride, planLetterbox, roundToStride } from './letterbox.js';
 
 describe('planLetterbox', () => {
@@ -19,7 +20,7 @@ describe('planLetterbox', () => {
     expect([p.drawWidth, p.drawHeight]).toEqual([320, 320]);
   });
   it('rejects empty images', () => {
-    expect(() => planLetterbox(0, 10, 640, 640)).toThrow(RangeError);
+    expect(() => planLetterbox(0, 10, 640, 640)).toThrow(InvalidInputError);
   });
   it('cuts the input down to the drawn area rounded up to the stride, same placement', () => {
     const p = fitInputToStride(planLetterbox(1280, 886, 640, 640), 32);

@@ -1,3 +1,5 @@
+import { InvalidInputError } from '../errors.js';
+
 /**
  * Where a source image lands inside a detector input: top-left aligned, aspect kept,
  * the rest zero-padded (as InsightFace's SCRFD `detect`). `fit` < 1 shrinks the image to that
@@ -21,7 +23,7 @@ export function planLetterbox(
   inputHeight: number,
   fit = 1,
 ): LetterboxPlan {
-  if (!(srcWidth > 0 && srcHeight > 0)) throw new RangeError(`image size must be positive, got ${srcWidth}×${srcHeight}`);
+  if (!(srcWidth > 0 && srcHeight > 0)) throw new InvalidInputError(`Image size must be positive, got ${srcWidth}×${srcHeight}; pass an image that has pixels (a loaded, non-empty image).`);
   const boxW = Math.max(1, Math.floor(inputWidth * fit));
   const boxH = Math.max(1, Math.floor(inputHeight * fit));
   let drawWidth: number;

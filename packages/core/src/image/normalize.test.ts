@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { InvalidInputError } from '../errors.js';
 import { rgbaToChw } from './normalize.js';
 
 describe('rgbaToChw', () => {
@@ -24,9 +25,9 @@ describe('rgbaToChw', () => {
     expect(out.every(Number.isFinite)).toBe(true);
   });
   it('refuses an image larger than the input', () => {
-    expect(() => rgbaToChw(rgba, 2, 1, { colorOrder: 'rgb', mean: [0, 0, 0], std: [1, 1, 1] }, new Float32Array(3), 1, 1)).toThrow(RangeError);
+    expect(() => rgbaToChw(rgba, 2, 1, { colorOrder: 'rgb', mean: [0, 0, 0], std: [1, 1, 1] }, new Float32Array(3), 1, 1)).toThrow(InvalidInputError);
   });
   it('refuses an output that is too small', () => {
-    expect(() => rgbaToChw(rgba, 2, 1, { colorOrder: 'rgb', mean: [0, 0, 0], std: [1, 1, 1] }, new Float32Array(5))).toThrow(RangeError);
+    expect(() => rgbaToChw(rgba, 2, 1, { colorOrder: 'rgb', mean: [0, 0, 0], std: [1, 1, 1] }, new Float32Array(5))).toThrow(InvalidInputError);
   });
 });

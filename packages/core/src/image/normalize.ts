@@ -1,4 +1,5 @@
 import type { InputSpec } from '../registry/types.js';
+import { InvalidInputError } from '../errors.js';
 
 /**
  * How RGBA bytes become a model's input planes: plane k reads byte `src[k]` of a pixel and
@@ -38,9 +39,9 @@ export function rgbaToChw(
   outHeight = height,
 ): Float32Array {
   const plane = outWidth * outHeight;
-  if (width > outWidth || height > outHeight) throw new RangeError(`a ${width}×${height} image does not fit a ${outWidth}×${outHeight} input`);
-  if (out.length < plane * 3) throw new RangeError(`output holds ${out.length} floats, needs ${plane * 3}`);
-  if (rgba.length < width * height * 4) throw new RangeError(`RGBA holds ${rgba.length} bytes, needs ${width * height * 4}`);
+  if (width > outWidth || height > outHeight) throw new InvalidInputError(`A ${width}×${height} image does not fit a ${outWidth}×${outHeight} input; resize or letterbox it first.`);
+  if (out.length < plane * 3) throw new InvalidInputError(`Output holds ${out.length} floats, needs ${plane * 3}; pass a buffer of at least that length.`);
+  if (rgba.length < width * height * 4) throw new InvalidInputError(`RGBA source holds ${rgba.length} bytes, a ${width}×${height} image needs ${width * height * 4}; pass the buffer and size of the same image.`);
   const { src: [c0, c1, c2], scale: [s0, s1, s2], bias: [b0, b1, b2] } = channelTransform(spec);
   const p1 = plane, p2 = 2 * plane;
   for (let y = 0, p = 0; y < height; y++) {

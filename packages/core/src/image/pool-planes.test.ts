@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { InvalidInputError } from '../errors.js';
 import { flipPlanes, poolPlanesToInput } from './pool-planes.js';
 
 const GREY = { channels: 1, colorOrder: 'rgb', mean: [0, 0, 0], std: [255, 255, 255] } as const;
@@ -28,7 +29,7 @@ describe('poolPlanesToInput', () => {
   });
 
   it('refuses an output too small', () => {
-    expect(() => poolPlanesToInput(new Float32Array(12), 1, 1, 2, { colorOrder: 'rgb', mean: [0, 0, 0], std: [1, 1, 1] }, new Float32Array(2))).toThrow(RangeError);
+    expect(() => poolPlanesToInput(new Float32Array(12), 1, 1, 2, { colorOrder: 'rgb', mean: [0, 0, 0], std: [1, 1, 1] }, new Float32Array(2))).toThrow(InvalidInputError);
   });
 });
 

@@ -1,5 +1,6 @@
 import type { InputSpec } from '../registry/types.js';
 import { channelTransform } from './normalize.js';
+import { InvalidInputError } from '../errors.js';
 
 /** ITU-R BT.601 luma weights (R, G, B), as OpenCV's RGB2GRAY. */
 export const LUMA: readonly [number, number, number] = [0.299, 0.587, 0.114];
@@ -21,7 +22,7 @@ export function poolPlanesToInput(
   const n = w * k, plane = n * h * k, outPlane = w * h;
   const grey = spec.channels === 1;
   const planes = grey ? 1 : 3;
-  if (out.length < outOffset + planes * outPlane) throw new RangeError(`output holds ${out.length} floats, needs ${outOffset + planes * outPlane}`);
+  if (out.length < outOffset + planes * outPlane) throw new InvalidInputError(`Output holds ${out.length} floats, needs ${outOffset + planes * outPlane}; pass a buffer of at least that length.`);
   const { src, scale, bias } = channelTransform(spec);
   const inv = 1 / (k * k);
   for (let c = 0; c < planes; c++) {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { InvalidInputError } from '../errors.js';
 import { type Affine2x3, applyAffine, invertAffine } from '../geometry/similarity-transform.js';
 import { warpAffineToChw, warpAffineToRgba } from './warp.js';
 
@@ -118,9 +119,9 @@ describe('warpAffineToChw', () => {
   });
 
   it('refuses a short output or source, and a singular matrix', () => {
-    expect(() => warpAffineToChw(SRC, W, H, M, OUT, OUT, SPEC, new Float32Array(3 * PLANE), 1)).toThrow(RangeError);
-    expect(() => warpAffineToChw(SRC.subarray(4), W, H, M, OUT, OUT, SPEC, new Float32Array(3 * PLANE))).toThrow(RangeError);
-    expect(() => warpAffineToChw(SRC, W, H, [1, 1, 0, 1, 1, 0], OUT, OUT, SPEC, new Float32Array(3 * PLANE))).toThrow(RangeError);
+    expect(() => warpAffineToChw(SRC, W, H, M, OUT, OUT, SPEC, new Float32Array(3 * PLANE), 1)).toThrow(InvalidInputError);
+    expect(() => warpAffineToChw(SRC.subarray(4), W, H, M, OUT, OUT, SPEC, new Float32Array(3 * PLANE))).toThrow(InvalidInputError);
+    expect(() => warpAffineToChw(SRC, W, H, [1, 1, 0, 1, 1, 0], OUT, OUT, SPEC, new Float32Array(3 * PLANE))).toThrow(InvalidInputError);
   });
 });
 

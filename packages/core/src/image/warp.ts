@@ -1,6 +1,7 @@
 import { invertAffine, type Affine2x3 } from '../geometry/similarity-transform.js';
 import type { InputSpec } from '../registry/types.js';
 import { channelTransform } from './normalize.js';
+import { InvalidInputError } from '../errors.js';
 
 /** Receives one warped pixel: its index in the destination (row-major) and its R, G, B. */
 type Emit = (dst: number, r: number, g: number, b: number) => void;
@@ -23,7 +24,7 @@ function warpBilinear(
   emit: Emit,
 ): void {
   if (src.length < srcWidth * srcHeight * 4) {
-    throw new RangeError(`RGBA holds ${src.length} bytes, needs ${srcWidth * srcHeight * 4}`);
+    throw new InvalidInputError(`RGBA source holds ${src.length} bytes, a ${srcWidth}×${srcHeight} image needs ${srcWidth * srcHeight * 4}; pass the buffer and size of the same image.`);
   }
   const [ia, ib, itx, ic, id, ity] = invertAffine(m);
   const stride = srcWidth * 4;
@@ -87,7 +88,7 @@ export function warpAffineToChw(
 ): Float32Array {
   const plane = outWidth * outHeight;
   if (out.length < outOffset + plane * 3) {
-    throw new RangeError(`output holds ${out.length} floats, needs ${outOffset + plane * 3}`);
+    throw new InvalidInputError(`Output holds ${out.length} floats, needs ${outOffset + plane * 3}; pass a buffer of at least that length.`);
   }
   const { src: channels, scale: [s0, s1, s2], bias: [b0, b1, b2] } = channelTransform(spec);
   const bgr = channels[0] === 2;
@@ -115,7 +116,7 @@ export function warpAffineToRgba(
   flip = false,
 ): Uint8ClampedArray {
   if (out.length < outWidth * outHeight * 4) {
-    throw new RangeError(`output holds ${out.length} bytes, needs ${outWidth * outHeight * 4}`);
+    throw new InvalidInputError(`Output holds ${out.length} bytes, needs ${outWidth * outHeight * 4}; pass a buffer of at least that length.`);
   }
   warpBilinear(src, srcWidth, srcHeight, m, outWidth, outHeight, flip, (i, r, g, b) => {
     const p = i * 4;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { InvalidOptionError } from '../errors.js';
 import { createBlinkDetector, type BlinkState } from './blink.js';
 
 const OPEN = { left: 0.95, right: 0.9 };
@@ -72,8 +73,8 @@ describe('createBlinkDetector', () => {
   });
 
   it('rejects thresholds that overlap', () => {
-    expect(() => createBlinkDetector({ openAbove: 0.4, closedBelow: 0.4 })).toThrow(RangeError);
-    expect(() => createBlinkDetector({ openAbove: 1.2 })).toThrow(RangeError);
-    expect(() => createBlinkDetector({ maxClosedMs: 0 })).toThrow(RangeError);
+    expect(() => createBlinkDetector({ openAbove: 0.4, closedBelow: 0.4 })).toThrow(InvalidOptionError);
+    expect(() => createBlinkDetector({ openAbove: 1.2 })).toThrow(InvalidOptionError);
+    expect(() => createBlinkDetector({ maxClosedMs: 0 })).toThrow(InvalidOptionError);
   });
 });

@@ -1,3 +1,5 @@
+import { InvalidOptionError } from '../errors.js';
+
 /** Eye-open probabilities of one face, in [0, 1] (e.g. from the eye-state classifier). */
 export interface EyeOpenness {
   readonly left: number;
@@ -63,9 +65,9 @@ export function createBlinkDetector(options: BlinkOptions = {}): BlinkDetector {
     maxClosedMs: options.maxClosedMs ?? BLINK_DEFAULTS.maxClosedMs,
   };
   if (!(o.closedBelow >= 0 && o.closedBelow < o.openAbove && o.openAbove <= 1)) {
-    throw new RangeError(`need 0 ≤ closedBelow < openAbove ≤ 1, got closedBelow ${o.closedBelow}, openAbove ${o.openAbove}`);
+    throw new InvalidOptionError(`Blink options need 0 ≤ closedBelow < openAbove ≤ 1, got closedBelow ${o.closedBelow}, openAbove ${o.openAbove}`);
   }
-  if (!(o.maxClosedMs > 0)) throw new RangeError(`maxClosedMs must be > 0, got ${o.maxClosedMs}`);
+  if (!(o.maxClosedMs > 0)) throw new InvalidOptionError(`maxClosedMs must be > 0 (milliseconds), got ${o.maxClosedMs}`);
 
   let phase: BlinkPhase = 'waiting-open';
   let blinks = 0;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { InvalidOptionError } from '../errors.js';
 import { createHeadTurnChallenge } from './head-turn.js';
 
 describe('createHeadTurnChallenge', () => {
@@ -53,7 +54,7 @@ describe('createHeadTurnChallenge', () => {
     const c = createHeadTurnChallenge({ yawThreshold: 30, returnBelow: 5 });
     for (const [yaw, t] of [[4, 0], [25, 1], [-25, 2]] as const) c.update(yaw, t);
     expect(c.update(-31, 3).phase).toBe('turned-one-way');
-    expect(() => createHeadTurnChallenge({ yawThreshold: 10, returnBelow: 10 })).toThrow(RangeError);
-    expect(() => createHeadTurnChallenge({ yawThreshold: 95 })).toThrow(RangeError);
+    expect(() => createHeadTurnChallenge({ yawThreshold: 10, returnBelow: 10 })).toThrow(InvalidOptionError);
+    expect(() => createHeadTurnChallenge({ yawThreshold: 95 })).toThrow(InvalidOptionError);
   });
 });

@@ -1,3 +1,5 @@
+import { InvalidOptionError } from '../errors.js';
+
 export interface HeadTurnOptions {
   /**
    * A turn counts when |yaw| exceeds this, degrees. 20° is a clear, comfortable turn, and
@@ -46,7 +48,7 @@ export function createHeadTurnChallenge(options: HeadTurnOptions = {}): HeadTurn
   const yawThreshold = options.yawThreshold ?? HEAD_TURN_DEFAULTS.yawThreshold;
   const returnBelow = options.returnBelow ?? HEAD_TURN_DEFAULTS.returnBelow;
   if (!(returnBelow >= 0 && returnBelow < yawThreshold && yawThreshold < 90)) {
-    throw new RangeError(`need 0 ≤ returnBelow < yawThreshold < 90, got returnBelow ${returnBelow}, yawThreshold ${yawThreshold}`);
+    throw new InvalidOptionError(`Head-turn options need 0 ≤ returnBelow < yawThreshold < 90 (degrees), got returnBelow ${returnBelow}, yawThreshold ${yawThreshold}`);
   }
   let armed = false;
   let first: HeadTurnSide | undefined;

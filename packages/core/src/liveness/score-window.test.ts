@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { InvalidOptionError } from '../errors.js';
 import { createScoreWindow } from './score-window.js';
 
 describe('createScoreWindow', () => {
@@ -40,7 +41,7 @@ describe('createScoreWindow', () => {
     expect(w.median()).toBeUndefined();
     w.push(0.7);
     expect(w.median()).toBe(0.7);
-    expect(() => createScoreWindow(0)).toThrow(RangeError);
-    expect(() => createScoreWindow(2.5)).toThrow(RangeError);
+    expect(() => createScoreWindow(0)).toThrow(InvalidOptionError);
+    expect(() => createScoreWindow(2.5)).toThrow(InvalidOptionError);
   });
 });

@@ -1,3 +1,5 @@
+import { InvalidOptionError } from '../errors.js';
+
 /**
  * The last few passive-liveness scores of one track, summarised by their median: one frame's
  * score swings with blur and light, a single bad frame should not flip the decision, and the
@@ -18,7 +20,7 @@ export interface ScoreWindow {
  * two bad frames, short enough to follow a face that changes (engineering choice).
  */
 export function createScoreWindow(size = 5): ScoreWindow {
-  if (!(Number.isInteger(size) && size >= 1)) throw new RangeError(`size must be an integer ≥ 1, got ${size}`);
+  if (!(Number.isInteger(size) && size >= 1)) throw new InvalidOptionError(`Score window size must be an integer ≥ 1 (e.g. 5 frames), got ${size}`);
   const ring = new Float64Array(size);
   let count = 0, next = 0;
   return {

@@ -2,6 +2,7 @@
 // pass returns: same ids, same order, same similarity bits. Checked against a straightforward
 // reference written here, over random, clustered (near-duplicate), multi-row and tied data.
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { InvalidInputError, InvalidOptionError } from '../errors.js';
 import { rng } from '../../test-support/random.js';
 import { FloatRows } from './float-rows.js';
 import { createGallery, galleryFromJSON, gallerySearchInfo, setGallerySearchPath, type Gallery, type GalleryMatch, type GallerySearchPath } from './gallery.js';
@@ -244,8 +245,8 @@ describe('fast gallery search equals the exact float32 search', () => {
 
   it('rejects a search path the gallery cannot run, and very long embeddings search exactly', () => {
     const g = createGallery({ dim: 4 });
-    expect(() => setGallerySearchPath(g, 'nope' as GallerySearchPath)).toThrow(RangeError);
-    expect(() => setGallerySearchPath({} as Gallery, 'exact')).toThrow(TypeError);
+    expect(() => setGallerySearchPath(g, 'nope' as GallerySearchPath)).toThrow(InvalidOptionError);
+    expect(() => setGallerySearchPath({} as Gallery, 'exact')).toThrow(InvalidInputError);
     const big = createGallery({ dim: 200_000 });
     const next = rng(707);
     const vs = Array.from({ length: 3 }, () => randomUnit(next, 200_000));

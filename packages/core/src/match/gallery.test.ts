@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rng } from '../../test-support/random.js';
+import { InvalidInputError, InvalidOptionError } from '../errors.js';
 import { createGallery, galleryFromJSON, type Gallery, type GalleryMatch } from './gallery.js';
 import { cosineSimilarity } from './vector.js';
 
@@ -62,7 +63,9 @@ describe('createGallery', () => {
     expect(createGallery({ dim: 3, model: 'arcface-r50' }).model).toBe('arcface-r50');
   });
   it('rejects a bad dim', () => {
-    for (const dim of [0, -1, 1.5, NaN]) expect(() => createGallery({ dim })).toThrow(RangeError);
+    for (const dim of [0, -1, 1.5, NaN, 2 ** 21]) expect(() => createGallery({ dim })).toThrow(InvalidOptionError);
+    expect(() => createGallery({ model: 7 as unknown as string })).toThrow(InvalidOptionError);
+    expect(() => createGallery(null as unknown as { dim: number })).toThrow(InvalidOptionError);
   });
 });
 
@@ -150,15 +153,16 @@ describe('Gallery add / search / remove', () => {
   it('rejects bad input to add, leaving the gallery unchanged', () => {
     const g = createGallery({ dim: 3 });
     g.add('ok', f32(1, 2, 3));
-    expect(() => g.add('', f32(1, 2, 3))).toThrow(RangeError);
-    expect(() => g.add('x', f32(1, 2))).toThrow(/has 2 values, expected 3/);
-    expect(() => g.add('x', f32(0, 0, 0))).toThrow(RangeError);
-    expect(() => g.add('x', f32(1, NaN, 0))).toThrow(RangeError);
-    expect(() => g.add('x', f32(1, Infinity, 0))).toThrow(RangeError);
-    expect(() => g.add('x', [])).toThrow(RangeError);
+    expect(() => g.add('', f32(1, 2, 3))).toThrow(InvalidInputError);
+    expect(() => g.add(7 as unknown as string, f32(1, 2, 3))).toThrow(InvalidInputError);
+    expect(() => g.add('x', f32(1, 2))).toThrow(/Embedding for "x" has 2 values; this gallery holds 3-d vectors\. Pass the embedding/);
+    expect(() => g.add('x', f32(0, 0, 0))).toThrow(/all zeros/);
+    expect(() => g.add('x', f32(1, NaN, 0))).toThrow(InvalidInputError);
+    expect(() => g.add('x', f32(1, Infinity, 0))).toThrow(InvalidInputError);
+    expect(() => g.add('x', [])).toThrow(InvalidInputError);
     // A bad vector after a good one stores neither.
-    expect(() => g.add('ok', [f32(1, 0, 0), f32(0, 0, 0)])).toThrow(/embedding 1/);
-    expect(() => g.add('x', [f32(1, 0, 0), f32(1, 0)])).toThrow(RangeError);
+    expect(() => g.add('ok', [f32(1, 0, 0), f32(0, 0, 0)])).toThrow(/Embedding 1 for "ok" is all zeros/);
+    expect(() => g.add('x', [f32(1, 0, 0), f32(1, 0)])).toThrow(InvalidInputError);
     expect(g.ids()).toEqual(['ok']);
     expect(g.embeddingCount).toBe(1);
     expect(g.search(f32(1, 0, 0)).length).toBe(1);
@@ -167,12 +171,12 @@ describe('Gallery add / search / remove', () => {
   it('rejects bad search arguments', () => {
     const g = createGallery({ dim: 2 });
     g.add('a', f32(1, 0));
-    for (const k of [0, -1, 1.5, NaN, Infinity]) expect(() => g.search(f32(1, 0), k)).toThrow(RangeError);
-    expect(() => g.search(f32(1, 0, 0))).toThrow(/expected 2/);
-    expect(() => g.search(f32(0, 0))).toThrow(RangeError);
-    expect(() => g.search(f32(1, 0), 1, NaN)).toThrow(RangeError);
+    for (const k of [0, -1, 1.5, NaN, Infinity]) expect(() => g.search(f32(1, 0), k)).toThrow(InvalidOptionError);
+    expect(() => g.search(f32(1, 0, 0))).toThrow(/has 3 values; this gallery holds 2-d vectors/);
+    expect(() => g.search(f32(0, 0))).toThrow(InvalidInputError);
+    expect(() => g.search(f32(1, 0), 1, NaN)).toThrow(InvalidOptionError);
     // Argument errors are reported on an empty gallery too.
-    expect(() => createGallery({ dim: 2 }).search(f32(1, 0), 0)).toThrow(RangeError);
+    expect(() => createGallery({ dim: 2 }).search(f32(1, 0), 0)).toThrow(InvalidOptionError);
   });
 
   it('survives capacity growth', () => {
@@ -328,33 +332,33 @@ describe('toJSON / galleryFromJSON', () => {
     ],
   });
   type Doc = ReturnType<typeof valid> & Record<string, unknown>;
-  const cases: [string, (d: Doc) => unknown, ErrorConstructor, RegExp][] = [
-    ['not an object', () => null, TypeError, /gallery JSON must be an object, got null/],
-    ['an array', () => [], TypeError, /must be an object, got an array/],
-    ['wrong format', (d) => ({ ...d, format: 'other' }), TypeError, /format must be "facekit-gallery", got "other"/],
-    ['missing format', (d) => ({ ...d, format: undefined }), TypeError, /format .* got undefined/],
-    ['unknown version', (d) => ({ ...d, version: 2 }), RangeError, /unsupported gallery version 2/],
-    ['version not a number', (d) => ({ ...d, version: '1' }), TypeError, /version must be a number, got "1"/],
-    ['dim not a number', (d) => ({ ...d, dim: '2' }), TypeError, /dim must be a number/],
-    ['dim zero', (d) => ({ ...d, dim: 0 }), RangeError, /dim must be a positive integer, got 0/],
-    ['dim fractional', (d) => ({ ...d, dim: 2.5 }), RangeError, /dim must be a positive integer, got 2.5/],
-    ['model not a string', (d) => ({ ...d, model: 7 }), TypeError, /model must be a string when present, got 7/],
-    ['entries missing', (d) => ({ ...d, entries: undefined }), TypeError, /entries must be an array, got undefined/],
-    ['entry not an object', (d) => ({ ...d, entries: [d.entries[0], 5] }), TypeError, /entries\[1\] must be an object, got 5/],
-    ['id not a string', (d) => ({ ...d, entries: [d.entries[0], { ...d.entries[1], id: 3 }] }), TypeError, /entries\[1\]\.id must be a string, got 3/],
-    ['id empty', (d) => ({ ...d, entries: [{ ...d.entries[0], id: '' }] }), RangeError, /entries\[0\]\.id is empty/],
-    ['id duplicated', (d) => ({ ...d, entries: [...d.entries, { id: 'a', embeddings: [[1, 2]] }] }), RangeError, /entries\[2\]\.id "a" duplicates entries\[0\]\.id/],
-    ['embeddings not an array', (d) => ({ ...d, entries: [{ id: 'a', embeddings: {} }] }), TypeError, /entries\[0\]\.embeddings must be an array, got object/],
-    ['embeddings empty', (d) => ({ ...d, entries: [d.entries[0], { id: 'b', embeddings: [] }] }), RangeError, /entries\[1\]\.embeddings is empty/],
-    ['embedding not an array', (d) => ({ ...d, entries: [d.entries[0], { id: 'b', embeddings: [[0, 1], 'x'] }] }), TypeError, /entries\[1\]\.embeddings\[1\] must be an array of numbers, got "x"/],
-    ['embedding too short', (d) => ({ ...d, entries: [d.entries[0], { id: 'b', embeddings: [[0, 1], [1]] }] }), RangeError, /entries\[1\]\.embeddings\[1\] has 1 numbers, expected 2/],
-    ['embedding too long', (d) => ({ ...d, entries: [{ id: 'a', embeddings: [[1, 2, 3]] }] }), RangeError, /entries\[0\]\.embeddings\[0\] has 3 numbers, expected 2/],
-    ['value not a number', (d) => ({ ...d, entries: [d.entries[0], { id: 'b', embeddings: [[0, 1], [1, null]] }] }), TypeError, /entries\[1\]\.embeddings\[1\]\[1\] must be a number, got null/],
-    ['value NaN', (d) => ({ ...d, entries: [{ id: 'a', embeddings: [[NaN, 1]] }] }), RangeError, /entries\[0\]\.embeddings\[0\]\[0\] is NaN, expected a finite number/],
-    ['value infinite', (d) => ({ ...d, entries: [{ id: 'a', embeddings: [[1, -Infinity]] }] }), RangeError, /entries\[0\]\.embeddings\[0\]\[1\] is -Infinity/],
-    ['value beyond float32', (d) => ({ ...d, entries: [{ id: 'a', embeddings: [[1e39, 1]] }] }), RangeError, /entries\[0\]\.embeddings\[0\]\[0\] is 1e\+39, outside the float32 range/],
-    ['zero embedding', (d) => ({ ...d, entries: [d.entries[0], { id: 'b', embeddings: [[0, 1], [0, 0]] }] }), RangeError, /entries\[1\]\.embeddings\[1\] has zero norm/],
-    ['embedding underflowing to zero', (d) => ({ ...d, entries: [{ id: 'a', embeddings: [[1e-50, 0]] }] }), RangeError, /entries\[0\]\.embeddings\[0\] has zero norm/],
+  const cases: [string, (d: Doc) => unknown, typeof InvalidInputError, RegExp][] = [
+    ['not an object', () => null, InvalidInputError, /Gallery JSON: must be an object, got null\. Pass what Gallery\.toJSON\(\) returned\./],
+    ['an array', () => [], InvalidInputError, /must be an object, got an array/],
+    ['wrong format', (d) => ({ ...d, format: 'other' }), InvalidInputError, /format must be "facekit-gallery", got "other"/],
+    ['missing format', (d) => ({ ...d, format: undefined }), InvalidInputError, /format .* got undefined/],
+    ['unknown version', (d) => ({ ...d, version: 2 }), InvalidInputError, /unsupported gallery version 2/],
+    ['version not a number', (d) => ({ ...d, version: '1' }), InvalidInputError, /version must be a number, got "1"/],
+    ['dim not a number', (d) => ({ ...d, dim: '2' }), InvalidInputError, /dim must be a number/],
+    ['dim zero', (d) => ({ ...d, dim: 0 }), InvalidInputError, /dim must be a positive integer up to 1048576, got 0/],
+    ['dim fractional', (d) => ({ ...d, dim: 2.5 }), InvalidInputError, /dim must be a positive integer up to 1048576, got 2.5/],
+    ['model not a string', (d) => ({ ...d, model: 7 }), InvalidInputError, /model must be a string when present, got 7/],
+    ['entries missing', (d) => ({ ...d, entries: undefined }), InvalidInputError, /entries must be an array, got undefined/],
+    ['entry not an object', (d) => ({ ...d, entries: [d.entries[0], 5] }), InvalidInputError, /entries\[1\] must be an object, got 5/],
+    ['id not a string', (d) => ({ ...d, entries: [d.entries[0], { ...d.entries[1], id: 3 }] }), InvalidInputError, /entries\[1\]\.id must be a string, got 3/],
+    ['id empty', (d) => ({ ...d, entries: [{ ...d.entries[0], id: '' }] }), InvalidInputError, /entries\[0\]\.id is empty/],
+    ['id duplicated', (d) => ({ ...d, entries: [...d.entries, { id: 'a', embeddings: [[1, 2]] }] }), InvalidInputError, /entries\[2\]\.id "a" duplicates entries\[0\]\.id/],
+    ['embeddings not an array', (d) => ({ ...d, entries: [{ id: 'a', embeddings: {} }] }), InvalidInputError, /entries\[0\]\.embeddings must be an array, got an object/],
+    ['embeddings empty', (d) => ({ ...d, entries: [d.entries[0], { id: 'b', embeddings: [] }] }), InvalidInputError, /entries\[1\]\.embeddings is empty/],
+    ['embedding not an array', (d) => ({ ...d, entries: [d.entries[0], { id: 'b', embeddings: [[0, 1], 'x'] }] }), InvalidInputError, /entries\[1\]\.embeddings\[1\] must be an array of numbers, got "x"/],
+    ['embedding too short', (d) => ({ ...d, entries: [d.entries[0], { id: 'b', embeddings: [[0, 1], [1]] }] }), InvalidInputError, /entries\[1\]\.embeddings\[1\] has 1 numbers, expected 2 \(dim\)/],
+    ['embedding too long', (d) => ({ ...d, entries: [{ id: 'a', embeddings: [[1, 2, 3]] }] }), InvalidInputError, /entries\[0\]\.embeddings\[0\] has 3 numbers, expected 2/],
+    ['value not a number', (d) => ({ ...d, entries: [d.entries[0], { id: 'b', embeddings: [[0, 1], [1, null]] }] }), InvalidInputError, /entries\[1\]\.embeddings\[1\]\[1\] must be a number, got null/],
+    ['value NaN', (d) => ({ ...d, entries: [{ id: 'a', embeddings: [[NaN, 1]] }] }), InvalidInputError, /entries\[0\]\.embeddings\[0\]\[0\] is NaN, expected a finite number/],
+    ['value infinite', (d) => ({ ...d, entries: [{ id: 'a', embeddings: [[1, -Infinity]] }] }), InvalidInputError, /entries\[0\]\.embeddings\[0\]\[1\] is -Infinity/],
+    ['value beyond float32', (d) => ({ ...d, entries: [{ id: 'a', embeddings: [[1e39, 1]] }] }), InvalidInputError, /entries\[0\]\.embeddings\[0\]\[0\] is 1e\+39, outside the float32 range/],
+    ['zero embedding', (d) => ({ ...d, entries: [d.entries[0], { id: 'b', embeddings: [[0, 1], [0, 0]] }] }), InvalidInputError, /entries\[1\]\.embeddings\[1\] has zero norm/],
+    ['embedding underflowing to zero', (d) => ({ ...d, entries: [{ id: 'a', embeddings: [[1e-50, 0]] }] }), InvalidInputError, /entries\[0\]\.embeddings\[0\] has zero norm/],
   ];
 
   it('accepts the valid baseline', () => {

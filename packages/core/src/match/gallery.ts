@@ -1,3 +1,6 @@
+import { FaceKitError, InvalidInputError, InvalidOptionError } from '../errors.js';
+import { describeValue } from '../util/describe.js';
+import { USE_EMBEDDING, checkEmbedding, type EmbeddingLike } from './embedding-check.js';
 import { FloatRows } from './float-rows.js';
 import { Int8Index, int8DotModule } from './int8-index.js';
 import { l2Normalize } from './vector.js';
@@ -34,11 +37,12 @@ export interface Gallery {
   /** Total number of stored embeddings over all identities. */
   readonly embeddingCount: number;
   /**
-   * Stores normalized copies of `embedding` under `id`, appending when `id` exists. All or
-   * nothing: a RangeError (wrong length, zero/non-finite vector, empty id, no embeddings)
-   * leaves the gallery unchanged.
+   * Stores normalized copies of `embedding` (one vector, or a list) under `id`, appending when
+   * `id` exists. Any string but '' is an id, '__proto__' included (ids live in a Map). All or
+   * nothing: an InvalidInputError (wrong length, NaN/±Infinity, all-zero vector, empty id, no
+   * embeddings) leaves the gallery unchanged.
    */
-  add(id: string, embedding: Float32Array | readonly Float32Array[]): void;
+  add(id: string, embedding: EmbeddingLike | readonly EmbeddingLike[]): void;
   /** Deletes `id` and all its embeddings; false when it was not there. */
   remove(id: string): boolean;
   has(id: string): boolean;
@@ -49,16 +53,22 @@ export interface Gallery {
   /**
    * The at most `k` identities most similar to `embedding` (any length-`dim` vector, not
    * necessarily normalized), each scored by its best embedding, with similarity ≥
-   * `minSimilarity`; best first, ties by id. RangeError for a non-positive or non-integer `k`,
-   * a NaN `minSimilarity`, or a query of the wrong length or with zero/non-finite norm.
+   * `minSimilarity`; best first, ties by id. InvalidOptionError for a non-positive or
+   * non-integer `k` or a NaN `minSimilarity`; InvalidInputError for a query of the wrong
+   * length, with NaN/±Infinity values, or all zeros.
    */
-  search(embedding: Float32Array, k?: number, minSimilarity?: number): GalleryMatch[];
+  search(embedding: EmbeddingLike, k?: number, minSimilarity?: number): GalleryMatch[];
   toJSON(): GalleryJSON;
 }
 
 const FORMAT = 'facekit-gallery';
 const VERSION = 1;
 const INITIAL_ROWS = 16;
+/**
+ * Largest embedding length a gallery accepts: recognizers give 128–2048 values, and the cap
+ * keeps a hostile `dim` in gallery JSON from allocating gigabytes before any row is read.
+ */
+export const MAX_GALLERY_DIM = 1 << 20;
 
 /**
  * How {@link Gallery.search} scores rows. 'exact' is the plain float32 matrix–vector pass;
@@ -75,7 +85,7 @@ export type GallerySearchPath = 'auto' | 'wasm' | 'js' | 'exact';
  * Throws when `path` is 'wasm' or 'js' and this gallery cannot run it.
  */
 export function setGallerySearchPath(gallery: Gallery, path: GallerySearchPath): void {
-  if (!(gallery instanceof PackedGallery)) throw new TypeError('not a gallery made by createGallery or galleryFromJSON');
+  if (!(gallery instanceof PackedGallery)) throw new InvalidInputError('setGallerySearchPath: not a gallery made by createGallery or galleryFromJSON');
   gallery.setSearchPath(path);
 }
 
@@ -84,7 +94,7 @@ export function setGallerySearchPath(gallery: Gallery, path: GallerySearchPath):
  * path it took and how many rows it scored exactly (all rows on the exact path).
  */
 export function gallerySearchInfo(gallery: Gallery): { path: 'wasm' | 'js' | 'exact'; exactRows: number } {
-  if (!(gallery instanceof PackedGallery)) throw new TypeError('not a gallery made by createGallery or galleryFromJSON');
+  if (!(gallery instanceof PackedGallery)) throw new InvalidInputError('gallerySearchInfo: not a gallery made by createGallery or galleryFromJSON');
   return { ...gallery.lastSearch };
 }
 
@@ -132,27 +142,30 @@ class PackedGallery implements Gallery {
     return this.rows;
   }
 
-  add(id: string, embedding: Float32Array | readonly Float32Array[]): void {
-    if (typeof id !== 'string') throw new TypeError(`id must be a string, got ${typeof id}`);
-    if (id.length === 0) throw new RangeError('id must not be empty');
-    const list: readonly Float32Array[] = ArrayBuffer.isView(embedding) ? [embedding as Float32Array] : (embedding as readonly Float32Array[]);
-    if (list.length === 0) throw new RangeError(`no embeddings given for "${id}"`);
-    const dim = this.dim;
-    this.reserve(this.rows + list.length);
-    // Normalize straight into the free rows past the end; `rows` only moves once all succeeded.
+  add(id: string, embedding: EmbeddingLike | readonly EmbeddingLike[]): void {
+    if (typeof id !== 'string') throw new InvalidInputError(`Gallery id must be a string, got ${describeValue(id)}. Use the person's id, e.g. add('alice', embedding).`);
+    if (id.length === 0) throw new InvalidInputError('Gallery id must not be empty. Use the person\'s id, e.g. add(\'alice\', embedding).');
+    const shown = JSON.stringify(id.length > 40 ? `${id.slice(0, 40)}…` : id);
+    const list = embeddingList(embedding, shown);
+    if (list.length === 0) throw new InvalidInputError(`The embedding list for ${shown} is empty; give at least one. ${USE_EMBEDDING}`);
+    // Everything is checked before storage is touched, so a throw leaves the gallery as it was.
+    const expected = { dim: this.dim, why: this.holds() };
     for (let i = 0; i < list.length; i++) {
-      const e = list[i]!;
-      if (!(e instanceof Float32Array)) throw new TypeError(`embedding ${i} for "${id}" is not a Float32Array`);
-      if (e.length !== dim) throw new RangeError(`embedding ${i} for "${id}" has ${e.length} values, expected ${dim}`);
+      checkEmbedding(list[i], list.length === 1 && list[0] === embedding ? `embedding for ${shown}` : `embedding ${i} for ${shown}`, expected);
+    }
+    this.reserve(this.rows + list.length);
+    // Normalize straight into the free rows past the end; `rows` only moves in commit.
+    for (let i = 0; i < list.length; i++) {
       const row = this.data.row(this.rows + i);
-      try {
-        l2Normalize(e, row);
-      } catch (err) {
-        throw new RangeError(`embedding ${i} for "${id}": ${(err as Error).message}`);
-      }
+      l2Normalize(list[i] as EmbeddingLike, row);
       this.index?.write(this.rows + i, row);
     }
     this.commit(id, list.length);
+  }
+
+  /** For messages: what this gallery's vectors are. */
+  private holds(): string {
+    return `this gallery holds ${this.dim}-d vectors${this.model === undefined ? '' : ` from ${this.model}`}`;
   }
 
   /**
@@ -235,19 +248,23 @@ class PackedGallery implements Gallery {
   setSearchPath(path: GallerySearchPath): void {
     if (path === 'wasm' || path === 'js') {
       const index = this.ensureIndex(path);
-      if (!index || !index.kernels.includes(path)) throw new Error(`search path "${path}" is not available for this gallery`);
+      if (!index || !index.kernels.includes(path)) {
+        throw new InvalidOptionError(`Search path "${path}" is not available for this gallery (no int8 index, or no WebAssembly SIMD here); use 'auto' or 'exact'.`);
+      }
     } else if (path !== 'auto' && path !== 'exact') {
-      throw new RangeError(`unknown search path ${String(path)}`);
+      throw new InvalidOptionError(`Unknown search path ${describeValue(path)}; use 'auto', 'wasm', 'js' or 'exact'.`);
     }
     this.path = path;
     if (this.wantsIndex()) this.ensureIndex();
   }
 
-  search(embedding: Float32Array, k = 5, minSimilarity = -1): GalleryMatch[] {
-    if (!Number.isInteger(k) || k <= 0) throw new RangeError(`k must be a positive integer, got ${k}`);
-    if (Number.isNaN(minSimilarity)) throw new RangeError('minSimilarity must not be NaN');
+  search(embedding: EmbeddingLike, k = 5, minSimilarity = -1): GalleryMatch[] {
+    if (!Number.isInteger(k) || k <= 0) throw new InvalidOptionError(`k must be a positive integer (how many matches to return), got ${describeValue(k)}.`);
+    if (typeof minSimilarity !== 'number' || Number.isNaN(minSimilarity)) {
+      throw new InvalidOptionError(`minSimilarity must be a number in [-1, 1] (-1 keeps every match), got ${describeValue(minSimilarity)}.`);
+    }
     const dim = this.dim;
-    if (embedding.length !== dim) throw new RangeError(`query has ${embedding.length} values, expected ${dim}`);
+    checkEmbedding(embedding, 'query embedding', { dim, why: this.holds() });
     const q = l2Normalize(embedding, this.query);
     const n = this.names.length;
     if (n === 0) return [];
@@ -418,62 +435,99 @@ function siftDown(heap: Int32Array, len: number, item: number, worse: (a: number
   heap[c] = item;
 }
 
+/**
+ * The embeddings `add` was given: one vector (Float32Array, or an array of numbers) or a list
+ * of them. An array is one vector when its first item is a number.
+ */
+function embeddingList(embedding: unknown, shown: string): readonly unknown[] {
+  if (ArrayBuffer.isView(embedding)) return [embedding];
+  if (!Array.isArray(embedding)) {
+    throw new InvalidInputError(`Embedding for ${shown} must be a Float32Array or an array of numbers, got ${describeValue(embedding)} (add also takes a list of them). ${USE_EMBEDDING}`);
+  }
+  return typeof embedding[0] === 'number' ? [embedding] : embedding;
+}
+
 /** An empty gallery of `dim`-long embeddings (default 512), tagged with the recognizer `model`. */
 export function createGallery(options: { dim?: number; model?: string } = {}): Gallery {
+  if (typeof options !== 'object' || options === null) throw new InvalidOptionError(`createGallery options must be an object like { dim: 512 }, got ${describeValue(options)}.`);
   const { dim = 512, model } = options;
-  if (!Number.isInteger(dim) || dim <= 0) throw new RangeError(`dim must be a positive integer, got ${dim}`);
-  if (model !== undefined && typeof model !== 'string') throw new TypeError(`model must be a string, got ${typeof model}`);
+  if (!Number.isInteger(dim) || dim <= 0 || dim > MAX_GALLERY_DIM) {
+    throw new InvalidOptionError(`dim must be a positive integer up to ${MAX_GALLERY_DIM} (the recognizer's embedding length, e.g. 512), got ${describeValue(dim)}.`);
+  }
+  if (model !== undefined && typeof model !== 'string') throw new InvalidOptionError(`model must be a string (the recognizer id), got ${describeValue(model)}.`);
   return new PackedGallery(dim, model);
 }
 
 /**
  * Rebuilds a gallery from {@link Gallery.toJSON} output (typically after JSON.parse). Checks
- * every field and throws a TypeError (wrong type) or RangeError (bad value) naming the field,
- * e.g. `entries[3].embeddings[1] has 511 numbers, expected 512`. Unknown extra keys are ignored.
+ * every field and throws an InvalidInputError naming the one that is wrong, e.g.
+ * `entries[3].embeddings[1] has 511 numbers, expected 512 (dim)`. Only own properties are read
+ * and unknown extra keys are ignored. Ids are any non-empty strings, '__proto__' and
+ * 'constructor' included: they are kept in a Map, never used as object keys, so they are plain
+ * data and cannot pollute a prototype. Duplicate ids are rejected. Always builds a new gallery.
  */
 export function galleryFromJSON(json: unknown): Gallery {
-  if (!isRecord(json)) throw new TypeError(`gallery JSON must be an object, got ${describeValue(json)}`);
-  if (json.format !== FORMAT) throw new TypeError(`format must be "${FORMAT}", got ${describeValue(json.format)}`);
-  const { version, dim, model, entries } = json;
-  if (typeof version !== 'number') throw new TypeError(`version must be a number, got ${describeValue(version)}`);
-  if (version !== VERSION) throw new RangeError(`unsupported gallery version ${version} (this build reads version ${VERSION})`);
-  if (typeof dim !== 'number') throw new TypeError(`dim must be a number, got ${describeValue(dim)}`);
-  if (!Number.isInteger(dim) || dim <= 0) throw new RangeError(`dim must be a positive integer, got ${dim}`);
-  if (model !== undefined && typeof model !== 'string') throw new TypeError(`model must be a string when present, got ${describeValue(model)}`);
-  if (!Array.isArray(entries)) throw new TypeError(`entries must be an array, got ${describeValue(entries)}`);
+  try {
+    return readGalleryJSON(json);
+  } catch (e) {
+    if (e instanceof FaceKitError) throw e;
+    // A getter or proxy in hand-built input threw, or memory ran out: still unusable input.
+    throw new InvalidInputError(`Gallery JSON could not be read (${e instanceof Error ? e.message : String(e)}). ${FROM_TO_JSON}`, { cause: e });
+  }
+}
+
+const FROM_TO_JSON = 'Pass what Gallery.toJSON() returned.';
+
+function badJSON(what: string): InvalidInputError {
+  return new InvalidInputError(`Gallery JSON: ${what}. ${FROM_TO_JSON}`);
+}
+
+function readGalleryJSON(json: unknown): Gallery {
+  if (typeof json === 'string') throw badJSON(`got a string (${describeValue(json)}), not an object; JSON.parse the stored text first`);
+  if (!isRecord(json)) throw badJSON(`must be an object, got ${describeValue(json)}`);
+  const format = own(json, 'format');
+  if (format !== FORMAT) throw badJSON(`format must be "${FORMAT}", got ${describeValue(format)}`);
+  const version = own(json, 'version'), dim = own(json, 'dim'), model = own(json, 'model'), entries = own(json, 'entries');
+  if (typeof version !== 'number') throw badJSON(`version must be a number, got ${describeValue(version)}`);
+  if (version !== VERSION) throw badJSON(`unsupported gallery version ${version} (this build reads version ${VERSION}); load it with the facekit that wrote it`);
+  if (typeof dim !== 'number') throw badJSON(`dim must be a number, got ${describeValue(dim)}`);
+  if (!Number.isInteger(dim) || dim <= 0 || dim > MAX_GALLERY_DIM) throw badJSON(`dim must be a positive integer up to ${MAX_GALLERY_DIM}, got ${dim}`);
+  if (model !== undefined && typeof model !== 'string') throw badJSON(`model must be a string when present, got ${describeValue(model)}`);
+  if (!Array.isArray(entries)) throw badJSON(`entries must be an array, got ${describeValue(entries)}`);
 
   const gallery = new PackedGallery(dim, model);
+  // A Map, not an object: ids such as "__proto__" are keys like any other.
   const firstSeen = new Map<string, number>();
   const row = new Float32Array(dim);
   for (let i = 0; i < entries.length; i++) {
     const entry: unknown = entries[i];
     const at = `entries[${i}]`;
-    if (!isRecord(entry)) throw new TypeError(`${at} must be an object, got ${describeValue(entry)}`);
-    const { id, embeddings } = entry;
-    if (typeof id !== 'string') throw new TypeError(`${at}.id must be a string, got ${describeValue(id)}`);
-    if (id.length === 0) throw new RangeError(`${at}.id is empty`);
+    if (!isRecord(entry)) throw badJSON(`${at} must be an object, got ${describeValue(entry)}; each entry is { id, embeddings }`);
+    const id = own(entry, 'id'), embeddings = own(entry, 'embeddings');
+    if (typeof id !== 'string') throw badJSON(`${at}.id must be a string, got ${describeValue(id)}`);
+    if (id.length === 0) throw badJSON(`${at}.id is empty; ids are non-empty strings`);
     const prev = firstSeen.get(id);
-    if (prev !== undefined) throw new RangeError(`${at}.id ${JSON.stringify(id)} duplicates entries[${prev}].id`);
+    if (prev !== undefined) throw badJSON(`${at}.id ${describeValue(id)} duplicates entries[${prev}].id; each identity appears once, with all its embeddings`);
     firstSeen.set(id, i);
-    if (!Array.isArray(embeddings)) throw new TypeError(`${at}.embeddings must be an array, got ${describeValue(embeddings)}`);
-    if (embeddings.length === 0) throw new RangeError(`${at}.embeddings is empty`);
+    if (!Array.isArray(embeddings)) throw badJSON(`${at}.embeddings must be an array, got ${describeValue(embeddings)}`);
+    if (embeddings.length === 0) throw badJSON(`${at}.embeddings is empty; each identity needs at least one embedding`);
     for (let j = 0; j < embeddings.length; j++) {
       const e: unknown = embeddings[j];
       const eat = `${at}.embeddings[${j}]`;
-      if (!Array.isArray(e)) throw new TypeError(`${eat} must be an array of numbers, got ${describeValue(e)}`);
-      if (e.length !== dim) throw new RangeError(`${eat} has ${e.length} numbers, expected ${dim}`);
+      if (!Array.isArray(e)) throw badJSON(`${eat} must be an array of numbers, got ${describeValue(e)}`);
+      if (e.length !== dim) throw badJSON(`${eat} has ${e.length} numbers, expected ${dim} (dim)`);
       let ss = 0;
       for (let t = 0; t < dim; t++) {
         const x: unknown = e[t];
-        if (typeof x !== 'number') throw new TypeError(`${eat}[${t}] must be a number, got ${describeValue(x)}`);
-        if (!Number.isFinite(x)) throw new RangeError(`${eat}[${t}] is ${x}, expected a finite number`);
+        if (typeof x !== 'number') throw badJSON(`${eat}[${t}] must be a number, got ${describeValue(x)}`);
+        if (!Number.isFinite(x)) throw badJSON(`${eat}[${t}] is ${x}, expected a finite number`);
         row[t] = x;
         const f = row[t]!;
-        if (!Number.isFinite(f)) throw new RangeError(`${eat}[${t}] is ${x}, outside the float32 range`);
+        if (!Number.isFinite(f)) throw badJSON(`${eat}[${t}] is ${x}, outside the float32 range`);
         ss += f * f;
       }
       // Checked on the float32 values: tiny doubles can flush to zero.
-      if (!(ss > 0)) throw new RangeError(`${eat} has zero norm`);
+      if (!(ss > 0)) throw badJSON(`${eat} has zero norm (all zeros), so it has no direction to match`);
       // toJSON output is unit length to float32 rounding (|ss - 1| ≤ ~1.2e-7); keep it bit-exact
       // rather than re-rounding, and normalize anything else (hand-written or foreign files).
       if (Math.abs(ss - 1) > 1e-6) l2Normalize(row, row);
@@ -487,11 +541,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Short description of a bad value for error messages. */
-function describeValue(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  return typeof v;
+/** `o[key]` when it is o's own property: an inherited (or polluted) prototype field is not data. */
+function own(o: Record<string, unknown>, key: string): unknown {
+  return Object.hasOwn(o, key) ? o[key] : undefined;
 }

@@ -1,4 +1,5 @@
 import { INT8_DOT_WASM_BASE64 } from './int8-dot.wasm.js';
+import { FaceKitError } from '../errors.js';
 
 /**
  * Int8 mirror of a gallery's unit-length float32 rows, used to pre-filter a search with
@@ -261,7 +262,7 @@ export class Int8Index {
    */
   candidates(q: Float32Array, rows: number, owner: Int32Array, slots: number, k: number, minSimilarity: number, kernel: Int8Kernel): { rows: Int32Array; count: number } {
     const { stride, out, scale, err } = this;
-    if (kernel === 'wasm' && !this.dots) throw new Error('the WebAssembly SIMD kernel is not available here');
+    if (kernel === 'wasm' && !this.dots) throw new FaceKitError('INTERNAL', 'The WebAssembly SIMD kernel is not available here; the gallery should have picked another search path (a facekit bug)');
     const { sq, qn, c } = this.prepareQuery(q);
 
     if (this.lower.length < slots) {
@@ -367,7 +368,7 @@ export class Int8Index {
   /** Test hook: every row's [lower, upper] bound on its score against the unit query `q`. */
   rowBounds(q: Float32Array, rows: number, kernel: Int8Kernel): { lower: Float64Array; upper: Float64Array } {
     const dots = kernel === 'wasm' ? this.dots : null;
-    if (kernel === 'wasm' && !dots) throw new Error('the WebAssembly SIMD kernel is not available here');
+    if (kernel === 'wasm' && !dots) throw new FaceKitError('INTERNAL', 'The WebAssembly SIMD kernel is not available here; ask for the js kernel (test hook)');
     const { sq, qn, c } = this.prepareQuery(q);
     const lower = new Float64Array(rows), upper = new Float64Array(rows);
     for (let c0 = 0; c0 < rows; c0 += CHUNK) {

@@ -1,3 +1,5 @@
+import { InvalidOptionError } from '../errors.js';
+
 /**
  * Verification thresholds per recognizer, calibrated on the lfw-dev split (shared/data/lfw-dev:
  * LFW fold 1, 807 images) by `pnpm calibrate:verify`, which runs the real SDK in headless
@@ -40,13 +42,15 @@ export const DEFAULT_FAR = 1e-4;
 // 1e-3 → '1e-3', 0.01 → '1e-2'
 const farKey = (far: number): string => far.toExponential();
 
-/** The calibrated threshold of `model` at `far`; RangeError names what is available. */
+/** The calibrated threshold of `model` at `far`; an InvalidOptionError names what is available. */
 export function thresholdFor(model: string, far: number = DEFAULT_FAR, flip = false): number {
-  const cal = CALIBRATIONS[model];
-  if (!cal) throw new RangeError(`Recognizer "${model}" has no calibrated thresholds; pass an explicit threshold (calibrated: ${Object.keys(CALIBRATIONS).join(', ') || 'none'})`);
+  // Own keys only: `model` may be any string ("__proto__", "constructor").
+  const cal = Object.hasOwn(CALIBRATIONS, model) ? CALIBRATIONS[model] : undefined;
+  if (!cal) throw new InvalidOptionError(`Recognizer ${JSON.stringify(String(model))} has no calibrated thresholds; pass an explicit threshold (calibrated: ${Object.keys(CALIBRATIONS).join(', ') || 'none'})`);
   const table = flip ? cal.flipThresholds : cal.thresholds;
-  const t = table[farKey(far)];
-  if (t === undefined) throw new RangeError(`No threshold for FAR ${far} on "${model}"; calibrated FARs: ${Object.keys(table).join(', ')}`);
+  const key = typeof far === 'number' ? farKey(far) : '';
+  const t = Object.hasOwn(table, key) ? table[key] : undefined;
+  if (t === undefined) throw new InvalidOptionError(`No threshold for FAR ${String(far)} on "${model}"; calibrated FARs: ${Object.keys(table).join(', ')}. Pass one of them as far, or an explicit threshold.`);
   return t;
 }
 

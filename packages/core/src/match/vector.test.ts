@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { InvalidInputError } from '../errors.js';
 import { cosineSimilarity, dot, l2Normalize } from './vector.js';
 
 const f32 = (...v: number[]) => new Float32Array(v);
@@ -27,22 +28,26 @@ describe('l2Normalize', () => {
     expect(tiny[0]).toBeCloseTo(1, 6);
   });
   it('rejects zero, non-finite and wrongly sized output', () => {
-    expect(() => l2Normalize(f32(0, 0))).toThrow(RangeError);
-    expect(() => l2Normalize(f32(0, 0))).toThrow(/zero/);
-    expect(() => l2Normalize(f32(1, NaN))).toThrow(/non-finite/);
-    expect(() => l2Normalize(f32(1, Infinity))).toThrow(RangeError);
-    expect(() => l2Normalize(new Float32Array(0))).toThrow(RangeError);
-    expect(() => l2Normalize(f32(1, 2), new Float32Array(3))).toThrow(RangeError);
+    expect(() => l2Normalize(f32(0, 0))).toThrow(InvalidInputError);
+    expect(() => l2Normalize(f32(0, 0))).toThrow(/all zeros/);
+    expect(() => l2Normalize(f32(1, NaN))).toThrow(/has NaN at index 1/);
+    expect(() => l2Normalize(f32(1, Infinity))).toThrow(InvalidInputError);
+    expect(() => l2Normalize(new Float32Array(0))).toThrow(InvalidInputError);
+    expect(() => l2Normalize(f32(1, 2), new Float32Array(3))).toThrow(InvalidInputError);
   });
 });
 
 describe('dot', () => {
   it('sums products', () => {
     expect(dot(f32(1, 2, 3), f32(4, -5, 6))).toBe(12);
-    expect(dot(new Float32Array(0), new Float32Array(0))).toBe(0);
+    expect(dot([1, 2, 3], f32(4, -5, 6))).toBe(12);
+    // A zero vector has a dot product (0), unlike a direction.
+    expect(dot(f32(0, 0), f32(1, 2))).toBe(0);
   });
-  it('rejects a length mismatch', () => {
-    expect(() => dot(f32(1, 2), f32(1))).toThrow(RangeError);
+  it('rejects a length mismatch, empty vectors and non-finite values', () => {
+    expect(() => dot(f32(1, 2), f32(1))).toThrow(InvalidInputError);
+    expect(() => dot(new Float32Array(0), new Float32Array(0))).toThrow(/empty/);
+    expect(() => dot(f32(1, NaN), f32(1, 2))).toThrow(InvalidInputError);
   });
 });
 
@@ -65,10 +70,14 @@ describe('cosineSimilarity', () => {
     }
   });
   it('rejects zero vectors, non-finite values and length mismatches', () => {
-    expect(() => cosineSimilarity(f32(0, 0), f32(1, 0))).toThrow(/zero/);
-    expect(() => cosineSimilarity(f32(1, 0), f32(0, 0))).toThrow(RangeError);
-    expect(() => cosineSimilarity(f32(NaN, 0), f32(1, 0))).toThrow(/non-finite/);
-    expect(() => cosineSimilarity(f32(Infinity, 0), f32(1, 0))).toThrow(RangeError);
-    expect(() => cosineSimilarity(f32(1, 0), f32(1))).toThrow(RangeError);
+    expect(() => cosineSimilarity(f32(0, 0), f32(1, 0))).toThrow(/Embedding a is all zeros/);
+    expect(() => cosineSimilarity(f32(1, 0), f32(0, 0))).toThrow(InvalidInputError);
+    expect(() => cosineSimilarity(f32(NaN, 0), f32(1, 0))).toThrow(/Embedding a has NaN at index 0/);
+    expect(() => cosineSimilarity(f32(Infinity, 0), f32(1, 0))).toThrow(InvalidInputError);
+    expect(() => cosineSimilarity(f32(1, 0), f32(1))).toThrow(/Embedding b has 1 values; embedding a has 2/);
+  });
+  it('accepts plain arrays of numbers', () => {
+    expect(cosineSimilarity([1, 0], f32(5, 0))).toBe(1);
+    expect(cosineSimilarity([3, 4], [30, 40])).toBeCloseTo(1, 12);
   });
 });

@@ -3,6 +3,7 @@
 import type { Box } from '../geometry/box.js';
 import type { Affine2x3 } from '../geometry/similarity-transform.js';
 import type { ModelSpec } from '../registry/types.js';
+import { FaceKitError } from '../errors.js';
 
 /** Silent-Face's face box: `[x, y, width, height]`, integers. */
 export type XywhBox = [x: number, y: number, width: number, height: number];
@@ -59,7 +60,7 @@ export function cropResizeAffine(crop: Readonly<InclusiveBox>, outW: number, out
  */
 export function minifasnetScale(spec: Pick<ModelSpec, 'id' | 'file'>): number {
   const scale = Number.parseFloat(spec.file.split('_')[0] ?? '');
-  if (!Number.isFinite(scale) || scale <= 0) throw new RangeError(`Model "${spec.id}": no crop scale in file name "${spec.file}" (expected e.g. 2.7_80x80_MiniFASNetV2.onnx)`);
+  if (!Number.isFinite(scale) || scale <= 0) throw new FaceKitError('INTERNAL', `Model "${spec.id}": no crop scale in file name "${spec.file}" (expected e.g. 2.7_80x80_MiniFASNetV2.onnx); the registry entry is wrong (a facekit bug)`);
   return scale;
 }
 
@@ -86,7 +87,7 @@ export const MINIFASNET_REAL_CLASS = 1;
  * count; the real-face probability is that mean's class 1.
  */
 export function fuseMinifasnet(probabilities: readonly (readonly number[])[]): number {
-  if (probabilities.length === 0) throw new RangeError('no model outputs to fuse');
+  if (probabilities.length === 0) throw new FaceKitError('INTERNAL', 'No anti-spoofing model outputs to fuse; the pipeline must run at least one model (a facekit bug)');
   let real = 0;
   for (const p of probabilities) real += p[MINIFASNET_REAL_CLASS]!;
   return real / probabilities.length;

@@ -1,4 +1,5 @@
 import type { DecodeInput, DetectionCandidate, Keypoints5 } from './detection-types.js';
+import { FaceKitError } from '../errors.js';
 
 const STRIDES = [8, 16, 32] as const;
 const ANCHORS_PER_CELL = 2;
@@ -6,7 +7,7 @@ const ANCHORS_PER_CELL = 2;
 function output(input: DecodeInput, index: number): Float32Array {
   const name = input.outputNames[index];
   const data = name === undefined ? undefined : input.outputs.get(name);
-  if (!data) throw new Error(`SCRFD output #${index} (${name ?? 'missing'}) not found; got ${[...input.outputs.keys()].join(', ')}`);
+  if (!data) throw new FaceKitError('INTERNAL', `SCRFD output #${index} (${name ?? 'missing'}) not found; got ${[...input.outputs.keys()].join(', ')}: the model file does not match its registry entry (a facekit bug)`);
   return data;
 }
 
@@ -18,7 +19,7 @@ function output(input: DecodeInput, index: number): Float32Array {
  */
 export function decodeScrfd(input: DecodeInput): DetectionCandidate[] {
   const n = input.outputNames.length;
-  if (n !== 9) throw new Error(`SCRFD with keypoints has 9 outputs (scores, boxes, keypoints × 3 strides), got ${n}: facekit needs the 5-keypoint (_kps) variant`);
+  if (n !== 9) throw new FaceKitError('INTERNAL', `SCRFD with keypoints has 9 outputs (scores, boxes, keypoints × 3 strides), got ${n}: facekit needs the 5-keypoint (_kps) variant`);
   const out: DetectionCandidate[] = [];
   STRIDES.forEach((stride, level) => {
     const scores = output(input, level);
@@ -28,7 +29,7 @@ export function decodeScrfd(input: DecodeInput): DetectionCandidate[] {
     const rows = Math.floor(input.inputHeight / stride);
     const count = rows * cols * ANCHORS_PER_CELL;
     if (scores.length !== count || dists.length !== count * 4 || kps.length !== count * 10) {
-      throw new Error(`SCRFD stride ${stride}: expected ${count} anchors for a ${input.inputWidth}×${input.inputHeight} input, got ${scores.length}`);
+      throw new FaceKitError('INTERNAL', `SCRFD stride ${stride}: expected ${count} anchors for a ${input.inputWidth}×${input.inputHeight} input, got ${scores.length}; the model file does not match its registry entry (a facekit bug)`);
     }
     for (let i = 0; i < count; i++) {
       const score = scores[i]!;

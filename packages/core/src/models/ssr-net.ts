@@ -4,6 +4,7 @@
 //   V · Σ_k  Σ_i p_k[i] · (i + η_k[i]) / Π_{j ≤ k} (s · (1 + Δ_j)),   s = 3 bins,
 // with V = 101 for age (years) and V = 1 for gender (0 female … 1 male).
 import type { NamedOutputs } from './detection-types.js';
+import { FaceKitError } from '../errors.js';
 
 /** The output names of an SSR-Net export, in the order the formula reads them. */
 export const SSR_NET_OUTPUTS = {
@@ -18,7 +19,7 @@ export const SSR_NET_GENDER_RANGE = 1;
 
 function output(outputs: NamedOutputs, name: string, length: number): Float32Array {
   const v = outputs.get(name);
-  if (!v || v.length < length) throw new RangeError(`SSR-Net output "${name}" is missing or shorter than ${length}`);
+  if (!v || v.length < length) throw new FaceKitError('INTERNAL', `SSR-Net output "${name}" is missing or shorter than ${length}; the model file does not match its registry entry (a facekit bug)`);
   return v;
 }
 

@@ -1,10 +1,11 @@
 import type { DecodeInput, DetectionCandidate, Keypoints5 } from './detection-types.js';
+import { FaceKitError } from '../errors.js';
 
 const STRIDES = [8, 16, 32] as const;
 
 function byName(input: DecodeInput, name: string): Float32Array {
   const data = input.outputs.get(name);
-  if (!data) throw new Error(`YuNet output "${name}" not found; got ${[...input.outputs.keys()].join(', ')}`);
+  if (!data) throw new FaceKitError('INTERNAL', `YuNet output "${name}" not found; got ${[...input.outputs.keys()].join(', ')}: the model file does not match its registry entry (a facekit bug)`);
   return data;
 }
 
@@ -29,7 +30,7 @@ export function decodeYunet(input: DecodeInput): DetectionCandidate[] {
     const rows = Math.floor(input.inputHeight / stride);
     const count = rows * cols;
     if (cls.length !== count || bbox.length !== count * 4 || kps.length !== count * 10) {
-      throw new Error(`YuNet stride ${stride}: expected ${count} anchors for a ${input.inputWidth}×${input.inputHeight} input, got ${cls.length}`);
+      throw new FaceKitError('INTERNAL', `YuNet stride ${stride}: expected ${count} anchors for a ${input.inputWidth}×${input.inputHeight} input, got ${cls.length}; the model file does not match its registry entry (a facekit bug)`);
     }
     for (let i = 0; i < count; i++) {
       const score = Math.sqrt(clamp01(cls[i]!) * clamp01(obj[i]!));

@@ -16,6 +16,7 @@ import { runEyeState, type EyeState } from './eye-state.js';
 import { flipPlanes } from '../image/pool-planes.js';
 import { supersampleFor, writeModelCrop, type SupersampledCrop } from './model-crop.js';
 import type { ReadPixels } from './recognition.js';
+import { FaceKitError, InvalidOptionError } from '../errors.js';
 
 /** What `analyze` / the live loop can add to a face. */
 export type AttributeKind = 'age' | 'gender' | 'expression' | 'pose' | 'eyes' | 'landmarks';
@@ -80,7 +81,7 @@ function squareCrop(s: Square, size: number): SupersampledCrop {
 
 const first = (outputs: NamedOutputs, spec: ModelSpec): Float32Array => {
   const v = outputs.values().next().value;
-  if (!v) throw new RangeError(`Model "${spec.id}" returned no output`);
+  if (!v) throw new FaceKitError('INTERNAL', `Model "${spec.id}" returned no output; the model file does not match its registry entry (a facekit bug)`);
   return v;
 };
 
@@ -137,7 +138,7 @@ const HANDLERS: Partial<Record<ModelFamily, FamilyHandler>> = {
     crops: (f, spec) => [squareCrop(FACEPLUGIN_CROPS.hopenet(f.box), spec.input.width)],
     decode([outputs], _f, spec, into) {
       const [yaw, pitch, roll] = [...outputs!.values()];
-      if (!yaw || !pitch || !roll) throw new RangeError(`Model "${spec.id}" must return yaw, pitch and roll bins`);
+      if (!yaw || !pitch || !roll) throw new FaceKitError('INTERNAL', `Model "${spec.id}" did not return yaw, pitch and roll bins; the model file does not match its registry entry (a facekit bug)`);
       // HopeNet's yaw is positive when the face turns to the image's left (its own right): the
       // opposite of HeadPose's; pitch (up) and roll (clockwise) agree. See attributes.test.ts.
       into.pose = { yaw: -hopenetAngle(yaw), pitch: hopenetAngle(pitch), roll: hopenetAngle(roll) };
@@ -168,7 +169,7 @@ const HANDLERS: Partial<Record<ModelFamily, FamilyHandler>> = {
 /** Throws unless `spec` can answer `kind`. */
 export function checkAttributeModel(kind: AttributeKind, spec: ModelSpec): void {
   const ok = kind === 'eyes' ? spec.task === 'eyestate' : HANDLERS[spec.family]?.kinds.includes(kind);
-  if (!ok) throw new RangeError(`Model "${spec.id}" (${spec.family}) cannot give "${kind}"`);
+  if (!ok) throw new InvalidOptionError(`Model "${spec.id}" (${spec.family}) cannot give "${kind}"; pick a model that can (listModels() shows each model's task)`);
 }
 
 /**
@@ -190,7 +191,7 @@ export async function runAttributes(
   const byModel = new Map<string, { spec: ModelSpec; kinds: Set<AttributeKind> }>();
   for (const kind of new Set(kinds)) {
     const spec = models[kind];
-    if (!spec) throw new RangeError(`No model given for the attribute "${kind}"`);
+    if (!spec) throw new InvalidOptionError(`No model given for the attribute "${kind}"; add one to the models map`);
     checkAttributeModel(kind, spec);
     const g = byModel.get(spec.id) ?? { spec, kinds: new Set<AttributeKind>() };
     g.kinds.add(kind);

@@ -1,6 +1,7 @@
 // The core detection pipeline on the real models, in Node (onnxruntime-web wasm backend).
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InvalidOptionError } from '../errors.js';
 import { createNodeDetector, decodeImageFile, IMAGES_DIR, type NodeDetector } from '../../test-support/node.js';
 import { MODELS } from '../registry/models.js';
 import { resolveDetectOptions, type TensorPool } from './detection.js';
@@ -99,6 +100,6 @@ describe('resolveDetectOptions', () => {
   it('rounds dynamic sizes to 32 and refuses other sizes for static models', () => {
     expect(resolveDetectOptions(MODELS.det_500m, { inputSize: 500 }).inputSize).toBe(512);
     expect(() => resolveDetectOptions(MODELS['scrfd_2.5g_kps'], { inputSize: 320 })).toThrow(/static 640×640/);
-    expect(() => resolveDetectOptions(MODELS.det_500m, { minScore: 2 })).toThrow(RangeError);
+    expect(() => resolveDetectOptions(MODELS.det_500m, { minScore: 2 })).toThrow(InvalidOptionError);
   });
 });

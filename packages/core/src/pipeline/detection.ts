@@ -6,6 +6,7 @@ import type { DetectionDecoder, Keypoints5, NamedOutputs } from '../models/detec
 import { decodeScrfd } from '../models/scrfd.js';
 import { decodeYunet } from '../models/yunet.js';
 import type { ModelFamily, ModelSpec } from '../registry/types.js';
+import { InvalidOptionError } from '../errors.js';
 
 /** Options of one detection call. */
 export interface DetectOptions {
@@ -86,24 +87,24 @@ const DECODERS: Partial<Record<ModelFamily, DetectionDecoder>> = { scrfd: decode
 
 export function detectionDecoder(spec: ModelSpec): DetectionDecoder {
   const decoder = DECODERS[spec.family];
-  if (!decoder || spec.task !== 'detection') throw new RangeError(`Model "${spec.id}" (${spec.family}) is not a face detector`);
+  if (!decoder || spec.task !== 'detection') throw new InvalidOptionError(`Model "${spec.id}" (${spec.family}) is not a face detector; pick a detection model (listModels() shows each model's task)`);
   return decoder;
 }
 
-/** Resolves options against defaults and the model; throws RangeError on values that cannot work. */
+/** Resolves options against defaults and the model; throws an InvalidOptionError on values that cannot work. */
 export function resolveDetectOptions(spec: ModelSpec, options: DetectOptions = {}): Required<DetectOptions> {
   const o = { ...DETECT_DEFAULTS, ...stripUndefined(options) };
   const { input } = spec;
-  if (!Number.isFinite(o.inputSize) || o.inputSize < 32) throw new RangeError(`inputSize must be a number ≥ 32, got ${o.inputSize}`);
-  if (o.inputShape !== 'fit' && o.inputShape !== 'square') throw new RangeError(`inputShape must be 'fit' or 'square', got ${String(o.inputShape)}`);
+  if (typeof o.inputSize !== 'number' || !Number.isFinite(o.inputSize) || o.inputSize < 32) throw new InvalidOptionError(`inputSize must be a number ≥ 32 (e.g. 640), got ${String(o.inputSize)}`);
+  if (o.inputShape !== 'fit' && o.inputShape !== 'square') throw new InvalidOptionError(`inputShape must be 'fit' or 'square', got ${String(o.inputShape)}`);
   if (input.dynamic) o.inputSize = roundToStride(o.inputSize, input.stride);
   else if (o.inputSize !== input.width) {
-    if (options.inputSize !== undefined) throw new RangeError(`Model "${spec.id}" has a static ${input.width}×${input.height} input; inputSize ${o.inputSize} is not possible`);
+    if (options.inputSize !== undefined) throw new InvalidOptionError(`Model "${spec.id}" has a static ${input.width}×${input.height} input; inputSize ${o.inputSize} is not possible (leave it out, or use a detector with a dynamic input)`);
     o.inputSize = input.width;
   }
-  if (!(o.minScore >= 0 && o.minScore <= 1)) throw new RangeError(`minScore must be in [0, 1], got ${o.minScore}`);
-  if (!(o.nmsIouThreshold > 0 && o.nmsIouThreshold <= 1)) throw new RangeError(`nmsIouThreshold must be in (0, 1], got ${o.nmsIouThreshold}`);
-  if (!(Number.isInteger(o.maxFaces) && o.maxFaces >= 0)) throw new RangeError(`maxFaces must be an integer ≥ 0, got ${o.maxFaces}`);
+  if (!(o.minScore >= 0 && o.minScore <= 1)) throw new InvalidOptionError(`minScore must be in [0, 1], got ${String(o.minScore)}`);
+  if (!(o.nmsIouThreshold > 0 && o.nmsIouThreshold <= 1)) throw new InvalidOptionError(`nmsIouThreshold must be in (0, 1], got ${String(o.nmsIouThreshold)}`);
+  if (!(Number.isInteger(o.maxFaces) && o.maxFaces >= 0)) throw new InvalidOptionError(`maxFaces must be an integer ≥ 0 (0: no limit), got ${String(o.maxFaces)}`);
   return o;
 }
 

@@ -4,6 +4,7 @@ import type { ModelSpec } from '../registry/types.js';
 import { tensorFor, type TensorPool } from './detection.js';
 import { writeModelCrop } from './model-crop.js';
 import type { ReadPixels } from './recognition.js';
+import { InvalidOptionError } from '../errors.js';
 
 export interface EyeStateRuntime {
   /** Runs the eye-state model on one `[1,1,H,W]` grey crop; returns its two logits. */
@@ -30,7 +31,7 @@ export async function runEyeState(
   runtime: EyeStateRuntime,
   tensors: TensorPool = new Map(),
 ): Promise<EyeStateRun> {
-  if (spec.task !== 'eyestate' || spec.input.channels !== 1 || spec.input.width !== spec.input.height) throw new RangeError(`Model "${spec.id}" is not a grey, square-input eye-state model`);
+  if (spec.task !== 'eyestate' || spec.input.channels !== 1 || spec.input.width !== spec.input.height) throw new InvalidOptionError(`Model "${spec.id}" is not a grey, square-input eye-state model; use fr_eye`);
   const timings = { preprocess: 0, inference: 0, postprocess: 0 };
   const rows = 2 * faces.length;
   if (rows === 0) return { faces: [], timings };

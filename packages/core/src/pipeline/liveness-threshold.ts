@@ -1,4 +1,5 @@
 // The passive-liveness operating point: how it was chosen, on what, and the error rates behind it.
+import { InvalidInputError } from '../errors.js';
 
 /** ISO/IEC 30107-3 error rates at one threshold: a face is accepted as real when score ≥ threshold. */
 export interface LivenessErrorRates {
@@ -23,7 +24,7 @@ export function livenessErrorRates(real: readonly number[], spoof: readonly numb
  * it (or 1 when no real scores above every spoof).
  */
 export function thresholdAboveSpoofs(real: readonly number[], spoof: readonly number[]): number {
-  if (spoof.length === 0) throw new RangeError('thresholdAboveSpoofs needs spoof scores');
+  if (spoof.length === 0) throw new InvalidInputError('thresholdAboveSpoofs needs spoof scores: pass the scores of at least one spoof sample');
   const top = Math.max(...spoof);
   const above = real.filter((s) => s > top);
   return (top + (above.length ? Math.min(...above) : 1)) / 2;

@@ -4,6 +4,7 @@ import { fuseMinifasnet, MINIFASNET_REAL_CLASS, minifasnetAffine, softmax } from
 import type { ModelSpec } from '../registry/types.js';
 import { tensorFor, type TensorPool } from './detection.js';
 import { readForWarp, type ReadPixels } from './recognition.js';
+import { InvalidOptionError } from '../errors.js';
 
 export interface LivenessRuntime {
   /** Runs the anti-spoofing model `modelId` on one `[1,3,H,W]` crop; returns its logits. */
@@ -35,10 +36,10 @@ export async function runPassiveLiveness(
   runtime: LivenessRuntime,
   tensors: TensorPool = new Map(),
 ): Promise<LivenessRun> {
-  if (specs.length === 0) throw new RangeError('runPassiveLiveness needs at least one anti-spoofing model');
+  if (specs.length === 0) throw new InvalidOptionError('runPassiveLiveness needs at least one anti-spoofing model (e.g. minifasnet_v2)');
   for (const s of specs) {
-    if (s.task !== 'antispoof' || s.family !== 'minifasnet') throw new RangeError(`Model "${s.id}" is not a MiniFASNet anti-spoofing model`);
-    if (s.input.width !== specs[0]!.input.width || s.input.height !== specs[0]!.input.height) throw new RangeError('the anti-spoofing models must share one input size');
+    if (s.task !== 'antispoof' || s.family !== 'minifasnet') throw new InvalidOptionError(`Model "${s.id}" is not a MiniFASNet anti-spoofing model; use minifasnet_v2 and/or minifasnet_v1se`);
+    if (s.input.width !== specs[0]!.input.width || s.input.height !== specs[0]!.input.height) throw new InvalidOptionError('The anti-spoofing models must share one input size; pick models of the same size');
   }
   const timings = { preprocess: 0, inference: 0, postprocess: 0 };
   const rows = boxes.length * specs.length;

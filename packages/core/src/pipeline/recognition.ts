@@ -4,6 +4,7 @@ import { decodeEmbeddings } from '../models/arcface.js';
 import { warpAffineToChw } from '../image/warp.js';
 import type { ModelSpec } from '../registry/types.js';
 import { tensorFor, type TensorPool } from './detection.js';
+import { InvalidOptionError } from '../errors.js';
 
 /** An integer rectangle of source pixels. */
 export interface PixelRect { x: number; y: number; width: number; height: number }
@@ -86,7 +87,7 @@ export async function runRecognition(
   options: RecognitionOptions = {},
   tensors: TensorPool = new Map(),
 ): Promise<RecognitionRun> {
-  if (spec.task !== 'recognition' || !spec.embeddingSize) throw new RangeError(`Model "${spec.id}" is not a face recognizer`);
+  if (spec.task !== 'recognition' || !spec.embeddingSize) throw new InvalidOptionError(`Model "${spec.id}" is not a face recognizer; pick a recognition model (listModels() shows each model's task)`);
   const timings = { preprocess: 0, inference: 0, postprocess: 0 };
   const n = matrices.length;
   if (n === 0) return { embeddings: [], timings };

@@ -1,3 +1,5 @@
+import { InvalidInputError } from '../errors.js';
+
 /** Pixel measures for the quality gate: sharpness and exposure of a face crop. */
 
 /** RGBA bytes, 4 per pixel, row-major (ImageData.data, a decoded frame). */
@@ -17,10 +19,10 @@ export const BRIGHT_LUMA = 245;
 
 function checkSize(rgba: RgbaPixels, width: number, height: number): number {
   if (!(Number.isInteger(width) && Number.isInteger(height) && width >= 0 && height >= 0)) {
-    throw new RangeError(`width and height must be integers ≥ 0, got ${width}×${height}`);
+    throw new InvalidInputError(`Image width and height must be integers ≥ 0, got ${width}×${height}; pass the pixel buffer's real size.`);
   }
   const n = width * height;
-  if (rgba.length < 4 * n) throw new RangeError(`${width}×${height} RGBA needs ${4 * n} values, got ${rgba.length}`);
+  if (rgba.length < 4 * n) throw new InvalidInputError(`A ${width}×${height} RGBA image needs ${4 * n} values, got ${rgba.length}; pass the buffer and size of the same image.`);
   return n;
 }
 
@@ -46,9 +48,9 @@ export function rgbaToGray(rgba: RgbaPixels, width: number, height: number, out?
  */
 export function laplacianVariance(gray: ArrayLike<number>, width: number, height: number): number {
   if (!(Number.isInteger(width) && Number.isInteger(height) && width >= 0 && height >= 0)) {
-    throw new RangeError(`width and height must be integers ≥ 0, got ${width}×${height}`);
+    throw new InvalidInputError(`Image width and height must be integers ≥ 0, got ${width}×${height}; pass the pixel buffer's real size.`);
   }
-  if (gray.length < width * height) throw new RangeError(`${width}×${height} gray needs ${width * height} values, got ${gray.length}`);
+  if (gray.length < width * height) throw new InvalidInputError(`A ${width}×${height} grey image needs ${width * height} values, got ${gray.length}; pass the buffer and size of the same image.`);
   if (width < 3 || height < 3) return 0;
   let sum = 0, sumSq = 0;
   for (let y = 1; y < height - 1; y++) {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { InvalidOptionError } from '../errors.js';
 import type { Box } from '../geometry/box.js';
 import type { Keypoints5 } from '../models/detection-types.js';
 import { assessQuality, DEFAULT_QUALITY_THRESHOLDS, QUALITY_CODE_ORDER, resolveQualityThresholds, type FaceQualityInput } from './quality-gate.js';
@@ -122,7 +123,7 @@ describe('resolveQualityThresholds', () => {
     [{ multipleFaceRatio: 0 }, /multipleFaceRatio/],
     [{ minSharpnes: 5 } as unknown as Partial<typeof DEFAULT_QUALITY_THRESHOLDS>, /Unknown quality threshold "minSharpnes"/],
   ])('rejects %o', (partial, message) => {
-    expect(() => resolveQualityThresholds(partial)).toThrow(RangeError);
+    expect(() => resolveQualityThresholds(partial)).toThrow(InvalidOptionError);
     expect(() => resolveQualityThresholds(partial)).toThrow(message);
   });
 });

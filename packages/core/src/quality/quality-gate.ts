@@ -2,6 +2,7 @@ import type { Box } from '../geometry/box.js';
 import { headPoseFromKeypoints, type HeadPose } from '../geometry/head-pose.js';
 import type { Keypoints5 } from '../models/detection-types.js';
 import type { LumaStats } from './measures.js';
+import { InvalidOptionError } from '../errors.js';
 
 /** Why a frame is not good enough for enrolment or verification. */
 export type QualityCode =
@@ -141,17 +142,17 @@ export const DEFAULT_QUALITY_THRESHOLDS: Readonly<QualityThresholds> = Object.fr
   multipleFaceRatio: 0.6,
 });
 
-/** Fills in the defaults and checks the values; RangeError names the first that cannot work. */
+/** Fills in the defaults and checks the values; an InvalidOptionError names the first that cannot work. */
 export function resolveQualityThresholds(partial: Partial<QualityThresholds> = {}): QualityThresholds {
   const t: QualityThresholds = { ...DEFAULT_QUALITY_THRESHOLDS };
   for (const [k, v] of Object.entries(partial) as [keyof QualityThresholds, number | undefined][]) {
     if (v === undefined) continue;
-    if (!(k in DEFAULT_QUALITY_THRESHOLDS)) throw new RangeError(`Unknown quality threshold "${k}"`);
-    if (typeof v !== 'number' || Number.isNaN(v)) throw new RangeError(`Quality threshold ${k} must be a number, got ${String(v)}`);
+    if (!Object.hasOwn(DEFAULT_QUALITY_THRESHOLDS, k)) throw new InvalidOptionError(`Unknown quality threshold "${k}"; use ${Object.keys(DEFAULT_QUALITY_THRESHOLDS).join(', ')}`);
+    if (typeof v !== 'number' || Number.isNaN(v)) throw new InvalidOptionError(`Quality threshold ${k} must be a number, got ${String(v)}`);
     t[k] = v;
   }
   const within = (k: keyof QualityThresholds, lo: number, hi: number, what: string) => {
-    if (!(t[k] >= lo && t[k] <= hi)) throw new RangeError(`Quality threshold ${k} must be ${what}, got ${t[k]}`);
+    if (!(t[k] >= lo && t[k] <= hi)) throw new InvalidOptionError(`Quality threshold ${k} must be ${what}, got ${t[k]}`);
   };
   within('minInterocular', 0, Number.MAX_VALUE, 'a finite number ≥ 0 (px)');
   within('maxFaceFraction', Number.MIN_VALUE, Infinity, '> 0 (face height / frame height)');
@@ -160,7 +161,7 @@ export function resolveQualityThresholds(partial: Partial<QualityThresholds> = {
   within('minSharpness', 0, Number.MAX_VALUE, 'a finite number ≥ 0');
   within('minMeanLuma', 0, 255, 'in [0, 255]');
   within('maxMeanLuma', 0, 255, 'in [0, 255]');
-  if (t.minMeanLuma > t.maxMeanLuma) throw new RangeError(`minMeanLuma (${t.minMeanLuma}) must not exceed maxMeanLuma (${t.maxMeanLuma})`);
+  if (t.minMeanLuma > t.maxMeanLuma) throw new InvalidOptionError(`minMeanLuma (${t.minMeanLuma}) must not exceed maxMeanLuma (${t.maxMeanLuma})`);
   within('maxDarkFraction', 0, 1, 'in [0, 1]');
   within('maxBrightFraction', 0, 1, 'in [0, 1]');
   within('maxYaw', 0, 180, 'in [0, 180] degrees');

@@ -1,4 +1,5 @@
 import type { InputSpec, ModelLicence, ModelSource, ModelSpec } from './types.js';
+import { InvalidOptionError } from '../errors.js';
 
 // Licences, stated once and referenced per model.
 const INSIGHTFACE: ModelLicence = {
@@ -231,7 +232,7 @@ export const PACKS = {
 export type PackId = keyof typeof PACKS;
 
 export function getPack(id: string): ModelPack {
-  if (!Object.prototype.hasOwnProperty.call(PACKS, id)) throw new RangeError(`Unknown pack "${id}". Known packs: ${Object.keys(PACKS).join(', ')}.`);
+  if (!Object.prototype.hasOwnProperty.call(PACKS, id)) throw new InvalidOptionError(`Unknown pack "${String(id)}". Known packs: ${Object.keys(PACKS).join(', ')}.`);
   return PACKS[id as PackId];
 }
 
@@ -239,10 +240,10 @@ export function isModelId(id: string): id is ModelId {
   return Object.prototype.hasOwnProperty.call(MODELS, id);
 }
 
-/** The spec of a registered model; throws a message listing the valid ids otherwise. */
+/** The spec of a registered model; otherwise an InvalidOptionError listing the valid ids. */
 export function getModel(id: string): ModelSpec {
   if (!isModelId(id)) {
-    throw new RangeError(`Unknown model "${id}". Known models: ${Object.keys(MODELS).join(', ')}.`);
+    throw new InvalidOptionError(`Unknown model "${String(id)}". Known models: ${Object.keys(MODELS).join(', ')}.`);
   }
   return MODELS[id];
 }

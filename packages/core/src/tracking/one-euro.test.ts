@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { InvalidOptionError } from '../errors.js';
 import { rng } from '../../test-support/random.js';
 import type { Keypoints5 } from '../models/detection-types.js';
 import { createKeypointSmoother, createOneEuroFilter, KEYPOINT_SMOOTHING_DEFAULTS } from './one-euro.js';
@@ -48,9 +49,9 @@ describe('createOneEuroFilter', () => {
   });
 
   it('rejects nonsense parameters', () => {
-    expect(() => createOneEuroFilter({ minCutoff: 0 })).toThrow(RangeError);
-    expect(() => createOneEuroFilter({ beta: -1 })).toThrow(RangeError);
-    expect(() => createOneEuroFilter({ dCutoff: Number.NaN })).toThrow(RangeError);
+    expect(() => createOneEuroFilter({ minCutoff: 0 })).toThrow(InvalidOptionError);
+    expect(() => createOneEuroFilter({ beta: -1 })).toThrow(InvalidOptionError);
+    expect(() => createOneEuroFilter({ dCutoff: Number.NaN })).toThrow(InvalidOptionError);
   });
 });
 

@@ -1,5 +1,6 @@
 import type { Point } from '../geometry/box.js';
 import type { Keypoints5 } from '../models/detection-types.js';
+import { InvalidOptionError } from '../errors.js';
 
 /**
  * Parameters of the 1€ filter (Casiez, Roussel & Vogel, "1€ Filter: A Simple Speed-based
@@ -48,9 +49,9 @@ function alpha(cutoff: number, te: number): number {
 }
 
 function checkOptions(o: Required<OneEuroOptions>): void {
-  if (!(o.minCutoff > 0 && Number.isFinite(o.minCutoff))) throw new RangeError(`minCutoff must be a finite number > 0 Hz, got ${o.minCutoff}`);
-  if (!(o.beta >= 0 && Number.isFinite(o.beta))) throw new RangeError(`beta must be a finite number ≥ 0, got ${o.beta}`);
-  if (!(o.dCutoff > 0 && Number.isFinite(o.dCutoff))) throw new RangeError(`dCutoff must be a finite number > 0 Hz, got ${o.dCutoff}`);
+  if (!(o.minCutoff > 0 && Number.isFinite(o.minCutoff))) throw new InvalidOptionError(`minCutoff must be a finite number > 0 Hz, got ${o.minCutoff}`);
+  if (!(o.beta >= 0 && Number.isFinite(o.beta))) throw new InvalidOptionError(`beta must be a finite number ≥ 0, got ${o.beta}`);
+  if (!(o.dCutoff > 0 && Number.isFinite(o.dCutoff))) throw new InvalidOptionError(`dCutoff must be a finite number > 0 Hz, got ${o.dCutoff}`);
 }
 
 function withDefaults(options: OneEuroOptions, defaults: Readonly<Required<OneEuroOptions>>): Required<OneEuroOptions> {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { InvalidOptionError } from '../errors.js';
 import { rng } from '../../test-support/random.js';
 import type { Box } from '../geometry/box.js';
 import type { Keypoints5 } from '../models/detection-types.js';
@@ -203,11 +204,11 @@ describe('createFaceTracker', () => {
   });
 
   it('rejects nonsense options', () => {
-    expect(() => resolveTrackerOptions({ iouThreshold: 0 })).toThrow(RangeError);
-    expect(() => resolveTrackerOptions({ maxMissed: 0.5 })).toThrow(RangeError);
-    expect(() => resolveTrackerOptions({ fullEvery: 0 })).toThrow(RangeError);
-    expect(() => resolveTrackerOptions({ maxPredictShift: -1 })).toThrow(RangeError);
-    expect(() => createFaceTracker({ smoothing: { minCutoff: -1 } })).toThrow(RangeError);
+    expect(() => resolveTrackerOptions({ iouThreshold: 0 })).toThrow(InvalidOptionError);
+    expect(() => resolveTrackerOptions({ maxMissed: 0.5 })).toThrow(InvalidOptionError);
+    expect(() => resolveTrackerOptions({ fullEvery: 0 })).toThrow(InvalidOptionError);
+    expect(() => resolveTrackerOptions({ maxPredictShift: -1 })).toThrow(InvalidOptionError);
+    expect(() => createFaceTracker({ smoothing: { minCutoff: -1 } })).toThrow(InvalidOptionError);
   });
 });
 

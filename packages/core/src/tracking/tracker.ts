@@ -1,6 +1,7 @@
 import { iou, type Box } from '../geometry/box.js';
 import type { Keypoints5 } from '../models/detection-types.js';
 import { createKeypointSmoother, createOneEuroFilter, KEYPOINT_SMOOTHING_DEFAULTS, type KeypointSmoother, type OneEuroFilter, type OneEuroOptions } from './one-euro.js';
+import { InvalidOptionError } from '../errors.js';
 
 export interface TrackerOptions {
   /**
@@ -110,7 +111,7 @@ interface Track<T> {
   boxFilters: OneEuroFilter[];
 }
 
-/** Resolves options against {@link TRACKER_DEFAULTS}; RangeError on values that cannot work. */
+/** Resolves options against {@link TRACKER_DEFAULTS}; InvalidOptionError on values that cannot work. */
 export function resolveTrackerOptions(options: TrackerOptions = {}): Required<TrackerOptions> {
   const o: Required<TrackerOptions> = {
     iouThreshold: options.iouThreshold ?? TRACKER_DEFAULTS.iouThreshold,
@@ -124,10 +125,10 @@ export function resolveTrackerOptions(options: TrackerOptions = {}): Required<Tr
       dCutoff: options.smoothing?.dCutoff ?? KEYPOINT_SMOOTHING_DEFAULTS.dCutoff,
     },
   };
-  if (!(o.iouThreshold > 0 && o.iouThreshold <= 1)) throw new RangeError(`iouThreshold must be in (0, 1], got ${o.iouThreshold}`);
-  if (!(Number.isInteger(o.maxMissed) && o.maxMissed >= 1)) throw new RangeError(`maxMissed must be an integer ≥ 1, got ${o.maxMissed}`);
-  if (!(Number.isInteger(o.fullEvery) && o.fullEvery >= 1)) throw new RangeError(`fullEvery must be an integer ≥ 1, got ${o.fullEvery}`);
-  if (!(o.maxPredictShift >= 0 && Number.isFinite(o.maxPredictShift))) throw new RangeError(`maxPredictShift must be a finite number ≥ 0, got ${o.maxPredictShift}`);
+  if (!(o.iouThreshold > 0 && o.iouThreshold <= 1)) throw new InvalidOptionError(`iouThreshold must be in (0, 1], got ${o.iouThreshold}`);
+  if (!(Number.isInteger(o.maxMissed) && o.maxMissed >= 1)) throw new InvalidOptionError(`maxMissed must be an integer ≥ 1, got ${o.maxMissed}`);
+  if (!(Number.isInteger(o.fullEvery) && o.fullEvery >= 1)) throw new InvalidOptionError(`fullEvery must be an integer ≥ 1, got ${o.fullEvery}`);
+  if (!(o.maxPredictShift >= 0 && Number.isFinite(o.maxPredictShift))) throw new InvalidOptionError(`maxPredictShift must be a finite number ≥ 0, got ${o.maxPredictShift}`);
   createOneEuroFilter(o.smoothing); // validates the smoothing options now, not at the first face
   return o;
 }

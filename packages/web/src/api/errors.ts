@@ -1,183 +1,23 @@
-/** What went wrong, as a stable string for `switch`es and logs. */
-export type FaceKitErrorCode =
-  | 'INVALID_INPUT'
-  | 'INVALID_OPTION'
-  | 'MODEL_INTEGRITY'
-  | 'MODEL_FETCH'
-  | 'BACKEND'
-  | 'WORKER_CRASHED'
-  | 'DISPOSED'
-  | 'ABORTED'
-  | 'CAMERA_DENIED'
-  | 'NO_CAMERA'
-  | 'CAMERA_IN_USE'
-  | 'UNSUPPORTED_BROWSER'
-  | 'TIMEOUT'
-  | 'NOT_LIVE'
-  | 'NOT_ENROLLED'
-  | 'INTERNAL';
+// The error classes live in @facekit/core (core throws them too); they are re-exported here as
+// the same class objects, so `instanceof` holds whichever package an app imports them from.
+// This module adds what only the web package needs: the worker-boundary (de)serialization.
+import {
+  FaceKitError, InvalidInputError, InvalidOptionError, ModelIntegrityError, ModelFetchError, BackendError, WorkerCrashedError,
+  DisposedError, AbortedError, QueueFullError, StorageError, type FaceKitErrorCode,
+} from '@facekit/core';
 
-/** Base of every error facekit throws. `code` survives the worker boundary. */
-export class FaceKitError extends Error {
-  readonly code: FaceKitErrorCode;
-  constructor(code: FaceKitErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-    this.name = 'FaceKitError';
-  }
-}
-
-/** The image given to a call cannot be used: wrong type, empty, undecodable, closed. */
-export class InvalidInputError extends FaceKitError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('INVALID_INPUT', message, options);
-    this.name = 'InvalidInputError';
-  }
-}
-
-/** An option has a value that cannot work (unknown model, size out of range, …). */
-export class InvalidOptionError extends FaceKitError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('INVALID_OPTION', message, options);
-    this.name = 'InvalidOptionError';
-  }
-}
-
-/** Downloaded model bytes do not have the registered SHA-256. Nothing was cached. */
-export class ModelIntegrityError extends FaceKitError {
-  readonly url: string;
-  readonly expectedSha256: string;
-  readonly actualSha256: string;
-  constructor(url: string, expectedSha256: string, actualSha256: string) {
-    super('MODEL_INTEGRITY', `Model file ${url} has SHA-256 ${actualSha256}, expected ${expectedSha256}. ` +
-      'It was not cached. Check that modelBaseUrl serves the exact registered file (not an HTML error page or a re-export).');
-    this.name = 'ModelIntegrityError';
-    this.url = url;
-    this.expectedSha256 = expectedSha256;
-    this.actualSha256 = actualSha256;
-  }
-}
-
-/** A model file could not be downloaded (HTTP error or network failure). */
-export class ModelFetchError extends FaceKitError {
-  readonly url: string;
-  readonly status: number | null;
-  constructor(url: string, status: number | null, detail: string) {
-    super('MODEL_FETCH', `Could not download model file ${url}: ${detail}. Check modelBaseUrl and that the file is served (CORS/CORP headers if it is on another origin).`);
-    this.name = 'ModelFetchError';
-    this.url = url;
-    this.status = status;
-  }
-}
-
-/** The requested backend cannot run here (no WebGPU, ORT failed to start, …). */
-export class BackendError extends FaceKitError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('BACKEND', message, options);
-    this.name = 'BackendError';
-  }
-}
-
-/** A worker died while it held this call; the pool replaces the worker. */
-export class WorkerCrashedError extends FaceKitError {
-  constructor(message: string) {
-    super('WORKER_CRASHED', message);
-    this.name = 'WorkerCrashedError';
-  }
-}
-
-/** The FaceKit was disposed before or during this call. */
-export class DisposedError extends FaceKitError {
-  constructor(message = 'This FaceKit has been disposed; create a new one with createFaceKit().') {
-    super('DISPOSED', message);
-    this.name = 'DisposedError';
-  }
-}
-
-/** The call's AbortSignal fired. */
-export class AbortedError extends FaceKitError {
-  constructor(message = 'The operation was aborted.') {
-    super('ABORTED', message);
-    this.name = 'AbortedError';
-  }
-}
-
-/** The user (or a permissions policy) refused the camera. Ask again after they allow it in the site settings. */
-export class CameraDeniedError extends FaceKitError {
-  constructor(message = 'Camera access was denied. Allow the camera for this site (address bar → site settings) and try again.', options?: { cause?: unknown }) {
-    super('CAMERA_DENIED', message, options);
-    this.name = 'CameraDeniedError';
-  }
-}
-
-/** No camera matches the request (none attached, or the requested deviceId is gone). */
-export class NoCameraError extends FaceKitError {
-  constructor(message = 'No camera was found. Connect a camera, or pick another one from listCameras().', options?: { cause?: unknown }) {
-    super('NO_CAMERA', message, options);
-    this.name = 'NoCameraError';
-  }
-}
-
-/** The camera exists but could not be started: another application (or tab) is using it, or the hardware failed. */
-export class CameraInUseError extends FaceKitError {
-  constructor(message = 'The camera could not be started: another application or tab is probably using it. Close it and try again.', options?: { cause?: unknown }) {
-    super('CAMERA_IN_USE', message, options);
-    this.name = 'CameraInUseError';
-  }
-}
-
-/** The browser lacks something facekit needs (camera API, VideoFrame, OffscreenCanvas, workers, …). */
-export class UnsupportedBrowserError extends FaceKitError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('UNSUPPORTED_BROWSER', message, options);
-    this.name = 'UnsupportedBrowserError';
-  }
-}
-
-/** A hint code the quality gate or a liveness check reported, and on how many frames. */
-export interface BlockingHint { code: string; frames: number }
-
-/** A watch (enroll, verify, identify) ran out of time; `hints` says what blocked it, most frequent first. */
-export class VerificationTimeoutError extends FaceKitError {
-  readonly hints: BlockingHint[];
-  readonly timeoutMs: number;
-  constructor(timeoutMs: number, hints: BlockingHint[]) {
-    const what = hints.length ? hints.map((h) => `${h.code} (${h.frames} frames)`).join(', ') : 'no frames were processed';
-    super('TIMEOUT', `No decision within ${timeoutMs} ms; blocked by: ${what}.`);
-    this.name = 'VerificationTimeoutError';
-    this.hints = hints;
-    this.timeoutMs = timeoutMs;
-  }
-}
-
-/** Enrollment saw enough good frames, but passive liveness says they show a presentation attack (photo, screen). Nothing was stored. */
-export class LivenessError extends FaceKitError {
-  readonly score: number;
-  readonly threshold: number;
-  constructor(score: number, threshold: number) {
-    super('NOT_LIVE', `The face did not pass the liveness check (score ${score.toFixed(3)} < ${threshold}); it looks like a photo or a screen. Nothing was enrolled.`);
-    this.name = 'LivenessError';
-    this.score = score;
-    this.threshold = threshold;
-  }
-}
-
-/** `verify` was asked about an id that has no enrollment. */
-export class NotEnrolledError extends FaceKitError {
-  readonly id: string;
-  constructor(id: string) {
-    super('NOT_ENROLLED', `Nobody is enrolled as "${id}". Call enroll(source, { id }) first (list() shows who is).`);
-    this.name = 'NotEnrolledError';
-    this.id = id;
-  }
-}
+export {
+  FACEKIT_ERROR_CODES, FaceKitError, InvalidInputError, InvalidOptionError, ModelIntegrityError, ModelFetchError, BackendError,
+  WorkerCrashedError, DisposedError, AbortedError, CameraDeniedError, NoCameraError, CameraInUseError, UnsupportedBrowserError,
+  VerificationTimeoutError, LivenessError, NotEnrolledError, QueueFullError, StorageError, type FaceKitErrorCode, type BlockingHint,
+} from '@facekit/core';
 
 /** An error as it crosses the worker boundary: plain data. */
 export interface SerializedError {
   name: string;
   code: FaceKitErrorCode;
   message: string;
-  /** Extra fields of the typed error (url, hashes, status). */
+  /** Extra fields of the typed error (url, hashes, status, limit). */
   details?: Record<string, string | number | null>;
 }
 
@@ -186,9 +26,9 @@ export function serializeError(e: unknown): SerializedError {
     return { name: e.name, code: e.code, message: e.message, details: { url: e.url, expectedSha256: e.expectedSha256, actualSha256: e.actualSha256 } };
   }
   if (e instanceof ModelFetchError) return { name: e.name, code: e.code, message: e.message, details: { url: e.url, status: e.status } };
+  if (e instanceof QueueFullError) return { name: e.name, code: e.code, message: e.message, details: { limit: e.limit } };
   if (e instanceof FaceKitError) return { name: e.name, code: e.code, message: e.message };
-  // Core validates options with RangeError: they are option errors for the user.
-  if (e instanceof RangeError) return { name: 'InvalidOptionError', code: 'INVALID_OPTION', message: e.message };
+  // Core throws only FaceKitErrors, so anything else is a bug or a platform failure.
   const err = e instanceof Error ? e : new Error(String(e));
   return { name: 'FaceKitError', code: 'INTERNAL', message: `${err.name}: ${err.message}` };
 }
@@ -209,6 +49,12 @@ export function deserializeError(s: SerializedError): FaceKitError {
     case 'WORKER_CRASHED': return new WorkerCrashedError(s.message);
     case 'DISPOSED': return new DisposedError(s.message);
     case 'ABORTED': return new AbortedError(s.message);
+    case 'QUEUE_FULL': {
+      const e = new QueueFullError(typeof d.limit === 'number' ? d.limit : Number.NaN);
+      e.message = s.message;
+      return e;
+    }
+    case 'STORAGE': return new StorageError(s.message);
     default: return new FaceKitError(s.code, s.message);
   }
 }

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import * as core from './index.js';
+import {
+  AbortedError, BackendError, CameraDeniedError, CameraInUseError, DisposedError, FACEKIT_ERROR_CODES, FaceKitError, InvalidInputError,
+  InvalidOptionError, LivenessError, ModelFetchError, ModelIntegrityError, NoCameraError, NotEnrolledError, QueueFullError, StorageError,
+  UnsupportedBrowserError, VerificationTimeoutError, WorkerCrashedError,
+} from './errors.js';
+
+describe('the FaceKitError family', () => {
+  const all: [FaceKitError, string, string][] = [
+    [new InvalidInputError('m'), 'InvalidInputError', 'INVALID_INPUT'],
+    [new InvalidOptionError('m'), 'InvalidOptionError', 'INVALID_OPTION'],
+    [new ModelIntegrityError('u', 'a', 'b'), 'ModelIntegrityError', 'MODEL_INTEGRITY'],
+    [new ModelFetchError('u', 404, 'HTTP 404'), 'ModelFetchError', 'MODEL_FETCH'],
+    [new BackendError('m'), 'BackendError', 'BACKEND'],
+    [new WorkerCrashedError('m'), 'WorkerCrashedError', 'WORKER_CRASHED'],
+    [new DisposedError(), 'DisposedError', 'DISPOSED'],
+    [new AbortedError(), 'AbortedError', 'ABORTED'],
+    [new CameraDeniedError(), 'CameraDeniedError', 'CAMERA_DENIED'],
+    [new NoCameraError(), 'NoCameraError', 'NO_CAMERA'],
+    [new CameraInUseError(), 'CameraInUseError', 'CAMERA_IN_USE'],
+    [new UnsupportedBrowserError('m'), 'UnsupportedBrowserError', 'UNSUPPORTED_BROWSER'],
+    [new VerificationTimeoutError(100, []), 'VerificationTimeoutError', 'TIMEOUT'],
+    [new LivenessError(0.1, 0.5), 'LivenessError', 'NOT_LIVE'],
+    [new NotEnrolledError('x'), 'NotEnrolledError', 'NOT_ENROLLED'],
+    [new QueueFullError(8), 'QueueFullError', 'QUEUE_FULL'],
+    [new StorageError('m'), 'StorageError', 'STORAGE'],
+    [new FaceKitError('INTERNAL', 'm'), 'FaceKitError', 'INTERNAL'],
+  ];
+
+  it.each(all)('%s has its name and code, and is a FaceKitError and an Error', (e, name, code) => {
+    expect(e).toBeInstanceOf(FaceKitError);
+    expect(e).toBeInstanceOf(Error);
+    expect(e.name).toBe(name);
+    expect(e.code).toBe(code);
+  });
+
+  it('lists every code once, and every class covers one', () => {
+    expect(new Set(FACEKIT_ERROR_CODES).size).toBe(FACEKIT_ERROR_CODES.length);
+    expect(new Set(all.map(([e]) => e.code))).toEqual(new Set(FACEKIT_ERROR_CODES));
+  });
+
+  it('exports the classes from the package entry point', () => {
+    expect(core.FaceKitError).toBe(FaceKitError);
+    expect(core.QueueFullError).toBe(QueueFullError);
+    expect(core.StorageError).toBe(StorageError);
+  });
+
+  it('gives QueueFullError its limit and advice, and StorageError its cause', () => {
+    const q = new QueueFullError(32);
+    expect(q.limit).toBe(32);
+    expect(q.message).toBe('Too many calls are waiting (limit 32); wait for some to settle, or raise maxQueue in createFaceKit().');
+    const cause = new Error('QuotaExceededError');
+    const s = new StorageError('The gallery could not be saved: storage quota exceeded.', { cause });
+    expect(s.cause).toBe(cause);
+    expect(s.message).toMatch(/quota/);
+  });
+});
