@@ -28,6 +28,10 @@ export interface CameraPageOptions {
   path?: string;
   /** Server to open it on; default http://127.0.0.1:4173 (cross-origin isolated preview server). */
   baseURL?: string;
+  /** Every request the browser makes (pages and workers) is appended here, from the first one. */
+  requests?: string[];
+  /** More Chromium switches. */
+  extraArgs?: string[];
 }
 
 export interface CameraPage {
@@ -49,7 +53,7 @@ export async function openCameraPage(stream: string, options: CameraPageOptions 
   try {
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM_PATH,
-      args: [...CHROMIUM_ARGS, ...cameraArgs(stream)],
+      args: [...CHROMIUM_ARGS, ...cameraArgs(stream), ...(options.extraArgs ?? [])],
       headless: true,
       baseURL,
     });
@@ -61,6 +65,10 @@ export async function openCameraPage(stream: string, options: CameraPageOptions 
     await context.close();
     removeTemporary();
   };
+  if (options.requests) {
+    const log = options.requests;
+    context.on('request', (r) => { log.push(r.url()); });
+  }
   try {
     const page = context.pages()[0] ?? await context.newPage();
     const path = options.path ?? '/harness.html';

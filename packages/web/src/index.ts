@@ -4,7 +4,8 @@ export type { Face, Detection, FaceKitInfo, ProgressEvent, Box, Point, Keypoints
 export {
   FaceKitError, InvalidInputError, InvalidOptionError, ModelIntegrityError, ModelFetchError,
   BackendError, WorkerCrashedError, DisposedError, AbortedError, CameraDeniedError, NoCameraError, CameraInUseError,
-  UnsupportedBrowserError, VerificationTimeoutError, LivenessError, NotEnrolledError, type FaceKitErrorCode, type BlockingHint,
+  UnsupportedBrowserError, VerificationTimeoutError, LivenessError, NotEnrolledError, QueueFullError, StorageError,
+  type FaceKitErrorCode, type BlockingHint,
 } from './api/errors.js';
 export { openCamera, listCameras, type Camera, type CameraOptions, type CameraInfo } from './media/camera.js';
 export type { VideoSource, FrameSourceStats } from './video/frame-source.js';
@@ -19,7 +20,7 @@ export { drawFaces, type DrawStyle } from './media/overlay.js';
 export {
   MODELS, PACKS, listModels, getModel, getPack, type ModelSpec, type ModelId,
   createGallery, galleryFromJSON, cosineSimilarity, thresholdFor, CALIBRATIONS, DEFAULT_FAR,
-  type Gallery, type GalleryJSON, type GalleryMatch, type MatchResult,
+  type Gallery, type GalleryJSON, type GalleryMatch, type MatchResult, type EmbeddingLike,
   DEFAULT_LIVENESS_THRESHOLD, DEFAULT_QUALITY_THRESHOLDS, type QualityCode, type QualityReport, type QualityThresholds,
   type FaceMeasures, type FrameFace,
   ATTRIBUTE_KINDS, EXPRESSIONS, headPoseFromKeypoints, keypointsFrom68, keypointAgreement,

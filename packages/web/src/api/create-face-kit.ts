@@ -4,19 +4,21 @@ import {
 } from '@facekit/core';
 import { proxy, transfer } from 'comlink';
 import { attributeList, attributeModelOptions } from './attribute-options.js';
-import { AbortedError, DisposedError, InvalidOptionError } from './errors.js';
+import { AbortedError, DisposedError, InvalidOptionError, QueueFullError } from './errors.js';
+import { attachTestHooks } from './test-hooks.js';
 import type { AnalyzeCallOptions, DetectCallOptions, EmbedCallOptions, FaceKitOptions, VerifyOptions } from './options.js';
 import type { AlignedFace, Analysis, Detection, FaceKitInfo, ProgressEvent } from './types.js';
 import { toWorkerImage, transferablesOf, type ImageInput } from '../media/input.js';
 import { createWorkerPool, unwrapReply, type PoolWorker, type WorkerPool } from '../pool/worker-pool.js';
 import { raceAbort } from '../pool/abort.js';
 import { resolveBackend, resolveThreads } from '../runtime/backend.js';
+import { clearAllData } from '../store/clear-all.js';
 import { openGalleryStore } from '../store/gallery-store.js';
 import { openModelCache, type CachedModel } from '../store/model-cache.js';
 import { resolveLoopOptions, startVideoLoop, type VideoLoop, type VideoLoopOptions } from '../video/video-loop.js';
 import type { VideoSource } from '../video/frame-source.js';
 import { createVerifier, type Verifier, type VerifierOptions } from '../verifier/verifier.js';
-import type { ModelFileProgress } from '../store/model-store.js';
+import { DEFAULT_FETCH_POLICY, type ModelFetchPolicy, type ModelFileProgress } from '../store/model-store.js';
 import type { Reply, WorkerApi, WorkerImage } from '../worker/messages.js';
 import type { Remote } from 'comlink';
 
@@ -69,9 +71,17 @@ export interface FaceKit {
   listCached(): Promise<CachedModel[]>;
   /** Empties this kit's model cache (loaded models keep working). */
   clearCache(): Promise<void>;
+  /**
+   * Removes every record facekit stored under this kit's `cacheName`: cached models, saved
+   * galleries and every verifier's enrolled templates. Resolves with the databases emptied.
+   */
+  clearAll(): Promise<string[]>;
   /** Terminates the workers and releases their sessions. Calls after this throw DisposedError. */
   dispose(): Promise<void>;
 }
+
+/** See `FaceKitOptions.maxQueue`. */
+const DEFAULT_MAX_QUEUE = 100;
 
 const TASK_NOUN: Record<ModelSpec['task'], string> = {
   detection: 'face detector', recognition: 'face recognizer', antispoof: 'liveness (anti-spoofing) model',
@@ -89,10 +99,19 @@ function modelOption(id: string, what: string, task: ModelSpec['task']): ModelSp
   return spec;
 }
 
-function positiveInt(value: number | undefined, name: string, fallback: number): number {
+function positiveInt(value: number | undefined, name: string, fallback: number, max = 64): number {
   if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 1 || value > 64) throw new InvalidOptionError(`${name} must be an integer from 1 to 64, got ${value}`);
+  if (!Number.isInteger(value) || value < 1 || value > max) throw new InvalidOptionError(`${name} must be an integer from 1 to ${max}, got ${value}`);
   return value;
+}
+
+function resolveFetchPolicy(o: Partial<ModelFetchPolicy> | undefined): ModelFetchPolicy {
+  const p = { ...DEFAULT_FETCH_POLICY, ...o };
+  const bad = (name: keyof ModelFetchPolicy, min: number) => !(Number.isFinite(p[name]) && p[name] >= min);
+  if (bad('stallTimeoutMs', 1)) throw new InvalidOptionError(`modelFetch.stallTimeoutMs must be a positive number of ms, got ${p.stallTimeoutMs}`);
+  if (bad('retries', 0) || !Number.isInteger(p.retries) || p.retries > 10) throw new InvalidOptionError(`modelFetch.retries must be an integer from 0 to 10, got ${p.retries}`);
+  if (bad('retryDelayMs', 0)) throw new InvalidOptionError(`modelFetch.retryDelayMs must be ≥ 0, got ${p.retryDelayMs}`);
+  return p;
 }
 
 /** A folder URL, absolute (relative ones resolve against the page) and ending in '/'. */
@@ -140,6 +159,8 @@ export async function createFaceKit(options: FaceKitOptions = {}): Promise<FaceK
     ids: Object.fromEntries(kinds.map((k) => [k, attributeModels[k].id])) as Partial<Record<AttributeKind, string>>,
   });
   const workers = positiveInt(options.workers, 'workers', 1);
+  const maxQueue = positiveInt(options.maxQueue, 'maxQueue', DEFAULT_MAX_QUEUE, 100_000);
+  const fetchPolicy = resolveFetchPolicy(options.modelFetch);
   const requestedThreads = options.threadsPerWorker === undefined ? undefined : positiveInt(options.threadsPerWorker, 'threadsPerWorker', 1);
   const cacheName = options.cacheName ?? 'facekit';
   const assetBase = options.assetBaseUrl === undefined ? undefined : baseUrl(options.assetBaseUrl, 'assetBaseUrl');
@@ -152,6 +173,14 @@ export async function createFaceKit(options: FaceKitOptions = {}): Promise<FaceK
   const choice = await resolveBackend(options.backend ?? 'auto');
   const isolated = globalThis.crossOriginIsolated === true;
   const threads = resolveThreads(requestedThreads, workers, isolated, globalThis.navigator?.hardwareConcurrency ?? 1);
+
+  // The backend new workers start on: WebGPU can be lost at run time, and the kit moves to WASM.
+  let backend = choice.backend;
+  let backendReason = choice.reason;
+  // What info reports about storage; a warning is kept once, however many workers report it.
+  let storage: FaceKitInfo['storage'] = 'indexeddb';
+  const warnings: string[] = [];
+  const warn = (w: string) => { if (!warnings.includes(w)) warnings.push(w); };
 
   // Progress of the current load, summed over its files.
   const progress = new Map<string, { loaded: number; total: number }>();
@@ -170,16 +199,28 @@ export async function createFaceKit(options: FaceKitOptions = {}): Promise<FaceK
     for (const spec of load) {
       // Only the first worker reports progress: the others read the cache it filled.
       const onProgress = w.index === 0 && options.onProgress ? proxy(report(load)) : undefined;
-      unwrapReply(await w.remote.loadModel({ spec, url: new URL(spec.file, modelBase).href }, onProgress));
+      const loadedModel = unwrapReply(await w.remote.loadModel({ spec, url: new URL(spec.file, modelBase).href }, onProgress));
+      if (loadedModel.cacheProblem) warn(loadedModel.cacheProblem);
+      if (loadedModel.evicted) warn(`The storage quota was full: evicted ${loadedModel.evicted.join(', ')} from the model cache to keep ${spec.id}.`);
     }
   };
 
   const initial = options.preloadRecognizer ? [detector, recognizer] : [detector];
   const pool: WorkerPool = createWorkerPool({
     size: workers,
+    maxQueue,
+    onDeviceLost: (why) => {
+      backend = 'wasm';
+      backendReason = `${why}: moved to WASM-SIMD (the calls in flight ran again there)`;
+      warn(backendReason);
+    },
     spawn: () => new Worker(new URL('../worker/worker.ts', import.meta.url), { type: 'module', name: 'facekit' }),
     prepare: async (w) => {
-      unwrapReply(await w.remote.init({ backend: choice.backend, threads: threads.threads, cacheName, ...(wasmBase ? { wasmPaths: wasmBase } : {}) }));
+      const ready = unwrapReply(await w.remote.init({ backend, threads: threads.threads, cacheName, fetchPolicy, ...(wasmBase ? { wasmPaths: wasmBase } : {}) }));
+      if (ready.storageProblem) {
+        storage = 'memory';
+        warn(`${ready.storageProblem}: models are kept in memory only and downloaded again by every new kit.`);
+      }
       await loadStep(initial)(w);
     },
   });
@@ -203,9 +244,7 @@ export async function createFaceKit(options: FaceKitOptions = {}): Promise<FaceK
     return p;
   };
 
-  const info: FaceKitInfo = Object.freeze({
-    backend: choice.backend,
-    backendReason: choice.reason,
+  const staticInfo = {
     ...(choice.adapter ? { adapter: choice.adapter } : {}),
     workers,
     threadsPerWorker: threads.threads,
@@ -216,10 +255,14 @@ export async function createFaceKit(options: FaceKitOptions = {}): Promise<FaceK
     livenessModels: antispoof.map((m) => m.id),
     eyeStateModel: eyeModel.id,
     attributeModels: Object.fromEntries(ATTRIBUTE_KINDS.map((k) => [k, attributeModels[k].id])) as Record<AttributeKind, string>,
-  });
+  };
   const cache = openModelCache(cacheName);
   const galleries = openGalleryStore(cacheName);
   let disposed = false;
+  // Test hook only: the bitmaps decoded for still-image calls, to check none is left holding pixels.
+  let trackedBitmaps: Set<ImageBitmap> | undefined;
+  /** Still-image calls admitted and being decoded, not yet queued. */
+  let decoding = 0;
 
   const detectOptions = (o: DetectOptions): Required<DetectOptions> => {
     try {
@@ -229,11 +272,25 @@ export async function createFaceKit(options: FaceKitOptions = {}): Promise<FaceK
     }
   };
 
-  /** Sends one image to the least busy worker; the bitmap is transferred, or closed if it never leaves. */
-  async function withImage<T>(image: ImageInput, signal: AbortSignal | undefined, call: (remote: Remote<WorkerApi>, img: WorkerImage) => Promise<Reply<T>>): Promise<T> {
+  /**
+   * Sends one image to a worker. `send` marks the request so that its bitmap is transferred, not
+   * copied (comlink transfers only what a top-level argument lists); a bitmap that never leaves
+   * (queue full, aborted, disposed) is closed.
+   */
+  async function withImage<T>(image: ImageInput, signal: AbortSignal | undefined, call: (remote: Remote<WorkerApi>, img: WorkerImage, send: <R extends object>(request: R) => R) => Promise<Reply<T>>): Promise<T> {
     if (disposed) throw new DisposedError();
-    const workerImage = await toWorkerImage(image);
-    return pool.run((remote) => call(remote, transfer(workerImage, transferablesOf(workerImage))), {
+    // Refused before decoding: calls being decoded count as queued, so a burst beyond the queue
+    // costs no pixels.
+    if (pool.stats().queued + decoding >= maxQueue) throw new QueueFullError(maxQueue);
+    decoding++;
+    let workerImage: WorkerImage;
+    try {
+      workerImage = await toWorkerImage(image);
+    } finally {
+      decoding--;
+    }
+    if (workerImage.kind === 'bitmap') trackedBitmaps?.add(workerImage.bitmap);
+    return pool.run((remote) => call(remote, workerImage, (request) => transfer(request, transferablesOf(workerImage))), {
       ...(signal ? { signal } : {}),
       onDropped: () => { if (workerImage.kind === 'bitmap') workerImage.bitmap.close(); },
     });
@@ -243,10 +300,10 @@ export async function createFaceKit(options: FaceKitOptions = {}): Promise<FaceK
     if (faces) checkFaces(faces);
     if (disposed) throw new DisposedError();
     await raceAbort(ensure(recognizer), o.signal);
-    const reply = await withImage(image, o.signal, (remote, img) => remote.embed({
+    const reply = await withImage(image, o.signal, (remote, img, send) => remote.embed(send({
       image: img, recognizer: recognizer.id, flip: o.flip ?? false,
       ...(faces ? { faces: faces.map((f) => ({ keypoints: f.keypoints })) } : {}),
-    }));
+    })));
     return reply.embeddings;
   }
 
@@ -305,12 +362,14 @@ export async function createFaceKit(options: FaceKitOptions = {}): Promise<FaceK
     });
   }
 
-  return {
-    info,
+  const kit: FaceKit = {
+    get info(): FaceKitInfo {
+      return Object.freeze({ backend, backendReason, ...staticInfo, storage, warnings: [...warnings] });
+    },
     async detect(image, callOptions = {}) {
       const { signal, ...rest } = callOptions;
       const resolved = detectOptions(rest);
-      const reply = await withImage(image, signal, (remote, img) => remote.detect({ image: img, detector: detector.id, options: resolved }));
+      const reply = await withImage(image, signal, (remote, img, send) => remote.detect(send({ image: img, detector: detector.id, options: resolved })));
       return {
         faces: reply.faces, width: reply.width, height: reply.height, inputSize: Math.max(reply.inputWidth, reply.inputHeight), retried: reply.retried,
         timings: { decode: reply.decodeMs, ...reply.timings },
@@ -327,11 +386,11 @@ export async function createFaceKit(options: FaceKitOptions = {}): Promise<FaceK
       await raceAbort(ensure(recognizer), signal);
       if (liveness) for (const m of antispoof) await raceAbort(ensure(m), signal);
       for (const m of attr.specs) await raceAbort(ensure(m), signal);
-      const reply = await withImage(image, signal, (remote, img) => remote.analyze({
+      const reply = await withImage(image, signal, (remote, img, send) => remote.analyze(send({
         image: img, detector: detector.id, options: resolved, recognizer: recognizer.id, flip: flip ?? false,
         ...(liveness ? { liveness: antispoof.map((m) => m.id) } : {}),
         ...(attributes.length ? { attributes: { kinds: attributes, models: attr.ids } } : {}),
-      }));
+      })));
       return {
         faces: reply.faces.map((f, i) => ({
           ...f, embedding: reply.embeddings[i]!,
@@ -370,7 +429,7 @@ export async function createFaceKit(options: FaceKitOptions = {}): Promise<FaceK
       if (!Number.isInteger(size) || size <= 0 || (size % 112 !== 0 && size % 128 !== 0)) {
         throw new InvalidOptionError(`size must be a positive multiple of 112 or 128, got ${size}`);
       }
-      const [crop] = await withImage(image, o.signal, (remote, img) => remote.align({ image: img, faces: [{ keypoints: face.keypoints }], size }));
+      const [crop] = await withImage(image, o.signal, (remote, img, send) => remote.align(send({ image: img, faces: [{ keypoints: face.keypoints }], size })));
       return { image: new ImageData(crop!.data as Uint8ClampedArray<ArrayBuffer>, crop!.size, crop!.size), matrix: crop!.matrix };
     },
     async embed(image, face, o = {}) {
@@ -390,11 +449,17 @@ export async function createFaceKit(options: FaceKitOptions = {}): Promise<FaceK
     deleteGallery: (name) => galleries.delete(name),
     listCached: () => cache.list(),
     clearCache: () => cache.clear(),
+    clearAll: () => clearAllData(cacheName),
     async dispose() {
       disposed = true;
       await pool.dispose();
     },
   };
+  return attachTestHooks(kit, pool, {
+    start: () => { trackedBitmaps = new Set(); },
+    open: () => [...trackedBitmaps ?? []].filter((b) => b.width > 0).length,
+    decoded: () => trackedBitmaps?.size ?? 0,
+  });
 }
 
 /** Model files in the IndexedDB cache `cacheName`, without starting a FaceKit. */

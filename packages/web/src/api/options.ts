@@ -1,3 +1,4 @@
+import type { ModelFetchPolicy } from '../store/model-store.js';
 import type { AttributeKind, DetectOptions } from '@facekit/core';
 import type { BackendOption } from '../runtime/backend.js';
 import type { ProgressEvent } from './types.js';
@@ -59,6 +60,21 @@ export interface FaceKitOptions {
    * @defaultValue min(4, hardwareConcurrency / workers) when isolated, else 1
    */
   threadsPerWorker?: number;
+  /**
+   * Still-image calls (detect, analyze, embed, …) that may wait for a worker. One more is refused
+   * at once with `QueueFullError`, before its image is decoded, so a burst cannot pile up decoded
+   * images. Each worker runs one call at a time; the live loop keeps only its newest frame.
+   * @defaultValue 100
+   */
+  maxQueue?: number;
+  /**
+   * How model downloads cope with a bad network: `stallTimeoutMs` (a download that receives
+   * nothing for this long fails; default 30000), `retries` (further tries after a transient
+   * failure: network error, stall, truncated body, HTTP 408/429/5xx; default 2) and
+   * `retryDelayMs` (before the first retry, doubled after; default 500). A 404 or a wrong hash
+   * is not retried.
+   */
+  modelFetch?: Partial<ModelFetchPolicy>;
   /** Name of the IndexedDB model cache; two kits with the same name share cached files. @defaultValue 'facekit' */
   cacheName?: string;
   /** Called while model files download or load from the cache. */

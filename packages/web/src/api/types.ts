@@ -37,6 +37,13 @@ export interface FaceKitInfo {
   eyeStateModel: string;
   /** The model answering each attribute. */
   attributeModels: Record<AttributeKind, string>;
+  /**
+   * Where downloaded models are kept. `'memory'` when IndexedDB is unusable here (some private
+   * modes, blocked storage, a disk error): models are then downloaded again by every new kit.
+   */
+  storage: 'indexeddb' | 'memory';
+  /** Things that work, but not as well as they should (storage fell back, a model could not be cached, models evicted for quota). Newest last. */
+  warnings: string[];
 }
 
 /** Download/cache progress of one model file plus all files of the current load. */

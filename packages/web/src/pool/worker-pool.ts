@@ -1,7 +1,6 @@
 import { wrap, releaseProxy, type Remote } from 'comlink';
-import { AbortedError, DisposedError, WorkerCrashedError, deserializeError } from '../api/errors.js';
-import type { Reply, WorkerApi } from '../worker/messages.js';
-import { raceAbort } from './abort.js';
+import { AbortedError, DisposedError, QueueFullError, WorkerCrashedError, deserializeError } from '../api/errors.js';
+import { DEVICE_LOST, type Reply, type WorkerApi } from '../worker/messages.js';
 
 export interface PoolWorker {
   readonly index: number;
@@ -16,17 +15,44 @@ export interface WorkerPoolOptions {
   spawn: () => Worker;
   /** Brings a fresh (or respawned) worker to the ready state: init, load the first models. */
   prepare: (worker: PoolWorker) => Promise<void>;
+  /** Calls that may wait for a worker; one more is refused with QueueFullError. */
+  maxQueue: number;
+  /**
+   * A worker lost its WebGPU device. Called before its replacement starts (so `prepare` can pick
+   * another backend); the calls it was running are run again on the replacement.
+   */
+  onDeviceLost?: (why: string) => void;
 }
 
 export interface RunOptions {
   signal?: AbortSignal;
-  /** Transfer list of the request; released if the call never reaches a worker. */
+  /** Releases what the request holds (a decoded bitmap) when it never reaches a worker. */
   onDropped?: () => void;
+}
+
+/** What the pool holds, for tests and diagnostics. */
+export interface PoolStats {
+  /** Calls waiting for a worker. */
+  queued: number;
+  /** Calls a worker is running. */
+  inFlight: number;
+  /** Calls handed to a worker since the pool started. */
+  dispatched: number;
+  /** Workers replaced after a crash. */
+  respawned: number;
+  /** Live workers (started, not terminated). */
+  workers: number;
 }
 
 export interface WorkerPool {
   readonly size: number;
-  /** Runs `call` on the least busy worker; rejects with the typed error the worker reported. */
+  /**
+   * Runs `call` on a worker as soon as one is free, oldest call first; rejects with the typed
+   * error the worker reported, with QueueFullError when `maxQueue` calls already wait, with
+   * AbortedError when `signal` fires (a call still waiting is dropped without running), and
+   * with WorkerCrashedError when its worker dies while running it (not retried: the input may
+   * be what killed it). Calls still waiting go to the replacement worker.
+   */
   run<T>(call: (remote: Remote<WorkerApi>) => Promise<Reply<T>>, options?: RunOptions): Promise<T>;
   /** Resolves when every worker is prepared; rejects with the first preparation error. */
   ready(): Promise<void>;
@@ -35,83 +61,219 @@ export interface WorkerPool {
    * turn, the first one first (it fills the model cache), and on every respawned worker later.
    */
   extend(step: (worker: PoolWorker) => Promise<void>): Promise<void>;
+  stats(): PoolStats;
+  /** Test hook: kills worker `index` as a crash would ('terminate': it vanishes; 'uncaught': it throws outside any call; 'device': its WebGPU device is destroyed). */
+  crashForTest(index: number, how: 'terminate' | 'uncaught' | 'device'): void;
   dispose(): Promise<void>;
 }
 
 interface Slot extends PoolWorker {
   worker: Worker;
   ready: Promise<void>;
+  /** Set once `ready` settles: calls go only to a prepared worker. */
+  state: 'starting' | 'ready' | 'failed';
+  failure?: unknown;
+  /** Terminated: a replacement takes its place, or (after repeated start failures) none yet. */
+  dead: boolean;
+  /** Crashes in a row before it was ever ready (a worker that cannot start is not respawned forever). */
+  attempts: number;
   /** Rejects every call in flight when the worker dies. */
   crashed: Promise<never>;
+  crash(e: Error): void;
+  /** Calls this worker is running. */
+  jobs: Set<Job>;
 }
+
+interface Job {
+  call: (remote: Remote<WorkerApi>) => Promise<Reply<unknown>>;
+  resolve(value: unknown): void;
+  reject(e: unknown): void;
+  options: RunOptions;
+  /** Removes the abort listener. */
+  detach(): void;
+}
+
+const MAX_START_ATTEMPTS = 3;
 
 export function unwrapReply<T>(reply: Reply<T>): T {
   if (reply.ok) return reply.value;
   throw deserializeError(reply.error);
 }
 
-/** A fixed-size pool of module workers, least-busy scheduling, respawn on crash. */
+/** A fixed-size pool of module workers, one call at a time per worker, a bounded FIFO queue, respawn on crash. */
 export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   let disposed = false;
   const slots: Slot[] = [];
   const steps: ((worker: PoolWorker) => Promise<void>)[] = [options.prepare];
+  const queue: Job[] = [];
+  let dispatched = 0, respawned = 0, live = 0;
 
-  const start = (index: number, after: Promise<unknown> = Promise.resolve()): Slot => {
+  const track = (slot: Slot) => {
+    slot.state = 'starting';
+    slot.ready.then(() => { slot.state = 'ready'; pump(); }, (e) => { slot.state = 'failed'; slot.failure = e; pump(); });
+  };
+
+  const start = (index: number, after: Promise<unknown> = Promise.resolve(), attempts = 0): Slot => {
     const worker = options.spawn();
+    live++;
     const remote = wrap<WorkerApi>(worker);
     let crash!: (e: Error) => void;
     const crashed = new Promise<never>((_, reject) => { crash = reject; });
     crashed.catch(() => undefined);
-    const slot: Slot = { index, worker, remote, busy: 0, crashed, ready: Promise.resolve() };
+    const slot: Slot = {
+      index, worker, remote, busy: 0, crashed, crash: (e) => crash(e), ready: Promise.resolve(), state: 'starting', dead: false, attempts, jobs: new Set(),
+    };
     worker.addEventListener('error', (ev) => {
       ev.preventDefault();
-      crash(new WorkerCrashedError(`facekit worker ${index} crashed: ${ev.message || 'unknown error'}. It is being replaced; retry the call.`));
-      if (!disposed && slots[index] === slot) {
-        worker.terminate();
-        slots[index] = start(index);
+      const message = ev.message || 'unknown error';
+      if (message.includes(DEVICE_LOST)) {
+        // Not the calls' fault: run them again on the replacement (which the kit moves to WASM).
+        options.onDeviceLost?.(message.slice(message.indexOf(DEVICE_LOST)));
+        for (const job of slot.jobs) { slot.jobs.delete(job); queue.unshift(job); }
       }
+      replace(slot, `facekit worker ${index} crashed: ${message}`);
     });
     // Workers prepare one after the other: the first fills the model cache, the rest read it.
-    slot.ready = after.then(async () => { for (const step of [...steps]) await step(slot); });
+    // A crash ends the preparation too (a dead worker never answers).
+    slot.ready = Promise.race([after.then(async () => { for (const step of [...steps]) await step(slot); }), crashed]);
     slot.ready.catch(() => undefined);
+    track(slot);
     return slot;
+  };
+
+  /** The worker is dead or unusable: fail its calls in flight, start a new one for the rest. */
+  const replace = (slot: Slot, why: string) => {
+    if (slot.dead || slots[slot.index] !== slot) return;
+    slot.dead = true;
+    slot.crash(new WorkerCrashedError(`${why}. The call it was running failed; the worker is being replaced, so retry the call.`));
+    slot.remote[releaseProxy]();
+    slot.worker.terminate();
+    live--;
+    if (disposed) return;
+    const attempts = slot.state === 'ready' ? 0 : slot.attempts + 1;
+    if (attempts >= MAX_START_ATTEMPTS) {
+      // It dies before it is ever ready: stop here. Waiting calls fail with this; the next call tries again.
+      slot.state = 'failed';
+      slot.failure = new WorkerCrashedError(`facekit worker ${slot.index} died ${attempts} times while starting (last: ${why}). Check the browser console for the worker's error.`);
+      pump();
+      return;
+    }
+    respawned++;
+    slots[slot.index] = start(slot.index, Promise.resolve(), attempts);
+  };
+
+  /** Every worker ready, following replacements; rejects once a worker has failed for good. */
+  const allReady = async (): Promise<void> => {
+    for (;;) {
+      const current = [...slots];
+      try {
+        await Promise.all(current.map((s) => s.ready));
+        if (current.every((s, i) => slots[i] === s)) return;
+      } catch (e) {
+        const replaced = current.some((s, i) => slots[i] !== s);
+        if (!replaced || disposed) throw e;
+      }
+    }
+  };
+
+  const drop = (job: Job, e: unknown) => {
+    job.detach();
+    job.options.onDropped?.();
+    job.reject(e);
+  };
+
+  function pump(): void {
+    while (queue.length) {
+      const slot = slots.filter((s) => s.state === 'ready' && s.busy === 0)[0];
+      if (!slot) break;
+      dispatch(queue.shift()!, slot);
+    }
+    // No worker can ever take them: every worker failed to prepare. Fail the waiting calls
+    // with that error instead of leaving them hanging; the next call retries the preparation.
+    if (queue.length && slots.length && slots.every((s) => s.state === 'failed')) {
+      const failure = slots[0]!.failure;
+      for (const job of queue.splice(0)) drop(job, failure);
+    }
+  }
+
+  function dispatch(job: Job, slot: Slot): void {
+    slot.busy++;
+    dispatched++;
+    slot.jobs.add(job);
+    // From here the input belongs to the worker: no onDropped.
+    Promise.race([job.call(slot.remote), slot.crashed]).then(
+      (reply) => {
+        if (!reply.ok && reply.fatal) replace(slot, `facekit worker ${slot.index}'s runtime failed (${reply.error.message})`);
+        try { job.resolve(unwrapReply(reply)); } catch (e) { job.reject(e); }
+      },
+      // A job taken back for another run (device lost) is no longer this worker's to settle.
+      (e) => { if (slot.jobs.has(job)) job.reject(e); },
+    ).finally(() => {
+      const mine = slot.jobs.delete(job);
+      if (mine) job.detach();
+      slot.busy--;
+      pump();
+    });
+  }
+
+  /** A worker whose preparation failed (or that kept dying while starting) gets another try when a call needs it. */
+  const retryFailed = () => {
+    for (const s of slots) {
+      if (s.state !== 'failed') continue;
+      if (s.dead) {
+        slots[s.index] = start(s.index);
+        continue;
+      }
+      s.ready = Promise.race([(async () => { for (const step of [...steps]) await step(s); })(), s.crashed]);
+      s.ready.catch(() => undefined);
+      track(s);
+    }
   };
 
   for (let i = 0; i < options.size; i++) slots.push(start(i, slots[i - 1]?.ready));
 
-  const pick = (): Slot => slots.reduce((best, s) => (s.busy < best.busy ? s : best), slots[0]!);
-
   return {
     size: options.size,
-    async run(call, runOptions = {}) {
+    run<T>(call: (remote: Remote<WorkerApi>) => Promise<Reply<T>>, runOptions: RunOptions = {}): Promise<T> {
       const { signal } = runOptions;
-      if (disposed) { runOptions.onDropped?.(); throw new DisposedError(); }
-      if (signal?.aborted) { runOptions.onDropped?.(); throw new AbortedError(); }
-      const slot = pick();
-      slot.busy++;
-      try {
-        await raceAbort(slot.ready, signal);
-        const reply = await raceAbort(Promise.race([call(slot.remote), slot.crashed]), signal);
-        return unwrapReply(reply);
-      } finally {
-        slot.busy--;
-      }
+      if (disposed) { runOptions.onDropped?.(); return Promise.reject(new DisposedError()); }
+      if (signal?.aborted) { runOptions.onDropped?.(); return Promise.reject(new AbortedError()); }
+      if (queue.length >= options.maxQueue) { runOptions.onDropped?.(); return Promise.reject(new QueueFullError(options.maxQueue)); }
+      return new Promise<T>((resolve, reject) => {
+        let onAbort: (() => void) | undefined;
+        const job: Job = {
+          call, resolve: resolve as (v: unknown) => void, reject, options: runOptions,
+          detach: () => { if (onAbort) signal?.removeEventListener('abort', onAbort); },
+        };
+        if (signal) {
+          onAbort = () => {
+            const waiting = queue.indexOf(job);
+            // Still waiting: drop it unrun. Running: the worker cannot be stopped mid-run; its result is dropped.
+            if (waiting >= 0) { queue.splice(waiting, 1); drop(job, new AbortedError()); } else reject(new AbortedError());
+          };
+          signal.addEventListener('abort', onAbort, { once: true });
+        }
+        queue.push(job);
+        retryFailed();
+        pump();
+      });
     },
-    async ready() {
-      await Promise.all(slots.map((s) => s.ready));
-    },
+    ready: allReady,
     async extend(step) {
       if (disposed) throw new DisposedError();
       steps.push(step);
       let previous: Promise<unknown> = Promise.resolve();
       for (const slot of slots) {
         const before = previous;
-        slot.ready = Promise.all([slot.ready, before]).then(() => step(slot));
-        slot.ready.catch(() => undefined);
-        previous = slot.ready;
+        // The step runs after the worker's current preparation; calls keep flowing meanwhile
+        // (a call that needs the new model awaits extend() itself before it is queued).
+        const extended = Promise.all([slot.ready, before]).then(() => step(slot));
+        extended.catch(() => undefined);
+        slot.ready = extended;
+        previous = extended;
       }
       try {
-        await Promise.all(slots.map((s) => s.ready));
+        await allReady();
       } catch (e) {
         // A failed step (say, a model download) must not break what already works: forget it
         // so a later call can try again.
@@ -120,15 +282,31 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
         throw e;
       }
     },
+    stats: () => ({
+      queued: queue.length,
+      inFlight: slots.reduce((n, s) => n + s.busy, 0),
+      dispatched,
+      respawned,
+      workers: live,
+    }),
+    crashForTest(index, how) {
+      const slot = slots[index];
+      if (!slot) throw new RangeError(`no worker ${index}`);
+      if (how === 'terminate') replace(slot, `facekit worker ${index} was terminated`);
+      else void slot.remote.crashForTest(how).catch(() => undefined);
+    },
     async dispose() {
       if (disposed) return;
       disposed = true;
+      for (const job of queue.splice(0)) drop(job, new DisposedError());
       await Promise.all(slots.map(async (s) => {
         // Release sessions politely, but never wait long for a stuck worker.
         await Promise.race([s.remote.dispose().catch(() => undefined), new Promise((r) => setTimeout(r, 2000))]);
         s.remote[releaseProxy]();
         s.worker.terminate();
+        live--;
       }));
+      slots.length = 0;
     },
   };
 }

@@ -6,8 +6,10 @@ import {
   createFaceTracker, createScoreWindow, type AttributeKind, type Box, type FaceAttributes, type FrameAnalysis, type FrameFace, type FrameRequest, type Keypoints5,
   type QualityCode, type QualityReport, type QualityThresholds, type ScoreWindow,
 } from '@facekit/core';
-import { AbortedError, FaceKitError, InvalidOptionError } from '../api/errors.js';
+import { AbortedError, FaceKitError, InvalidOptionError, QueueFullError, WorkerCrashedError } from '../api/errors.js';
 import { createFrameSource, type FrameSource, type SourceFrame, type VideoSource } from './frame-source.js';
+
+const MAX_CRASHES_IN_A_ROW = 3;
 
 /** Options of `kit.createVideoLoop`. Every field is optional. */
 export interface VideoLoopOptions {
@@ -105,6 +107,11 @@ export interface VideoLoopStats {
   pending: number;
   fullPasses: number;
   regionPasses: number;
+  /**
+   * Frames lost without a result: the worker died while running them (it is replaced and the
+   * loop goes on) or the kit's call queue was full. Three crashes in a row stop the loop.
+   */
+  failed: number;
   path: FrameSource['stats']['path'];
 }
 
@@ -164,7 +171,8 @@ export function startVideoLoop(
   const attributesDue = (frameIndex: number): boolean => wantsAttributes && (resolved.attributesEvery === 'track'
     ? tracker.tracks.length === 0 || tracker.tracks.some((t) => !attributes.has(t.trackId))
     : frameIndex % resolved.attributesEvery === 0);
-  const stats: VideoLoopStats = { processed: 0, received: 0, dropped: 0, hiddenDropped: 0, pending: 0, fullPasses: 0, regionPasses: 0, path: frames.stats.path };
+  const stats: VideoLoopStats = { processed: 0, received: 0, dropped: 0, hiddenDropped: 0, pending: 0, fullPasses: 0, regionPasses: 0, failed: 0, path: frames.stats.path };
+  let crashesInARow = 0;
   const sync = () => {
     const s = frames.stats;
     stats.received = s.received; stats.dropped = s.dropped; stats.hiddenDropped = s.hiddenDropped; stats.pending = s.pending; stats.path = s.path;
@@ -193,8 +201,14 @@ export function startVideoLoop(
           result = await process(frame, request, stopper.signal);
         } catch (e) {
           if (stopper.signal.aborted) break;
-          throw e;
+          // A lost frame is not the end of a live session: the pool replaces a dead worker, and a
+          // full queue empties. The tracker simply sees the next frame.
+          const crashed = e instanceof WorkerCrashedError;
+          if (!(crashed || e instanceof QueueFullError) || (crashed && ++crashesInARow >= MAX_CRASHES_IN_A_ROW)) throw e;
+          stats.failed++;
+          continue;
         }
+        crashesInARow = 0;
         const roundTrip = performance.now() - t0;
         if (result.mode === 'full') stats.fullPasses++; else stats.regionPasses++;
         // A face found in a track's own crop belongs to that track.

@@ -2,7 +2,7 @@
 // clonable; images and result buffers are transferred, never copied.
 import type { Affine2x3, AttributeKind, DetectOptions, DetectionRun, FaceAttributes, FrameAnalysis, FrameRequest, Keypoints5, ModelSpec, RecognitionRun } from '@facekit/core';
 import type { SerializedError } from '../api/errors.js';
-import type { ModelFileProgress } from '../store/model-store.js';
+import type { ModelFetchPolicy, ModelFileProgress } from '../store/model-store.js';
 import type { Backend } from '../runtime/backend.js';
 
 export interface WorkerInit {
@@ -12,12 +12,18 @@ export interface WorkerInit {
   cacheName: string;
   /** Folder URL of ORT's .wasm/.mjs files, when they are not where the bundler put them. */
   wasmPaths?: string;
+  /** Timeouts and retries of model downloads. */
+  fetchPolicy: ModelFetchPolicy;
 }
 
 export interface WorkerReady {
   backend: Backend;
   threads: number;
   crossOriginIsolated: boolean;
+  /** Where downloaded models are kept: IndexedDB, or (when it is unusable) this worker's memory. */
+  storage: 'indexeddb' | 'memory';
+  /** Why IndexedDB is not used. */
+  storageProblem?: string;
 }
 
 export interface LoadModelRequest {
@@ -29,6 +35,10 @@ export interface LoadModelRequest {
 export interface LoadedModel {
   id: string;
   fromCache: boolean;
+  /** Models evicted from the cache (least recently used) to make room for this one. */
+  evicted?: string[];
+  /** Why this model could not be cached. */
+  cacheProblem?: string;
   inputNames: string[];
   outputNames: string[];
 }
@@ -120,10 +130,16 @@ export interface AlignedCrop {
   matrix: Affine2x3;
 }
 
-export type Reply<T> = { ok: true; value: T } | { ok: false; error: SerializedError };
+/** How a worker says, in the uncaught error that ends it, that its WebGPU device was lost. */
+export const DEVICE_LOST = 'facekit: the WebGPU device was lost';
+
+/** `fatal`: the worker's runtime is broken (a WebAssembly trap in ORT): the pool replaces the worker. */
+export type Reply<T> = { ok: true; value: T } | { ok: false; error: SerializedError; fatal?: true };
 
 /** What a worker exposes over comlink. Methods never throw: failures come back as `Reply`. */
 export interface WorkerApi {
+  /** Test hook: throws outside any call, as a crashing worker does (the pool sees an 'error' event); 'device' destroys its WebGPU device. */
+  crashForTest(how: 'uncaught' | 'device'): Promise<void>;
   init(init: WorkerInit): Promise<Reply<WorkerReady>>;
   loadModel(req: LoadModelRequest, onProgress?: (p: ModelFileProgress) => void): Promise<Reply<LoadedModel>>;
   detect(req: DetectRequest): Promise<Reply<DetectReply>>;

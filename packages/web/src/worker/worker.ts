@@ -2,13 +2,15 @@
 // pipeline stages on images handed over by the pool. Exposed with comlink.
 import { expose, releaseProxy, transfer } from 'comlink';
 import {
-  alignmentsFor, analyzeFrame, arcfaceAlignment, checkAttributeModel, runAttributes, runDetection, readForWarp, runPassiveLiveness, runRecognition, warpAffineToRgba,
+  ENCODED_SIZE_PROBE_BYTES, alignmentsFor, analyzeFrame, arcfaceAlignment, checkAttributeModel, encodedImageSize, runAttributes, runDetection, readForWarp, runPassiveLiveness, runRecognition, warpAffineToRgba,
   type Affine2x3, type AttributeKind, type AttributeModels, type DetectOptions, type FrameRuntime, type ModelSpec, type NamedOutputs, type TensorPool,
 } from '@facekit/core';
 import type { InferenceSession, Tensor } from 'onnxruntime-web';
 import { BackendError, InvalidInputError, InvalidOptionError, serializeError } from '../api/errors.js';
-import { openModelCache, type ModelCache } from '../store/model-cache.js';
-import { loadModelBytes } from '../store/model-store.js';
+import { checkImageSize } from '../media/input.js';
+import { DEVICE_LOST } from './messages.js';
+import { probeModelCache, type ModelCache } from '../store/model-cache.js';
+import { DEFAULT_FETCH_POLICY, loadModelBytes, type ModelFetchPolicy } from '../store/model-store.js';
 import { createCanvasLetterbox } from './letterbox-canvas.js';
 import { createPixelReader } from './pixel-reader.js';
 import { loadOrt, ortFilePaths, type Ort } from './ort-loader.js';
@@ -19,18 +21,26 @@ import type {
 
 interface LoadedSession { spec: ModelSpec; session: InferenceSession }
 
+/** The part of a GPUDevice used here (the package's declarations build without the WebGPU types). */
+interface LosableDevice { lost: Promise<{ reason: string; message: string }>; destroy(): void }
+
 async function guard<T>(fn: () => Promise<T>, transferables?: (value: T) => Transferable[]): Promise<Reply<T>> {
   try {
     const value = await fn();
     const reply: Reply<T> = { ok: true, value };
     return transferables ? transfer(reply, transferables(value)) : reply;
   } catch (e) {
+    // A trap inside ORT's WebAssembly (out of memory, abort) leaves its runtime unusable.
+    if (e instanceof WebAssembly.RuntimeError) return { ok: false, error: serializeError(e), fatal: true };
     return { ok: false, error: serializeError(e) };
   }
 }
 
 async function decodeBlob(blob: Blob): Promise<ImageBitmap> {
   if (blob.size === 0) throw new InvalidInputError('The Blob is empty (0 bytes); pass an encoded image (JPEG, PNG, WebP, …).');
+  // The declared size first: decoding a huge image allocates all of it before anything can fail.
+  const size = encodedImageSize(new Uint8Array(await blob.slice(0, ENCODED_SIZE_PROBE_BYTES).arrayBuffer()));
+  if (size) checkImageSize(size.width, size.height, `The ${size.format.toUpperCase()}`);
   try {
     return await createImageBitmap(blob, { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
   } catch (e) {
@@ -60,6 +70,7 @@ function createWorkerApi(): WorkerApi {
   let ort: Ort | undefined;
   let backend: WorkerInit['backend'] = 'wasm';
   let cache: ModelCache | undefined;
+  let fetchPolicy: ModelFetchPolicy = DEFAULT_FETCH_POLICY;
   const sessions = new Map<string, LoadedSession>();
   const tensors: TensorPool = new Map();
   const letterbox = createCanvasLetterbox();
@@ -70,6 +81,19 @@ function createWorkerApi(): WorkerApi {
     const next = queue.then(job, job);
     queue = next.catch(() => undefined);
     return next;
+  };
+
+  // A lost WebGPU device (driver reset, GPU removed, destroy()) leaves every session on it dead,
+  // and a run on it may never settle. The worker reports it as an uncaught error: the pool
+  // replaces the worker, the kit moves to WASM, and the calls in flight run again there.
+  let watching = false;
+  const watchDevice = async (o: Ort) => {
+    if (watching) return;
+    watching = true;
+    const device = (await o.env.webgpu.device) as unknown as LosableDevice;
+    void device.lost.then((info) => {
+      setTimeout(() => { throw new Error(`${DEVICE_LOST}: ${info.reason}${info.message ? ` (${info.message})` : ''}`); });
+    });
   };
 
   const requireOrt = (): Ort => {
@@ -91,6 +115,7 @@ function createWorkerApi(): WorkerApi {
     const decodeMs = image.kind === 'bitmap' ? image.decodeMs : performance.now() - t0;
     try {
       if (bitmap.width === 0 || bitmap.height === 0) throw new InvalidInputError('The image is empty (0×0).');
+      checkImageSize(bitmap.width, bitmap.height, 'The image');
       return await job(bitmap, decodeMs);
     } finally {
       bitmap.close();
@@ -171,6 +196,11 @@ function createWorkerApi(): WorkerApi {
   }
 
   return {
+    crashForTest: async (how) => {
+      if (how === 'device') ((await requireOrt().env.webgpu.device) as unknown as LosableDevice).destroy();
+      else setTimeout(() => { throw new Error('facekit test crash'); });
+    },
+
     init: (init: WorkerInit) => guard(async (): Promise<WorkerReady> => {
       try {
         ort = await loadOrt(init.backend);
@@ -184,8 +214,13 @@ function createWorkerApi(): WorkerApi {
       const shipped = ortFilePaths(init.backend);
       if (init.wasmPaths) ort.env.wasm.wasmPaths = init.wasmPaths;
       else if (shipped) ort.env.wasm.wasmPaths = shipped;
-      cache = openModelCache(init.cacheName);
-      return { backend: init.backend, threads: init.threads, crossOriginIsolated: globalThis.crossOriginIsolated === true };
+      const storage = await probeModelCache(init.cacheName);
+      cache = storage.cache;
+      fetchPolicy = init.fetchPolicy;
+      return {
+        backend: init.backend, threads: init.threads, crossOriginIsolated: globalThis.crossOriginIsolated === true,
+        storage: cache.kind, ...(storage.problem ? { storageProblem: storage.problem } : {}),
+      };
     }),
 
     loadModel: (req, onProgress) => guard(async (): Promise<LoadedModel> => {
@@ -194,12 +229,12 @@ function createWorkerApi(): WorkerApi {
       if (existing) return { id: req.spec.id, fromCache: true, inputNames: [...existing.session.inputNames], outputNames: [...existing.session.outputNames] };
       let loaded;
       try {
-        loaded = await loadModelBytes(req.spec, req.url, { cache: cache!, onProgress: onProgress && ((p) => void onProgress(p)) });
+        loaded = await loadModelBytes(req.spec, req.url, { cache: cache!, policy: fetchPolicy, onProgress: onProgress && ((p) => void onProgress(p)) });
       } finally {
         // The callback is a comlink proxy with its own MessageChannel: close it when done.
         (onProgress as { [releaseProxy]?: () => void } | undefined)?.[releaseProxy]?.();
       }
-      const { bytes, fromCache } = loaded;
+      const { bytes, fromCache, evicted, cacheProblem } = loaded;
       let session: InferenceSession;
       try {
         session = await o.InferenceSession.create(new Uint8Array(bytes), {
@@ -211,7 +246,11 @@ function createWorkerApi(): WorkerApi {
         throw new BackendError(`Could not create an ORT session for ${req.spec.file}: ${(e as Error).message}`);
       }
       sessions.set(req.spec.id, { spec: req.spec, session });
-      return { id: req.spec.id, fromCache, inputNames: [...session.inputNames], outputNames: [...session.outputNames] };
+      if (backend === 'webgpu') await watchDevice(o);
+      return {
+        id: req.spec.id, fromCache, inputNames: [...session.inputNames], outputNames: [...session.outputNames],
+        ...(evicted ? { evicted } : {}), ...(cacheProblem ? { cacheProblem } : {}),
+      };
     }),
 
     detect: (req) => guard(() => serial(() => withBitmap(req.image, async (bitmap, decodeMs): Promise<DetectReply> => {
