@@ -1,4 +1,14 @@
 import { createStore, del, get, keys, set } from 'idb-keyval';
+import { StorageError } from '../api/errors.js';
+
+/** IndexedDB's own errors (quota, blocked storage, disk) as facekit's typed one. */
+async function storage<T>(what: string, op: () => Promise<T>): Promise<T> {
+  try {
+    return await op();
+  } catch (e) {
+    throw new StorageError(`IndexedDB could not ${what}: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`, { cause: e });
+  }
+}
 
 /** One enrolled face as stored in IndexedDB. */
 export interface FaceTemplate {
@@ -24,21 +34,21 @@ export function openTemplateStore(cacheName: string, name: string) {
     return { ...(t as FaceTemplate), id };
   };
   return {
-    get: async (id: string): Promise<FaceTemplate | undefined> => valid(await get(id, store), id),
-    put: (t: FaceTemplate): Promise<void> => set(t.id, t, store),
-    delete: async (id: string): Promise<boolean> => {
+    get: async (id: string): Promise<FaceTemplate | undefined> => valid(await storage(`read template "${id}"`, () => get(id, store)), id),
+    put: (t: FaceTemplate): Promise<void> => storage(`store template "${t.id}" (any earlier one for that id is kept)`, () => set(t.id, t, store)),
+    delete: (id: string): Promise<boolean> => storage(`delete template "${id}"`, async () => {
       const had = (await get(id, store)) !== undefined;
       await del(id, store);
       return had;
-    },
-    list: async (): Promise<string[]> => (await keys(store)).map(String).sort(),
-    all: async (): Promise<FaceTemplate[]> => {
+    }),
+    list: async (): Promise<string[]> => (await storage('list templates', () => keys(store))).map(String).sort(),
+    all: (): Promise<FaceTemplate[]> => storage('read templates', async () => {
       const out: FaceTemplate[] = [];
       for (const id of (await keys(store)).map(String)) {
         const t = valid(await get(id, store), id);
         if (t) out.push(t);
       }
       return out;
-    },
+    }),
   };
 }
