@@ -6,8 +6,13 @@ import { fileURLToPath } from 'node:url';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import * as ort from 'onnxruntime-web';
+// The Node package's pixel reads and session runner, here on onnxruntime-web's WASM build.
+import { cropPixels, letterboxRgba, pixelSource, type RgbaImage } from '../../node/src/pixels.js';
+import { runFirst, runNamed, type OrtModule } from '../../node/src/session-runtime.js';
+
+const ORT = ort as unknown as OrtModule;
 import {
-  alignmentsFor, resizeBilinearRGBA, runDetection, runRecognition, type DetectedFace, type RecognitionRun, type DetectOptions, type DetectionRun, type DetectionRuntime,
+  alignmentsFor, runDetection, runRecognition, type DetectedFace, type RecognitionRun, type DetectOptions, type DetectionRun, type DetectionRuntime,
   type AttributeRuntime, type LetterboxPlan, type ModelSpec, type NamedOutputs, type TensorPool,
 } from '../src/index.js';
 
@@ -34,7 +39,7 @@ export function modelPath(spec: ModelSpec): string {
   return p;
 }
 
-export interface RgbaImage { data: Uint8ClampedArray; width: number; height: number }
+export type { RgbaImage };
 
 /** Decodes a JPEG or PNG file to RGBA (no colour management, as the browser path's `colorSpaceConversion: 'none'`). */
 export function decodeImageFile(path: string): RgbaImage {
@@ -48,11 +53,7 @@ export function decodeImageFile(path: string): RgbaImage {
 }
 
 /** The image resized to the plan's drawn size (the letterbox contract of `DetectionRuntime`). */
-export function letterboxInNode(image: RgbaImage, plan: LetterboxPlan): Uint8ClampedArray {
-  const out = new Uint8ClampedArray(plan.drawWidth * plan.drawHeight * 4);
-  resizeBilinearRGBA(image.data, image.width, image.height, out, plan.drawWidth, plan.drawWidth, plan.drawHeight);
-  return out;
-}
+export const letterboxInNode = letterboxRgba;
 
 /** An onnxruntime-web (wasm) session on a registered model file, in Node. */
 export async function createSession(spec: ModelSpec, threads = 1): Promise<ort.InferenceSession> {
@@ -69,21 +70,12 @@ export interface NodeDetector {
 /** The core detection pipeline on onnxruntime-web's wasm backend in Node (`tensors`: its input buffers). */
 export async function createNodeDetector(spec: ModelSpec, threads = 1, tensors: TensorPool = new Map()): Promise<NodeDetector> {
   const session = await createSession(spec, threads);
-  const inputName = session.inputNames[0]!;
   return {
     async detect(image, options) {
       const runtime: DetectionRuntime = {
         outputNames: session.outputNames,
         letterbox: (plan) => letterboxInNode(image, plan),
-        async infer(tensor, width, height): Promise<NamedOutputs> {
-          const result = await session.run({ [inputName]: new ort.Tensor('float32', tensor, [1, 3, height, width]) });
-          const map = new Map<string, Float32Array>();
-          for (const name of session.outputNames) {
-            map.set(name, result[name]!.data as Float32Array);
-            result[name]!.dispose();
-          }
-          return map;
-        },
+        infer: (tensor, width, height): Promise<NamedOutputs> => runNamed(ORT, session, tensor, [1, 3, height, width]),
       };
       return runDetection(image, spec, runtime, options, tensors);
     },
@@ -91,15 +83,7 @@ export async function createNodeDetector(spec: ModelSpec, threads = 1, tensors: 
   };
 }
 
-/** RGBA of a rectangle of an image (what the worker reads back from its canvas). */
-export function cropPixels(image: RgbaImage, rect: { x: number; y: number; width: number; height: number }): Uint8ClampedArray {
-  const out = new Uint8ClampedArray(rect.width * rect.height * 4);
-  for (let y = 0; y < rect.height; y++) {
-    const start = ((rect.y + y) * image.width + rect.x) * 4;
-    out.set(image.data.subarray(start, start + rect.width * 4), y * rect.width * 4);
-  }
-  return out;
-}
+export { cropPixels };
 
 export interface NodeRecognizer {
   /** Embeds each detected face (aligned by its keypoints). */
@@ -110,17 +94,12 @@ export interface NodeRecognizer {
 /** The core recognition pipeline on onnxruntime-web's wasm backend in Node. */
 export async function createNodeRecognizer(spec: ModelSpec, threads = 1): Promise<NodeRecognizer> {
   const session = await createSession(spec, threads);
-  const inputName = session.inputNames[0]!;
-  const outputName = session.outputNames[0]!;
   const tensors: TensorPool = new Map();
   const { width, height } = spec.input;
   return {
     embedFaces(image, faces, flip = false) {
       return runRecognition(alignmentsFor(spec, faces), { width: image.width, height: image.height, read: (r) => cropPixels(image, r) }, spec, {
-        async infer(tensor, batch) {
-          const result = await session.run({ [inputName]: new ort.Tensor('float32', tensor, [batch, 3, height, width]) });
-          return result[outputName]!.data as Float32Array;
-        },
+        infer: (tensor, batch) => runFirst(ORT, session, tensor, [batch, 3, height, width]),
       }, { flip }, tensors);
     },
     release: () => session.release(),
@@ -137,12 +116,8 @@ export function createNodeAttributeRuntime(threads = 1): AttributeRuntime & { re
   };
   return {
     async infer(spec, tensor) {
-      const s = await session(spec);
       const { width, height, channels } = spec.input;
-      const result = await s.run({ [s.inputNames[0]!]: new ort.Tensor('float32', tensor, [1, channels ?? 3, height, width]) });
-      const map = new Map<string, Float32Array>();
-      for (const name of s.outputNames) map.set(name, result[name]!.data as Float32Array);
-      return map;
+      return runNamed(ORT, await session(spec), tensor, [1, channels ?? 3, height, width]);
     },
     async release() {
       for (const s of sessions.values()) await (await s).release();
@@ -151,5 +126,4 @@ export function createNodeAttributeRuntime(threads = 1): AttributeRuntime & { re
   };
 }
 
-/** An RGBA image as the `{ width, height, read }` source the core pipeline reads crops from. */
-export const pixelSource = (image: RgbaImage) => ({ width: image.width, height: image.height, read: (r: { x: number; y: number; width: number; height: number }) => cropPixels(image, r) });
+export { pixelSource };

@@ -2,6 +2,28 @@
 // its first bytes without decoding: a 20,000 × 20,000 photo would need 1.6 GB as RGBA, and the
 // browser tries to allocate that before it fails (or the tab dies). Callers check the size first.
 
+import { InvalidInputError } from '../errors.js';
+
+/**
+ * The largest image facekit decodes: 64 megapixels (256 MB as RGBA). Larger ones are refused
+ * before decoding, with a typed error; downscale them first (detection never needs more than
+ * its 640-pixel input).
+ */
+export const MAX_IMAGE_PIXELS = 64_000_000;
+
+/** The smallest side an image can have and still hold a detectable face (SCRFD finds faces from about 10 pixels). */
+export const MIN_IMAGE_SIDE = 16;
+
+/** Refuses an image larger than MAX_IMAGE_PIXELS or with a side under MIN_IMAGE_SIDE, naming its size. */
+export function checkImageSize(width: number, height: number, what: string): void {
+  if (Math.min(width, height) < MIN_IMAGE_SIDE) {
+    throw new InvalidInputError(`${what} is ${width}×${height}: too small to hold a face (each side needs at least ${MIN_IMAGE_SIDE} pixels).`);
+  }
+  if (width * height > MAX_IMAGE_PIXELS) {
+    throw new InvalidInputError(`${what} is ${width}×${height} (${Math.round(width * height / 1e6)} megapixels); facekit decodes at most ${MAX_IMAGE_PIXELS / 1e6} megapixels. Downscale it first (detection runs at 640 pixels).`);
+  }
+}
+
 export interface EncodedSize { format: 'png' | 'jpeg' | 'gif' | 'webp' | 'bmp'; width: number; height: number }
 
 /** Bytes to read for `encodedImageSize`: JPEG puts its frame header after the metadata segments. */

@@ -1,2 +1,3 @@
 export * from './types.js';
 export * from './models.js';
+export * from './model-option.js';

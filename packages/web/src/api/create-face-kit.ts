@@ -1,5 +1,5 @@
 import {
-  ATTRIBUTE_KINDS, DEFAULT_LIVENESS_THRESHOLD, cosineSimilarity, createGallery, getModel, getPack, resolveDetectOptions, resolveQualityThresholds, thresholdFor,
+  ATTRIBUTE_KINDS, DEFAULT_LIVENESS_THRESHOLD, cosineSimilarity, createGallery, getPack, modelOption, resolveDetectOptions, resolveQualityThresholds, thresholdFor,
   type AttributeKind, type DetectOptions, type FrameRequest, type Gallery, type Keypoints5, type MatchResult, type ModelSpec,
 } from '@facekit/core';
 import { proxy, transfer } from 'comlink';
@@ -82,22 +82,6 @@ export interface FaceKit {
 
 /** See `FaceKitOptions.maxQueue`. */
 const DEFAULT_MAX_QUEUE = 100;
-
-const TASK_NOUN: Record<ModelSpec['task'], string> = {
-  detection: 'face detector', recognition: 'face recognizer', antispoof: 'liveness (anti-spoofing) model',
-  eyestate: 'eye-state model', landmarks: 'landmark model', attributes: 'attribute model', headpose: 'head-pose model',
-};
-
-function modelOption(id: string, what: string, task: ModelSpec['task']): ModelSpec {
-  let spec: ModelSpec;
-  try {
-    spec = getModel(id);
-  } catch (e) {
-    throw new InvalidOptionError(`${what}: ${(e as Error).message}`);
-  }
-  if (spec.task !== task) throw new InvalidOptionError(`${what}: "${spec.id}" is a ${spec.task} model, not a ${TASK_NOUN[task]}`);
-  return spec;
-}
 
 function positiveInt(value: number | undefined, name: string, fallback: number, max = 64): number {
   if (value === undefined) return fallback;

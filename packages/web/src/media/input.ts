@@ -1,3 +1,4 @@
+import { checkImageSize } from '@facekit/core';
 import { InvalidInputError } from '../api/errors.js';
 import type { WorkerImage } from '../worker/messages.js';
 
@@ -16,26 +17,6 @@ const ACCEPTED = 'HTMLImageElement, HTMLVideoElement, HTMLCanvasElement, Offscre
 
 // Pixels as stored: InsightFace (OpenCV) ignores colour profiles, and so do we.
 const BITMAP_OPTIONS: ImageBitmapOptions = { colorSpaceConversion: 'none', premultiplyAlpha: 'none' };
-
-/**
- * The largest image facekit decodes: 64 megapixels (256 MB as RGBA). Larger ones are refused
- * before decoding, with a typed error; downscale them first (detection never needs more than
- * its 640-pixel input).
- */
-export const MAX_IMAGE_PIXELS = 64_000_000;
-
-/** The smallest side an image can have and still hold a detectable face (SCRFD finds faces from about 10 pixels). */
-export const MIN_IMAGE_SIDE = 16;
-
-/** Refuses an image larger than MAX_IMAGE_PIXELS or with a side under MIN_IMAGE_SIDE, naming its size. */
-export function checkImageSize(width: number, height: number, what: string): void {
-  if (Math.min(width, height) < MIN_IMAGE_SIDE) {
-    throw new InvalidInputError(`${what} is ${width}×${height}: too small to hold a face (each side needs at least ${MIN_IMAGE_SIDE} pixels).`);
-  }
-  if (width * height > MAX_IMAGE_PIXELS) {
-    throw new InvalidInputError(`${what} is ${width}×${height} (${Math.round(width * height / 1e6)} megapixels); facekit decodes at most ${MAX_IMAGE_PIXELS / 1e6} megapixels. Downscale it first (detection runs at 640 pixels).`);
-  }
-}
 
 const has = (name: string): boolean => typeof (globalThis as Record<string, unknown>)[name] === 'function';
 /** `value instanceof globalThis[name]`, false where the browser lacks that class (a worker has no HTMLImageElement). */

@@ -2,12 +2,11 @@
 // pipeline stages on images handed over by the pool. Exposed with comlink.
 import { expose, releaseProxy, transfer } from 'comlink';
 import {
-  ENCODED_SIZE_PROBE_BYTES, alignmentsFor, analyzeFrame, arcfaceAlignment, checkAttributeModel, encodedImageSize, runAttributes, runDetection, readForWarp, runPassiveLiveness, runRecognition, warpAffineToRgba,
+  ENCODED_SIZE_PROBE_BYTES, alignmentsFor, checkImageSize, analyzeFrame, arcfaceAlignment, checkAttributeModel, encodedImageSize, runAttributes, runDetection, readForWarp, runPassiveLiveness, runRecognition, warpAffineToRgba,
   type Affine2x3, type AttributeKind, type AttributeModels, type DetectOptions, type FrameRuntime, type ModelSpec, type NamedOutputs, type TensorPool,
 } from '@facekit/core';
 import type { InferenceSession, Tensor } from 'onnxruntime-web';
 import { BackendError, InvalidInputError, InvalidOptionError, serializeError } from '../api/errors.js';
-import { checkImageSize } from '../media/input.js';
 import { DEVICE_LOST } from './messages.js';
 import { probeModelCache, type ModelCache } from '../store/model-cache.js';
 import { DEFAULT_FETCH_POLICY, loadModelBytes, type ModelFetchPolicy } from '../store/model-store.js';
