@@ -35,7 +35,7 @@ export async function benchNative(image: RgbaImage, o: { sizes: number[]; thread
     for (const size of o.sizes) {
       const plan = fitInputToStride(planLetterbox(image.width, image.height, size, size), det.input.stride);
       const { inputWidth: w, inputHeight: h } = plan;
-      const tensor = rgbaToChw(letterboxInNode(image, plan), plan.drawWidth, plan.drawHeight, det.input, new Float32Array(3 * w * h), w, h);
+      const tensor = rgbaToChw(await letterboxInNode(image, plan), plan.drawWidth, plan.drawHeight, det.input, new Float32Array(3 * w * h), w, h);
       detect[size] = await timeRuns(ds, { [ds.inputNames[0]!]: new ortNode.Tensor('float32', tensor, [1, 3, h, w]) }, o.runs, o.warmup);
     }
     await ds.release();

@@ -1,15 +1,13 @@
 // RGBA images in memory and the two pixel reads the core pipeline asks a runtime for: the
 // detector's letterbox and the rectangles the crop stages warp from.
-import { resizeBilinearRGBA, type LetterboxPlan, type PixelRect } from '@facekit/core';
+import { letterboxFromPixels, type LetterboxPlan, type PixelRect } from '@facekit/core';
 
 /** Decoded pixels, 4 bytes per pixel (RGBA), row by row. */
 export interface RgbaImage { data: Uint8ClampedArray; width: number; height: number }
 
-/** The image resized to the plan's drawn size (the letterbox contract of `DetectionRuntime`). */
-export function letterboxRgba(image: RgbaImage, plan: LetterboxPlan): Uint8ClampedArray {
-  const out = new Uint8ClampedArray(plan.drawWidth * plan.drawHeight * 4);
-  resizeBilinearRGBA(image.data, image.width, image.height, out, plan.drawWidth, plan.drawWidth, plan.drawHeight);
-  return out;
+/** The image resized to the plan's drawn size (the letterbox contract of `DetectionRuntime`), as the browser worker does it. */
+export function letterboxRgba(image: RgbaImage, plan: LetterboxPlan): Promise<Uint8ClampedArray> {
+  return letterboxFromPixels(pixelSource(image))(plan);
 }
 
 /** RGBA of a rectangle of an image (what the browser worker reads back from its canvas). */

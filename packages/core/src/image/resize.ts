@@ -1,8 +1,8 @@
 /**
  * Bilinear resize of an RGBA image into the top-left corner of a (zeroed) RGBA destination,
- * sampling at pixel centres with edge clamping: the same filter as OpenCV's INTER_LINEAR and,
- * for scales ≥ 0.5, Chromium's canvas with `imageSmoothingQuality = 'medium'`, so Node and the
- * browser worker feed the models the same pixels (below 0.5 the canvas adds mipmaps).
+ * sampling at pixel centres with edge clamping: the same filter as OpenCV's INTER_LINEAR. The
+ * browser worker and Node both letterbox with it (`letterboxFromPixels`), so they feed the
+ * detector the same bytes; a canvas does not (Chromium blends in mipmaps at some scales).
  */
 export function resizeBilinearRGBA(
   src: Uint8Array | Uint8ClampedArray,

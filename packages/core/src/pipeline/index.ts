@@ -6,3 +6,4 @@ export * from './eye-state.js';
 export * from './liveness-threshold.js';
 export * from './attributes.js';
 export * from './model-crop.js';
+export * from './letterbox-pixels.js';

@@ -2,7 +2,7 @@
 // pipeline stages on images handed over by the pool. Exposed with comlink.
 import { expose, releaseProxy, transfer } from 'comlink';
 import {
-  ENCODED_SIZE_PROBE_BYTES, alignmentsFor, checkImageSize, analyzeFrame, arcfaceAlignment, checkAttributeModel, encodedImageSize, runAttributes, runDetection, readForWarp, runPassiveLiveness, runRecognition, warpAffineToRgba,
+  ENCODED_SIZE_PROBE_BYTES, alignmentsFor, checkImageSize, letterboxFromPixels, analyzeFrame, arcfaceAlignment, checkAttributeModel, encodedImageSize, runAttributes, runDetection, readForWarp, runPassiveLiveness, runRecognition, warpAffineToRgba,
   type Affine2x3, type AttributeKind, type AttributeModels, type DetectOptions, type FrameRuntime, type ModelSpec, type NamedOutputs, type TensorPool,
 } from '@facekit/core';
 import type { InferenceSession, Tensor } from 'onnxruntime-web';
@@ -10,7 +10,6 @@ import { BackendError, InvalidInputError, InvalidOptionError, serializeError } f
 import { DEVICE_LOST } from './messages.js';
 import { probeModelCache, type ModelCache } from '../store/model-cache.js';
 import { DEFAULT_FETCH_POLICY, loadModelBytes, type ModelFetchPolicy } from '../store/model-store.js';
-import { createCanvasLetterbox } from './letterbox-canvas.js';
 import { createPixelReader } from './pixel-reader.js';
 import { loadOrt, ortFilePaths, type Ort } from './ort-loader.js';
 import type {
@@ -72,7 +71,6 @@ function createWorkerApi(): WorkerApi {
   let fetchPolicy: ModelFetchPolicy = DEFAULT_FETCH_POLICY;
   const sessions = new Map<string, LoadedSession>();
   const tensors: TensorPool = new Map();
-  const letterbox = createCanvasLetterbox();
   const pixelReader = createPixelReader();
   // ORT sessions cannot run concurrently and the tensors are reused: one job at a time.
   let queue: Promise<unknown> = Promise.resolve();
@@ -181,13 +179,13 @@ function createWorkerApi(): WorkerApi {
     };
   }
 
-  async function detectOn(image: ImageBitmap, detector: string, options: DetectOptions) {
-    const d = detectorRuntime(detector);
-    return runDetection(image, d.spec, { outputNames: d.outputNames, infer: d.infer, letterbox: (plan) => letterbox(image, plan) }, options, tensors);
-  }
-
-  /** The bitmap as the crop stages read it: drawn once, however many stages read rectangles. */
+  /** The bitmap as the stages read it: drawn once, however many rectangles they read. */
   const sourceOf = (bitmap: ImageBitmap) => ({ width: bitmap.width, height: bitmap.height, read: pixelReader(bitmap) });
+
+  async function detectOn(source: ReturnType<typeof sourceOf>, detector: string, options: DetectOptions) {
+    const d = detectorRuntime(detector);
+    return runDetection(source, d.spec, { outputNames: d.outputNames, infer: d.infer, letterbox: letterboxFromPixels(source) }, options, tensors);
+  }
 
   async function embedOn(source: ReturnType<typeof sourceOf>, recognizer: string, matrices: Affine2x3[], flip: boolean) {
     const r = recognizerRuntime(recognizer);
@@ -253,13 +251,13 @@ function createWorkerApi(): WorkerApi {
     }),
 
     detect: (req) => guard(() => serial(() => withBitmap(req.image, async (bitmap, decodeMs): Promise<DetectReply> => {
-      const run = await detectOn(bitmap, req.detector, req.options);
+      const run = await detectOn(sourceOf(bitmap), req.detector, req.options);
       return { ...run, width: bitmap.width, height: bitmap.height, decodeMs };
     }))),
 
     analyze: (req) => guard(() => serial(() => withBitmap(req.image, async (bitmap, decodeMs): Promise<AnalyzeReply> => {
-      const run = await detectOn(bitmap, req.detector, req.options);
       const source = sourceOf(bitmap);
+      const run = await detectOn(source, req.detector, req.options);
       const rec = await embedOn(source, req.recognizer, alignmentsFor(model(req.recognizer, 'recognition').spec, run.faces), req.flip);
       const reply: AnalyzeReply = { ...run, width: bitmap.width, height: bitmap.height, decodeMs, embeddings: rec.embeddings, embeddingTimings: rec.timings };
       if (req.liveness?.length) {
@@ -280,9 +278,10 @@ function createWorkerApi(): WorkerApi {
 
     processFrame: (req) => guard(() => serial(() => withBitmap(req.image, async (image, decodeMs): Promise<FrameReply> => {
       const t0 = performance.now();
+      const source = sourceOf(image);
       const runtime: FrameRuntime = {
-        letterbox: (plan, rect) => letterbox(image, plan, rect),
-        read: pixelReader(image),
+        letterbox: letterboxFromPixels(source),
+        read: source.read,
         detector: detectorRuntime(req.detector),
         ...(req.recognizer ? { recognizer: recognizerRuntime(req.recognizer) } : {}),
         ...(req.antispoof?.length ? { antispoof: antispoofRuntime(req.antispoof) } : {}),
