@@ -300,6 +300,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
       disposed = true;
       for (const job of queue.splice(0)) drop(job, new DisposedError());
       await Promise.all(slots.map(async (s) => {
+        if (s.dead) return; // terminated already (it kept dying while starting)
         // Release sessions politely, but never wait long for a stuck worker.
         await Promise.race([s.remote.dispose().catch(() => undefined), new Promise((r) => setTimeout(r, 2000))]);
         s.remote[releaseProxy]();
