@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { expect, test } from '@playwright/test';
+import { rng } from '../packages/core/test-support/random.js';
 import { IMAGES_DIR, imageUrl, openHarness } from './harness.js';
 
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
@@ -35,18 +36,6 @@ function blackPng(width: number, height: number): Buffer {
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
 }
 
-/** A small deterministic PRNG (mulberry32), so a failing fuzz case can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
 const b64 = (b: Buffer) => b.toString('base64');
 
 test.beforeEach(async ({ page }) => {
@@ -58,7 +47,7 @@ test('hostile images: each a typed error, no crash, and the kit keeps working', 
   test.setTimeout(120_000);
   const jpeg = readFileSync(join(IMAGES_DIR, 'insightface/t1.jpg'));
   const png = readFileSync(join(IMAGES_DIR, 'ppu_uniface/image-kevin1.png'));
-  const rand = prng(7);
+  const rand = rng(7);
   const files = {
     randomBytes: b64(Buffer.from(Array.from({ length: 10_000 }, () => Math.floor(rand() * 256)))),
     truncatedJpegHeader: b64(jpeg.subarray(0, 300)),
@@ -156,7 +145,7 @@ test('hostile vectors and gallery data: typed errors, and the existing gallery i
 test('seeded fuzz: 40 damaged JPEG and PNG files each resolve or fail typed; the kit keeps working', async ({ page }) => {
   test.setTimeout(180_000);
   const seed = 20261130;
-  const rand = prng(seed);
+  const rand = rng(seed);
   const sources = [readFileSync(join(IMAGES_DIR, 'faceonnx/verification/brad_1.jpg')), readFileSync(join(IMAGES_DIR, 'ppu_uniface/image-kevin1.png'))];
   const cases = Array.from({ length: 40 }, (_, i) => {
     const src = Buffer.from(sources[i % 2]!);

@@ -3,9 +3,8 @@
 // recognizer. The native CPU build (MLAS with NCHWc and depthwise kernels) is the ceiling.
 import { readFileSync } from 'node:fs';
 import * as ortNode from 'onnxruntime-node';
-import { MODELS, fitInputToStride, planLetterbox, rgbaToChw } from '../../packages/core/src/index.js';
+import { MODELS, fitInputToStride, medianTime, planLetterbox, rgbaToChw } from '../../packages/core/src/index.js';
 import { letterboxInNode, modelPath, type RgbaImage } from '../../packages/core/test-support/node.js';
-import { median } from '../browser-session.js';
 
 export interface NativeTimes {
   threads: number;
@@ -13,16 +12,6 @@ export interface NativeTimes {
   detect: Record<number, number>;
   /** Median ms of one recognizer run on one crop. */
   embed: number;
-}
-
-async function timeRuns(session: ortNode.InferenceSession, feeds: Record<string, ortNode.Tensor>, runs: number, warmup: number): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < warmup + runs; i++) {
-    const t0 = performance.now();
-    await session.run(feeds);
-    if (i >= warmup) times.push(performance.now() - t0);
-  }
-  return median(times);
 }
 
 export async function benchNative(image: RgbaImage, o: { sizes: number[]; threads: number[]; runs: number; warmup: number }): Promise<NativeTimes[]> {
@@ -36,13 +25,15 @@ export async function benchNative(image: RgbaImage, o: { sizes: number[]; thread
       const plan = fitInputToStride(planLetterbox(image.width, image.height, size, size), det.input.stride);
       const { inputWidth: w, inputHeight: h } = plan;
       const tensor = rgbaToChw(await letterboxInNode(image, plan), plan.drawWidth, plan.drawHeight, det.input, new Float32Array(3 * w * h), w, h);
-      detect[size] = await timeRuns(ds, { [ds.inputNames[0]!]: new ortNode.Tensor('float32', tensor, [1, 3, h, w]) }, o.runs, o.warmup);
+      const feeds = { [ds.inputNames[0]!]: new ortNode.Tensor('float32', tensor, [1, 3, h, w]) };
+      detect[size] = await medianTime(() => ds.run(feeds), o.runs, o.warmup);
     }
     await ds.release();
     const rs = await ortNode.InferenceSession.create(readFileSync(modelPath(rec)), options);
     // Any crop costs the same; a mid-grey one keeps this independent of the alignment code.
     const crop = new Float32Array(3 * rec.input.width * rec.input.height);
-    const embed = await timeRuns(rs, { [rs.inputNames[0]!]: new ortNode.Tensor('float32', crop, [1, 3, rec.input.height, rec.input.width]) }, o.runs, o.warmup);
+    const feeds = { [rs.inputNames[0]!]: new ortNode.Tensor('float32', crop, [1, 3, rec.input.height, rec.input.width]) };
+    const embed = await medianTime(() => rs.run(feeds), o.runs, o.warmup);
     await rs.release();
     out.push({ threads, detect, embed });
   }

@@ -12,8 +12,9 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-web';
 import onnxProto from 'onnx-proto';
-import { MODELS, median } from '../../core/src/index.js';
+import { MODELS, median, medianTime } from '../../core/src/index.js';
 import { modelPath } from '../../core/test-support/node.js';
+import { rng } from '../../core/test-support/random.js';
 import { parseArgs } from '../../../scripts/browser-session.js';
 import { quantizeQdq } from './qdq-quantize.js';
 
@@ -24,25 +25,18 @@ const REC_SHAPE = [1, 3, 112, 112];
 
 /** A fixed pseudo-random input: the timing of these graphs does not depend on the pixels. */
 function input(shape: number[]): ort.Tensor {
-  const data = new Float32Array(shape.reduce((a, b) => a * b));
-  let s = 12345;
-  for (let i = 0; i < data.length; i++) { s = (s * 1103515245 + 12345) >>> 0; data[i] = s / 2 ** 32 * 2 - 1; }
-  return new ort.Tensor('float32', data, shape);
+  const r = rng(12345);
+  return new ort.Tensor('float32', Float32Array.from({ length: shape.reduce((a, b) => a * b) }, () => r() * 2 - 1), shape);
 }
 
 async function session(bytes: Uint8Array, extra: ort.InferenceSession.SessionOptions = {}): Promise<ort.InferenceSession> {
   return ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'all', logSeverityLevel: 3, ...extra });
 }
 
-async function timeRuns(s: ort.InferenceSession, x: ort.Tensor, n: number, warmup = 5): Promise<number> {
+/** Median ms of `n` runs of `s` on `x`, after 5 warm-up runs. */
+function timeRuns(s: ort.InferenceSession, x: ort.Tensor, n: number): Promise<number> {
   const feeds = { [s.inputNames[0]!]: x };
-  const times: number[] = [];
-  for (let i = 0; i < warmup + n; i++) {
-    const t0 = performance.now();
-    await s.run(feeds);
-    if (i >= warmup) times.push(performance.now() - t0);
-  }
-  return median(times);
+  return medianTime(() => s.run(feeds), n, 5);
 }
 
 const modelBytes = (id: 'det_500m' | 'fr_feature') => new Uint8Array(readFileSync(modelPath(MODELS[id])));
@@ -145,20 +139,17 @@ async function childXnnpack(): Promise<unknown> {
     const x = tf.randomNormal([1, h, w, cin], 0, 1, 'float32', 1) as import('@tensorflow/tfjs-core').Tensor4D;
     const filter = tf.randomNormal(dw ? [k, k, cin, 1] : [k, k, cin, cout], 0, 0.1, 'float32', 2) as import('@tensorflow/tfjs-core').Tensor4D;
     const bias = tf.zeros([cout]);
-    const tfTimes: number[] = [];
-    for (let i = 0; i < 5 + runs; i++) {
-      const t0 = performance.now();
+    const xnnpackMs = await medianTime(() => {
       const y = dw ? tf.fused.depthwiseConv2d({ x, filter, strides: 1, pad: 'same', bias, activation: 'relu' })
         : tf.fused.conv2d({ x, filter, strides: 1, pad: 'same', bias, activation: 'relu' });
       y.dataSync();
       y.dispose();
-      if (i >= 5) tfTimes.push(performance.now() - t0);
-    }
+    }, runs, 5);
     tf.dispose([x, filter, bias]);
     const s = await session(convGraph(h, w, cin, cout, k, dw));
     const ortMs = await timeRuns(s, input([1, cin, h, w]), runs);
     await s.release();
-    layers.push({ layer: `${w}×${h}×${cin}→${cout} ${k}×${k}${dw ? ' depthwise' : ''}`, xnnpack: median(tfTimes), ort: ortMs });
+    layers.push({ layer: `${w}×${h}×${cin}→${cout} ${k}×${k}${dw ? ' depthwise' : ''}`, xnnpack: xnnpackMs, ort: ortMs });
   }
   return { tfjsThreads: 1, layers };
 }

@@ -12,3 +12,14 @@ export function percentile(values: readonly number[], p: number): number {
   const s = [...values].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
 }
+
+/** Median wall time in ms of `runs` calls of `fn`, after `warmup` untimed ones (benchmarks). */
+export async function medianTime(fn: () => unknown, runs: number, warmup: number): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < warmup + runs; i++) {
+    const t0 = performance.now();
+    await fn();
+    if (i >= warmup) times.push(performance.now() - t0);
+  }
+  return median(times);
+}

@@ -5,8 +5,6 @@ import { DEVICE_LOST, type Reply, type WorkerApi } from '../worker/messages.js';
 export interface PoolWorker {
   readonly index: number;
   readonly remote: Remote<WorkerApi>;
-  /** Calls in flight on this worker. */
-  busy: number;
 }
 
 export interface WorkerPoolOptions {
@@ -80,7 +78,7 @@ interface Slot extends PoolWorker {
   /** Rejects every call in flight when the worker dies. */
   crashed: Promise<never>;
   crash(e: Error): void;
-  /** Calls this worker is running. */
+  /** Calls this worker is running (one at most). */
   jobs: Set<Job>;
 }
 
@@ -121,7 +119,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     const crashed = new Promise<never>((_, reject) => { crash = reject; });
     crashed.catch(() => undefined);
     const slot: Slot = {
-      index, worker, remote, busy: 0, crashed, crash: (e) => crash(e), ready: Promise.resolve(), state: 'starting', dead: false, attempts, jobs: new Set(),
+      index, worker, remote, crashed, crash: (e) => crash(e), ready: Promise.resolve(), state: 'starting', dead: false, attempts, jobs: new Set(),
     };
     worker.addEventListener('error', (ev) => {
       ev.preventDefault();
@@ -184,7 +182,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
 
   function pump(): void {
     while (queue.length) {
-      const slot = slots.filter((s) => s.state === 'ready' && s.busy === 0)[0];
+      const slot = slots.find((s) => s.state === 'ready' && s.jobs.size === 0);
       if (!slot) break;
       dispatch(queue.shift()!, slot);
     }
@@ -197,7 +195,6 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   }
 
   function dispatch(job: Job, slot: Slot): void {
-    slot.busy++;
     dispatched++;
     slot.jobs.add(job);
     // From here the input belongs to the worker: no onDropped.
@@ -209,9 +206,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
       // A job taken back for another run (device lost) is no longer this worker's to settle.
       (e) => { if (slot.jobs.has(job)) job.reject(e); },
     ).finally(() => {
-      const mine = slot.jobs.delete(job);
-      if (mine) job.detach();
-      slot.busy--;
+      if (slot.jobs.delete(job)) job.detach();
       pump();
     });
   }
@@ -284,7 +279,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     },
     stats: () => ({
       queued: queue.length,
-      inFlight: slots.reduce((n, s) => n + s.busy, 0),
+      inFlight: slots.reduce((n, s) => n + s.jobs.size, 0),
       dispatched,
       respawned,
       workers: live,
