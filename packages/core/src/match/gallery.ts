@@ -3,7 +3,7 @@ import { describeValue } from '../util/describe.js';
 import { USE_EMBEDDING, checkEmbedding, type EmbeddingLike } from './embedding-check.js';
 import { FloatRows } from './float-rows.js';
 import { Int8Index, int8DotModule } from './int8-index.js';
-import { l2Normalize } from './vector.js';
+import { l2Normalize, rowDot } from './vector.js';
 
 /** One identity returned by {@link Gallery.search}. */
 export interface GalleryMatch {
@@ -401,24 +401,6 @@ class PackedGallery implements Gallery {
     // Out of (wasm) memory: search on without the pre-filter rather than fail the add.
     if (index && !index.reserve(needRows)) this.index = null;
   }
-}
-
-/**
- * Dot product of the float32 row at data[base..base+dim) with q, accumulated in float64.
- * The one summation every path uses, so exact and pre-filtered searches agree bit for bit.
- */
-function rowDot(data: Float32Array, base: number, q: Float32Array, dim: number, dim4: number): number {
-  // Four accumulators break the add dependency chain (about 2× faster in V8 at 10k × 512).
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  let j = 0;
-  for (; j < dim4; j += 4) {
-    s0 += data[base + j]! * q[j]!;
-    s1 += data[base + j + 1]! * q[j + 1]!;
-    s2 += data[base + j + 2]! * q[j + 2]!;
-    s3 += data[base + j + 3]! * q[j + 3]!;
-  }
-  for (; j < dim; j++) s0 += data[base + j]! * q[j]!;
-  return s0 + s1 + (s2 + s3);
 }
 
 /** Places `item` at the root of the heap `heap[0..len)` and sifts it down (worst at root). */

@@ -3,3 +3,4 @@ export * from './vector.js';
 // gallerySearchInfo) for tests and benchmarks that are not part of the package API.
 export { createGallery, galleryFromJSON, type Gallery, type GalleryJSON, type GalleryMatch } from './gallery.js';
 export * from './thresholds.js';
+export { checkEmbedding } from './embedding-check.js';

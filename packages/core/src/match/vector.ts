@@ -57,3 +57,22 @@ const sameLength = (a: EmbeddingLike) => ({
   dim: a.length,
   why: `embedding a has ${a.length}: compare embeddings from the same recognizer`,
 });
+
+/**
+ * Dot product of the float32 row at data[base..base+dim) with q, accumulated in float64.
+ * The one summation every gallery uses (in memory, and the re-rank of the PostgreSQL one), so
+ * exact and pre-filtered searches agree bit for bit. No checks: callers pass unit rows of `dim`.
+ */
+export function rowDot(data: Float32Array, base: number, q: Float32Array, dim: number, dim4: number): number {
+  // Four accumulators break the add dependency chain (about 2× faster in V8 at 10k × 512).
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let j = 0;
+  for (; j < dim4; j += 4) {
+    s0 += data[base + j]! * q[j]!;
+    s1 += data[base + j + 1]! * q[j + 1]!;
+    s2 += data[base + j + 2]! * q[j + 2]!;
+    s3 += data[base + j + 3]! * q[j + 3]!;
+  }
+  for (; j < dim; j++) s0 += data[base + j]! * q[j]!;
+  return s0 + s1 + (s2 + s3);
+}
