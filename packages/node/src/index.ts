@@ -2,3 +2,5 @@ export { createFaceKit, type NodeFaceKit, type NodeFaceKitOptions, type NodeAnal
 export { decodeImage, type NodeImageInput } from './decode.js';
 export type { RgbaImage } from './pixels.js';
 export * from '@facekit/core';
+export { createPgGallery, type PgGallery, type PgGalleryOptions, type PgGalleryStorage } from './gallery/pg-gallery.js';
+export { openGalleryDatabase, type GalleryDatabase } from './gallery/gallery-database.js';
