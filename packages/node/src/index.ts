@@ -4,3 +4,4 @@ export type { RgbaImage } from './pixels.js';
 export * from '@facekit/core';
 export { createPgGallery, type PgGallery, type PgGalleryOptions, type PgGalleryStorage } from './gallery/pg-gallery.js';
 export { openGalleryDatabase, type GalleryDatabase } from './gallery/gallery-database.js';
+export { recheckFrames, type RecheckOptions, type RecheckReason, type RecheckResult } from './verifier/recheck.js';

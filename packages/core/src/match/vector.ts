@@ -76,3 +76,14 @@ export function rowDot(data: Float32Array, base: number, q: Float32Array, dim: n
   for (; j < dim; j++) s0 += data[base + j]! * q[j]!;
   return s0 + s1 + (s2 + s3);
 }
+
+/**
+ * L2-normalised mean of unit embeddings of one length (a template from several frames, or the
+ * probe of a window of frames). InvalidInputError for an empty list.
+ */
+export function meanEmbedding(list: readonly Float32Array[]): Float32Array {
+  if (list.length === 0) throw new InvalidInputError('meanEmbedding needs at least one embedding.');
+  const sum = new Float32Array(list[0]!.length);
+  for (const e of list) for (let i = 0; i < sum.length; i++) sum[i]! += e[i]!;
+  return l2Normalize(sum, sum);
+}

@@ -7,3 +7,4 @@ export * from './liveness-threshold.js';
 export * from './attributes.js';
 export * from './model-crop.js';
 export * from './letterbox-pixels.js';
+export * from './main-face.js';

@@ -1,7 +1,7 @@
 // Enroll once, verify live: watches a camera until enough good frames (quality gate passed,
 // liveness as asked) have been seen, decides over that window, and stores templates in IndexedDB.
 import {
-  createBlinkDetector, createGallery, createScoreWindow, dot, l2Normalize, type Gallery, type GalleryMatch, type QualityThresholds, type ScoreWindow,
+  createBlinkDetector, createGallery, createScoreWindow, dot, meanEmbedding, type Gallery, type GalleryMatch, type QualityThresholds, type ScoreWindow,
 } from '@facekit/core';
 import {
   AbortedError, InvalidOptionError, LivenessError, NotEnrolledError, VerificationTimeoutError, type BlockingHint,
@@ -161,13 +161,6 @@ const int = (v: number | undefined, name: string, fallback: number, min = 1): nu
   if (!Number.isInteger(v) || v < min) throw new InvalidOptionError(`${name} must be an integer ≥ ${min}, got ${v}`);
   return v;
 };
-
-/** L2-normalised mean of unit vectors. */
-function meanEmbedding(list: readonly Float32Array[]): Float32Array {
-  const sum = new Float32Array(list[0]!.length);
-  for (const e of list) for (let i = 0; i < sum.length; i++) sum[i]! += e[i]!;
-  return l2Normalize(sum, sum);
-}
 
 /** The main track's good frames so far (the last `needed` of them). */
 interface Window {
