@@ -1,0 +1,152 @@
+// The trustworthy login flow, in plain node:http:
+//   1. POST /challenge   → { nonce, expiresAt }: a one-time challenge;
+//   2. POST /verify      ← multipart/form-data: nonce, id, frame (1–5 JPEGs the page verified on);
+//   3. the server re-runs detection, liveness and embedding on the frames (recheckFrames) and
+//      compares them with id's templates in PostgreSQL → { verified, reasons, … }.
+// A verdict computed in the browser can be forged by whoever controls the browser; this one
+// cannot. The page's own verdict is only for a fast UI.
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { resolve } from 'node:path';
+import { FaceKitError, recheckFrames, type NodeFaceKit, type PgGallery, type RecheckOptions } from '@facekit/node';
+import { createNonceStore, type NonceStore } from './nonce-store.js';
+import { BodyTooLargeError, readBody } from './read-body.js';
+
+export interface VerifyServerOptions {
+  kit: NodeFaceKit;
+  gallery: PgGallery;
+  /** Largest request body accepted. @defaultValue 3 MB (5 frames of a 640×480 JPEG with room to spare) */
+  maxBodyBytes?: number;
+  /** How long a challenge stays valid. @defaultValue 120000 */
+  nonceTtlMs?: number;
+  /** Re-checks running or waiting at once; more get 503. @defaultValue 8 */
+  maxConcurrent?: number;
+  /** Thresholds and frame counts of the re-check. @defaultValue { minFrames: 1, maxFrames: 5 } */
+  recheck?: RecheckOptions;
+}
+
+const PUBLIC_DIR = resolve(import.meta.dirname, '../public');
+const STATIC: Record<string, { file: string; type: string }> = {
+  '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
+  '/login.js': { file: 'login.js', type: 'text/javascript; charset=utf-8' },
+};
+const MAX_ID_LENGTH = 256;
+
+/** A JSON answer that says what was wrong and what to do. */
+class HttpError extends Error {
+  constructor(readonly status: number, readonly error: string, message: string) { super(message); }
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const json = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    'content-length': String(Buffer.byteLength(json)),
+    ...headers,
+  });
+  res.end(json);
+}
+
+const isJpeg = (b: Uint8Array): boolean => b.length > 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff;
+
+/** The request's form fields, checked: the nonce is used up before anything costly runs. */
+async function readLogin(req: IncomingMessage, nonces: NonceStore, maxBodyBytes: number, maxFrames: number): Promise<{ id: string; frames: Buffer[] }> {
+  const type = req.headers['content-type'] ?? '';
+  if (!/^multipart\/form-data;/i.test(type)) {
+    throw new HttpError(415, 'content-type', 'Send multipart/form-data with the fields nonce, id and frame (one per JPEG).');
+  }
+  const body = await readBody(req, maxBodyBytes);
+  let form: FormData;
+  try {
+    form = await new Request('http://localhost/', { method: 'POST', headers: { 'content-type': type }, body: new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.length) }).formData();
+  } catch {
+    throw new HttpError(400, 'form', 'The multipart body could not be parsed.');
+  }
+  const nonce = form.get('nonce');
+  if (typeof nonce !== 'string' || nonce === '') throw new HttpError(400, 'nonce', 'The field nonce is missing: POST /challenge first and send its nonce.');
+  const check = nonces.consume(nonce);
+  if (check !== 'ok') {
+    throw new HttpError(403, 'nonce', check === 'expired'
+      ? 'The challenge expired: POST /challenge for a new one and send the frames again.'
+      : 'Unknown or already used challenge (a replayed request?): POST /challenge for a new one.');
+  }
+  const id = form.get('id');
+  if (typeof id !== 'string' || id === '' || id.length > MAX_ID_LENGTH) {
+    throw new HttpError(400, 'id', `The field id must be the claimed identity, 1 to ${MAX_ID_LENGTH} characters.`);
+  }
+  const files = form.getAll('frame');
+  if (files.length === 0 || files.length > maxFrames) throw new HttpError(400, 'frames', `Send 1 to ${maxFrames} frame fields, got ${files.length}.`);
+  const frames: Buffer[] = [];
+  for (const f of files) {
+    if (typeof f === 'string') throw new HttpError(400, 'frames', 'Each frame must be a file (a JPEG blob), not text.');
+    const bytes = Buffer.from(await f.arrayBuffer());
+    if (!isJpeg(bytes)) throw new HttpError(415, 'frames', 'Each frame must be a JPEG (canvas.toBlob(cb, "image/jpeg")).');
+    frames.push(bytes);
+  }
+  return { id, frames };
+}
+
+/** The example's HTTP server (not yet listening): call `listen()` on it. */
+export function createVerifyServer(options: VerifyServerOptions): Server & { nonces: NonceStore } {
+  const { kit, gallery } = options;
+  const maxBodyBytes = options.maxBodyBytes ?? 3 * 1024 * 1024;
+  const maxConcurrent = options.maxConcurrent ?? 8;
+  const recheck = { minFrames: 1, maxFrames: 5, ...options.recheck };
+  const nonces = createNonceStore({ ttlMs: options.nonceTtlMs ?? 120_000 });
+  let running = 0;
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (req.method === 'GET' && Object.hasOwn(STATIC, path)) {
+      const { file, type } = STATIC[path]!;
+      res.writeHead(200, {
+        'content-type': type,
+        // The page talks only to this server; nothing it shows can be framed elsewhere.
+        'content-security-policy': "default-src 'self'; img-src 'self' blob:; media-src 'self' blob:; frame-ancestors 'none'",
+        'x-content-type-options': 'nosniff',
+      });
+      res.end(await readFile(resolve(PUBLIC_DIR, file)));
+      return;
+    }
+    if (req.method === 'POST' && path === '/challenge') {
+      const c = nonces.issue();
+      if (!c) return send(res, 503, { error: 'busy', message: 'Too many open challenges; try again shortly.' }, { 'retry-after': '5' });
+      return send(res, 200, c);
+    }
+    if (req.method === 'POST' && path === '/verify') {
+      if (running >= maxConcurrent) {
+        return send(res, 503, { error: 'busy', message: 'Too many logins being checked; try again shortly.' }, { 'retry-after': '2', connection: 'close' });
+      }
+      running++;
+      try {
+        const { id, frames } = await readLogin(req, nonces, maxBodyBytes, recheck.maxFrames);
+        const r = await recheckFrames(kit, gallery, id, frames, recheck);
+        return send(res, 200, r);
+      } finally {
+        running--;
+      }
+    }
+    send(res, 404, { error: 'not-found', message: 'Routes: GET /, POST /challenge, POST /verify.' });
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      if (res.headersSent) { res.destroy(); return; }
+      if (e instanceof BodyTooLargeError) {
+        // Stop reading: answer, then close the connection instead of draining the rest.
+        res.on('finish', () => req.destroy());
+        send(res, 413, { error: 'too-large', message: `${e.message} Send fewer or smaller JPEG frames.` }, { connection: 'close' });
+        return;
+      }
+      if (e instanceof HttpError) return send(res, e.status, { error: e.error, message: e.message });
+      // A frame the decoder refuses (corrupt, too small, too large) is the client's fault.
+      if (e instanceof FaceKitError && (e.code === 'INVALID_INPUT' || e.code === 'INVALID_OPTION')) {
+        return send(res, 400, { error: 'frames', message: e.message });
+      }
+      console.error('verify server:', e);
+      send(res, 500, { error: 'internal', message: 'The server could not check this login.' });
+    });
+  });
+  return Object.assign(server, { nonces });
+}
