@@ -35,6 +35,7 @@ export interface PgGalleryOptions {
 
 /** What {@link PgGallery.storage} reports, in bytes. */
 export interface PgGalleryStorage {
+  /** The templates table with its TOAST (where pgvector keeps vectors over 2 kB). */
   tableBytes: number;
   hnswBytes: number;
   /** Everything the gallery's tables and indexes take, TOAST included. */
@@ -338,7 +339,7 @@ export async function createPgGallery(options: PgGalleryOptions): Promise<PgGall
     async storage() {
       open();
       const r = await query('measuring storage', `SELECT pg_total_relation_size($1::regclass) + pg_total_relation_size($2::regclass) AS total,
-        pg_relation_size($2::regclass) AS tbl, coalesce(pg_relation_size(to_regclass($3)), 0) AS hnsw`, [T.ids, T.tpl, T.hnsw]);
+        pg_table_size($2::regclass) AS tbl, coalesce(pg_relation_size(to_regclass($3)), 0) AS hnsw`, [T.ids, T.tpl, T.hnsw]);
       const x = r.rows[0] as { total: string; tbl: string; hnsw: string };
       return { tableBytes: Number(x.tbl), hnswBytes: Number(x.hnsw), totalBytes: Number(x.total) };
     },

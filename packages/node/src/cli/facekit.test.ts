@@ -1,0 +1,95 @@
+// The real `facekit` command in a child process: exit codes, SIGINT mid-run, and resuming.
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MODEL_DIR, REPO_ROOT, SHARED_DIR } from '../../../core/test-support/node.js';
+import type { EnrollSummary } from './enroll.js';
+
+const CLI = join(REPO_ROOT, 'packages/node/src/cli/facekit.ts');
+const LFW = join(SHARED_DIR, 'data/lfw-dev/images');
+/** One face each (checked with the detector), so every photo is enrolled. */
+const PHOTOS: Record<string, number[]> = {
+  Bernard_Law: [1, 2, 3, 4], Bob_Graham: [2, 3, 4, 5], Brad_Johnson: [1, 2, 3, 4], Edmund_Stoiber: [4, 5, 7, 9],
+};
+const TOTAL = 16;
+
+const tmp = mkdtempSync(join(tmpdir(), 'facekit-cli-'));
+const photos = join(tmp, 'photos');
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+beforeAll(() => {
+  for (const [person, ns] of Object.entries(PHOTOS)) {
+    mkdirSync(join(photos, person), { recursive: true });
+    for (const n of ns) {
+      const file = `${person}_${String(n).padStart(4, '0')}.jpg`;
+      copyFileSync(join(LFW, person, file), join(photos, person, file));
+    }
+  }
+});
+
+interface Run { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
+
+/** Runs the CLI from source through tsx; `onStderr` sees stderr as it comes (and may signal the child). */
+function facekit(args: string[], onStderr?: (soFar: string, kill: (s: NodeJS.Signals) => void) => void): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+      onStderr?.(stderr, (s) => child.kill(s));
+    });
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
+describe('facekit CLI', () => {
+  it('stops on SIGINT with exit code 130 after writing its batch, and a second run finishes the job', async () => {
+    const db = join(tmp, 'db');
+    const args = ['enroll', photos, '--db', db, '--models', MODEL_DIR, '--threads', '1', '--batch', '2', '--json'];
+    let sent = false;
+    const first = await facekit(args, (soFar, kill) => {
+      // The first progress line (`\r 0/16 …`) means models and database are up and photos are next.
+      if (!sent && /\r\s*\d+\/16/.test(soFar)) { sent = true; kill('SIGINT'); }
+    });
+    expect(sent).toBe(true);
+    expect(first.code, first.stderr).toBe(130);
+    expect(first.stderr).toMatch(/interrupted: \d+ left; run the same command again to resume/);
+    const s1 = JSON.parse(first.stdout) as EnrollSummary;
+    expect(s1.interrupted).toBe(true);
+    expect(s1.remaining).toBeGreaterThan(0);
+    expect(first.stderr).toContain(`interrupted: ${s1.remaining} left`);
+
+    // The same command again, here without --json: one summary line on stdout.
+    const second = await facekit(args.slice(0, -1));
+    expect(second.code, second.stderr).toBe(0);
+    const m = /^enrolled (\d+), skipped (\d+), already done (\d+), identities (\d+), [\d.]+ images\/s/.exec(second.stdout);
+    expect(m, second.stdout).not.toBeNull();
+    const [enrolled, skipped, alreadyDone, identities] = m!.slice(1).map(Number);
+    // Nothing lost and nothing twice: what the first run wrote counts as done.
+    expect({ enrolled, skipped, alreadyDone, identities }).toEqual({ enrolled: s1.remaining, skipped: 0, alreadyDone: TOTAL - s1.remaining, identities: 4 });
+    expect(s1.enrolled + enrolled!).toBe(TOTAL);
+    expect(second.stderr).toContain(`${TOTAL - s1.remaining} already done`);
+  }, 180_000);
+
+  it('answers usage mistakes with exit code 2 and fatal errors with 1', async () => {
+    const [nonsense, unknownFlag, badBatch, noModels] = await Promise.all([
+      facekit(['nonsense']),
+      facekit(['enroll', photos, '--frobnicate']),
+      facekit(['enroll', photos, '--batch', 'many', '--db', 'memory:']),
+      facekit(['enroll', photos, '--db', 'memory:', '--models', join(tmp, 'no-models'), '--quiet']),
+    ]);
+    expect(nonsense.code).toBe(2);
+    expect(nonsense.stderr).toContain('unknown command "nonsense"');
+    expect(nonsense.stderr).toContain('Usage: facekit enroll');
+    expect(unknownFlag.code).toBe(2);
+    expect(unknownFlag.stderr).toMatch(/--frobnicate/);
+    expect(badBatch.code).toBe(2);
+    expect(badBatch.stderr).toContain('batch must be an integer');
+    expect(noModels.code).toBe(1);
+    expect(noModels.stderr).toMatch(/det_500m\.onnx/);
+  }, 120_000);
+});
