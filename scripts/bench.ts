@@ -14,6 +14,8 @@
 //               against an exact float search; enrollment (add) time.
 //   attributes  each attribute model: first use (load) and per-face cost.
 //   video       the live loop on the fake camera: fps, CPU, memory after 100 and 2,000 frames.
+//   pgvector    the PostgreSQL + pgvector gallery (@facekit/node) at --pg-n identities (100k):
+//               load, HNSW build, search p50 / p95 and recall@5 against exact, sizes (--pg-db URL).
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -23,6 +25,7 @@ import { decodeImageFile } from '../packages/core/test-support/node.js';
 import { benchPeers, type PeerResult } from '../packages/bench/src/peers.js';
 import { median, openBrowserSession, parseArgs, percentile } from './browser-session.js';
 import { benchNative, type NativeTimes } from './bench/native.js';
+import { benchPgvector, printPgvector } from './bench/pgvector.js';
 import { benchVideo, printVideo, type VideoBench } from './bench/video.js';
 
 const args = parseArgs(process.argv.slice(2));
@@ -31,7 +34,7 @@ const warmup = 5;
 const imageRel = String(args.get('image') ?? 'ppu_uniface/image-fake1.jpg');
 const longFrames = Number(args.get('frames') ?? 2000);
 const gallerySizes = String(args.get('gallery') ?? '10000,100000,1000000').split(',').map(Number);
-const ALL = ['analyze', 'native', 'peers', 'start', 'throughput', 'gallery', 'attributes', 'video'] as const;
+const ALL = ['analyze', 'native', 'peers', 'start', 'throughput', 'gallery', 'attributes', 'video', 'pgvector'] as const;
 type Section = (typeof ALL)[number];
 const only = new Set<Section>(typeof args.get('only') === 'string' ? (String(args.get('only')).split(',') as Section[]) : ALL);
 const sizes = [640, 320];
@@ -294,6 +297,14 @@ if (only.has('peers')) {
 }
 
 let video: VideoBench | undefined;
+// Node only (no browser page): the embedded PGlite, or the server given with --pg-db.
+const pgvector = only.has('pgvector')
+  ? await benchPgvector({
+    root: resolve(import.meta.dirname, '..'), shared: SHARED_DIR,
+    n: Number(args.get('pg-n') ?? 100_000), queries: Number(args.get('pg-queries') ?? 100), candidates: [40, 100, 200],
+    ...(typeof args.get('pg-db') === 'string' ? { db: String(args.get('pg-db')) } : {}),
+  })
+  : undefined;
 if (only.has('video')) {
   video = await benchVideo({ frames: longFrames, stream: 'still', onProgress: (l) => progress(l.replace(/^\r/, '').trim()) });
   done();
@@ -368,6 +379,10 @@ if (Object.keys(attributes).length) {
 if (video) {
   printVideo(video);
   summary.video = video;
+}
+if (pgvector) {
+  printPgvector(pgvector);
+  summary.pgvector = pgvector;
 }
 summary.info = info;
 console.log(JSON.stringify(summary));

@@ -7,6 +7,12 @@
 //   cli.js           `npx facekit assets <dir>`: the runtime and a pack's models, for self-hosting
 // and prints the gzipped size of facekit's own JS (facekit.js + worker.js) against its budget.
 //   pnpm build:package
+// With `node`, builds packages/node (@facekit/node) into packages/node/dist instead:
+//   index.js         the library, ESM for Node, @facekit/core bundled in; onnxruntime-node, sharp,
+//                    pg and PGlite stay dependencies
+//   cli.js           `facekit enroll <folder|file.csv> --db <url>`
+//   types/           .d.ts (core's included)
+//   pnpm build:package node
 import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -43,6 +49,46 @@ const distPaths: Plugin = {
   },
 };
 
+// Declarations: the package and core together, then '@facekit/core' rewritten to the relative folder.
+function emitTypes(pkgDir: string, pkgFolder: string): void {
+  execFileSync(resolve(ROOT, 'node_modules/.bin/tsc'), ['-p', resolve(pkgDir, 'tsconfig.build.json')], { stdio: 'inherit' });
+  const typesDir = resolve(pkgDir, 'dist/types');
+  const coreIndex = resolve(typesDir, 'core/src/index.js');
+  const walk = (d: string): string[] => readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? walk(join(d, n)) : [join(d, n)]));
+  for (const file of walk(resolve(typesDir, pkgFolder))) {
+    if (!file.endsWith('.d.ts')) continue;
+    let rel = relative(dirname(file), coreIndex);
+    if (!rel.startsWith('.')) rel = `./${rel}`;
+    writeFileSync(file, readFileSync(file, 'utf8').replaceAll(/(['"])@facekit\/core\1/g, `'${rel}'`));
+  }
+}
+
+if (process.argv[2] === 'node') {
+  const NODE = resolve(ROOT, 'packages/node');
+  const pkg = JSON.parse(readFileSync(resolve(NODE, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+  rmSync(resolve(NODE, 'dist'), { recursive: true, force: true });
+  await build({
+    entryPoints: { index: resolve(NODE, 'src/index.ts'), cli: resolve(NODE, 'src/cli/facekit.ts') },
+    outdir: resolve(NODE, 'dist'),
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    // Native and large dependencies are installed, not bundled (core is bundled: it is not published).
+    external: Object.keys(pkg.dependencies),
+    sourcemap: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  // The source's shebang is kept by esbuild on the entry chunk.
+  chmodSync(resolve(NODE, 'dist/cli.js'), 0o755);
+  emitTypes(NODE, 'node');
+  const kb = (f: string) => `${(statSync(resolve(NODE, 'dist', f)).size / 1024).toFixed(1)} KB`;
+  console.log(`@facekit/node: index.js ${kb('index.js')}, cli.js ${kb('cli.js')}`);
+  process.exit(0);
+}
+
 rmSync(DIST, { recursive: true, force: true });
 mkdirSync(resolve(DIST, 'ort'), { recursive: true });
 await build({
@@ -73,17 +119,7 @@ await build({
 chmodSync(resolve(DIST, 'cli.js'), 0o755);
 for (const f of ORT_FILES) copyFileSync(resolve(ORT_DIST, f), resolve(DIST, 'ort', f));
 
-// Declarations: web and core together, then '@facekit/core' rewritten to the relative folder.
-execFileSync(resolve(ROOT, 'node_modules/.bin/tsc'), ['-p', resolve(WEB, 'tsconfig.build.json')], { stdio: 'inherit' });
-const typesDir = resolve(DIST, 'types');
-const coreIndex = resolve(typesDir, 'core/src/index.js');
-const walk = (d: string): string[] => readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? walk(join(d, n)) : [join(d, n)]));
-for (const file of walk(resolve(typesDir, 'web'))) {
-  if (!file.endsWith('.d.ts')) continue;
-  let rel = relative(dirname(file), coreIndex);
-  if (!rel.startsWith('.')) rel = `./${rel}`;
-  writeFileSync(file, readFileSync(file, 'utf8').replaceAll(/(['"])@facekit\/core\1/g, `'${rel}'`));
-}
+emitTypes(WEB, 'web');
 
 const own = ['facekit.js', 'worker.js'].map((f) => ({ f, raw: statSync(resolve(DIST, f)).size, gz: gzipSync(readFileSync(resolve(DIST, f)), { level: 9 }).length }));
 const total = own.reduce((s, o) => s + o.gz, 0);

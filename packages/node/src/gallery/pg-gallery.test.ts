@@ -129,7 +129,7 @@ describe('PostgreSQL + pgvector gallery', () => {
     await expect(g.search(randomUnit(r))).rejects.toThrow(DisposedError);
   });
 
-  it('an embedded gallery in a folder keeps its identities across processes’ reopenings', async () => {
+  it('an embedded gallery in a folder keeps its identities when reopened, and opens read-only as on a replica', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'facekit-pg-'));
     try {
       const v = randomUnit(rng(9));
@@ -140,6 +140,17 @@ describe('PostgreSQL + pgvector gallery', () => {
       expect(await again.list()).toEqual(['kept']);
       expect((await again.search(v, 1))[0]).toEqual({ id: 'kept', similarity: expect.closeTo(1, 6) });
       await again.close();
+      // Read-only (a replica): reads work, writes are refused, nothing is created.
+      const replica = await openGalleryDatabase(dir);
+      try {
+        const ro = await createPgGallery({ db: replica, readOnly: true });
+        expect((await ro.search(v, 1))[0]!.id).toBe('kept');
+        await expect(ro.add('new', v)).rejects.toThrow(/readOnly/);
+        await expect(createPgGallery({ db: replica, name: 'absent', readOnly: true })).rejects.toThrow(StorageError);
+        expect((await replica.pool.query("SELECT to_regclass('absent_gallery') AS t")).rows[0].t).toBeNull();
+      } finally {
+        await replica.close();
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -8,7 +8,7 @@ import {
 } from '@facekit/core';
 import pg from 'pg';
 import { openGalleryDatabase, type GalleryDatabase } from './gallery-database.js';
-import { parseVector, vectorLiteral } from './vector-text.js';
+import { vectorFromBinary, vectorLiteral } from './vector-wire.js';
 
 /** Options of {@link createPgGallery}. */
 export interface PgGalleryOptions {
@@ -31,6 +31,12 @@ export interface PgGalleryOptions {
   hnsw?: { m?: number; efConstruction?: number };
   /** Create the HNSW index with the tables. False for a bulk load followed by `createIndex()`. @defaultValue true */
   index?: boolean;
+  /**
+   * Open an existing gallery without writing anything, e.g. on a read replica (a hot standby
+   * refuses even `CREATE TABLE IF NOT EXISTS`): search, similarityTo, list and the rest work;
+   * add, addMany, remove and createIndex throw. @defaultValue false
+   */
+  readOnly?: boolean;
 }
 
 /** What {@link PgGallery.storage} reports, in bytes. */
@@ -157,18 +163,25 @@ export async function createPgGallery(options: PgGalleryOptions): Promise<PgGall
   };
 
   const createHnsw = `CREATE INDEX IF NOT EXISTS ${T.hnsw} ON ${T.tpl} USING hnsw (embedding vector_cosine_ops) WITH (m = ${m}, ef_construction = ${efConstruction})`;
+  const checkMeta = (meta: Map<string, string>): void => {
+    if (meta.get('dim') !== String(dim) || meta.get('model') !== model) {
+      throw new InvalidOptionError(`The gallery "${name}" holds ${meta.get('dim')}-d embeddings from ${meta.get('model')}, not ${dim}-d from ${model}: embeddings of different recognizers cannot be compared. Use another name, or the recognizer it was made with.`);
+    }
+    if (meta.get('schema') !== SCHEMA_VERSION) throw new StorageError(`The gallery "${name}" has schema ${meta.get('schema')}; this facekit reads schema ${SCHEMA_VERSION}.`);
+  };
+  const readOnly = options.readOnly === true;
   try {
-    await transaction('creating the schema', async (c) => {
+    if (readOnly) {
+      const exists = await query('opening the gallery', 'SELECT to_regclass($1) IS NOT NULL AS ok', [T.meta]);
+      if (!exists.rows[0].ok) throw new StorageError(`There is no gallery "${name}" in this database to open read-only; create it on the primary first.`);
+      checkMeta(new Map((await query('opening the gallery', `SELECT key, value FROM ${T.meta}`)).rows.map((r: { key: string; value: string }) => [r.key, r.value])));
+    } else await transaction('creating the schema', async (c) => {
       // Two processes opening a new gallery at once must not both create it.
       await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`facekit-gallery:${name}`]);
       await c.query('CREATE EXTENSION IF NOT EXISTS vector');
       await c.query(`CREATE TABLE IF NOT EXISTS ${T.meta} (key text PRIMARY KEY, value text NOT NULL)`);
       await c.query(`INSERT INTO ${T.meta} (key, value) VALUES ('dim', $1), ('model', $2), ('schema', $3) ON CONFLICT (key) DO NOTHING`, [String(dim), model, SCHEMA_VERSION]);
-      const meta = new Map((await c.query<{ key: string; value: string }>(`SELECT key, value FROM ${T.meta}`)).rows.map((r) => [r.key, r.value]));
-      if (meta.get('dim') !== String(dim) || meta.get('model') !== model) {
-        throw new InvalidOptionError(`The gallery "${name}" holds ${meta.get('dim')}-d embeddings from ${meta.get('model')}, not ${dim}-d from ${model}: embeddings of different recognizers cannot be compared. Use another name, or the recognizer it was made with.`);
-      }
-      if (meta.get('schema') !== SCHEMA_VERSION) throw new StorageError(`The gallery "${name}" has schema ${meta.get('schema')}; this facekit reads schema ${SCHEMA_VERSION}.`);
+      checkMeta(new Map((await c.query<{ key: string; value: string }>(`SELECT key, value FROM ${T.meta}`)).rows.map((r) => [r.key, r.value])));
       await c.query(`CREATE TABLE IF NOT EXISTS ${T.ids} (id text PRIMARY KEY CHECK (id <> ''), created_at timestamptz NOT NULL DEFAULT now())`);
       await c.query(`CREATE TABLE IF NOT EXISTS ${T.tpl} (
         template_id bigserial PRIMARY KEY,
@@ -183,6 +196,16 @@ export async function createPgGallery(options: PgGalleryOptions): Promise<PgGall
     await owned?.close().catch(() => undefined);
     throw e;
   }
+
+  /**
+   * Rows with their vectors as Float32Array. The query selects `vector_send(embedding) AS e`:
+   * pgvector's binary form as bytea, which pg hands over as a Buffer. The vector's own text form
+   * would cost a shortest-decimal formatting of every float in the database and a parse here.
+   */
+  const readVectors = async <R extends { e: Float32Array }>(client: pg.Pool | pg.PoolClient, text: string, values: unknown[]): Promise<R[]> => {
+    const r = await client.query(text, values);
+    return r.rows.map((row: Record<string, unknown>) => ({ ...row, e: vectorFromBinary(row.e as Buffer, dim) }) as R);
+  };
 
   /** Unit-length float32 copy of a checked embedding. */
   const unit = (e: EmbeddingLike, what: string): Float32Array => {
@@ -212,20 +235,28 @@ export async function createPgGallery(options: PgGalleryOptions): Promise<PgGall
 
   const readTemplates = async (id: string): Promise<Float32Array[]> => {
     open();
-    const r = await query('reading templates', `SELECT embedding::text AS e FROM ${T.tpl} WHERE identity_id = $1 ORDER BY template_id`, [checkId(id)]);
-    return r.rows.map((x: { e: string }) => parseVector(x.e, dim));
+    checkId(id);
+    try {
+      return (await readVectors(pool, `SELECT vector_send(embedding) AS e FROM ${T.tpl} WHERE identity_id = $1 ORDER BY template_id`, [id])).map((x) => x.e);
+    } catch (cause) {
+      throw storageError('reading templates', cause);
+    }
   };
 
   let closed = false;
   const open = (): void => {
     if (closed) throw new DisposedError(`The PostgreSQL gallery "${name}" is closed; open a new one with createPgGallery().`);
   };
+  const writable = (what: string): void => {
+    open();
+    if (readOnly) throw new InvalidOptionError(`The gallery "${name}" was opened with readOnly: true; ${what} on a gallery opened for writing (on the primary).`);
+  };
 
   return {
     dim, model, name,
 
     async add(id, embedding, o = {}) {
-      open();
+      writable('add');
       checkId(id);
       const list = Array.isArray(embedding) && (embedding.length === 0 || typeof embedding[0] !== 'number')
         ? embedding as readonly EmbeddingLike[] : [embedding as EmbeddingLike];
@@ -239,14 +270,14 @@ export async function createPgGallery(options: PgGalleryOptions): Promise<PgGall
     },
 
     async addMany(entries) {
-      open();
+      writable('addMany');
       if (!Array.isArray(entries)) throw new InvalidInputError('addMany takes an array of { id, embedding, source? }.');
       const rows = entries.map((x, i) => ({ id: checkId(x?.id), e: unit(x.embedding, `embedding of entry ${i}`), source: x.source ?? null }));
       return insert(rows);
     },
 
     async remove(id) {
-      open();
+      writable('remove');
       const r = await query('removing an identity', `DELETE FROM ${T.ids} WHERE id = $1`, [checkId(id)]);
       return (r.rowCount ?? 0) > 0;
     },
@@ -292,12 +323,11 @@ export async function createPgGallery(options: PgGalleryOptions): Promise<PgGall
           // Per transaction, so a pool shared with other code keeps its own setting.
           await c.query(`SET LOCAL hnsw.ef_search = ${Math.min(ef, 1000)}`);
           if (ef > 1000) await c.query("SET LOCAL hnsw.iterative_scan = 'strict_order'");
-          const r = await c.query(`SELECT identity_id AS id, embedding::text AS e FROM ${T.tpl} ORDER BY embedding <=> $1::vector LIMIT ${n}`, [literal]);
-          return r.rows as { id: string; e: string }[];
+          return readVectors<{ id: string; e: Float32Array }>(c, `SELECT identity_id AS id, vector_send(embedding) AS e FROM ${T.tpl} ORDER BY embedding <=> $1::vector LIMIT ${n}`, [literal]);
         });
         const best = new Map<string, number>();
         for (const r of rows) {
-          const s = rowDot(parseVector(r.e, dim), 0, q, dim, dim4);
+          const s = rowDot(r.e, 0, q, dim, dim4);
           if (!(s <= (best.get(r.id) ?? -Infinity))) best.set(r.id, s);
         }
         // Several templates of one identity can fill the candidates: widen until k identities
@@ -328,7 +358,7 @@ export async function createPgGallery(options: PgGalleryOptions): Promise<PgGall
     },
 
     async createIndex() {
-      open();
+      writable('createIndex');
       const exists = await query('looking up the index', 'SELECT 1 FROM pg_indexes WHERE indexname = $1', [T.hnsw]);
       if (exists.rowCount === 1) return 0;
       const t0 = performance.now();
