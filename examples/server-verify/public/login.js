@@ -1,38 +1,32 @@
-// The page's half of the login: take a few camera frames as JPEG and send them with the
-// server's one-time challenge. In an app, run facekit's in-browser verifier first
-// (kit.createVerifier().verify(...)) for instant feedback, and send the frames it accepted;
-// only the server's answer logs anyone in.
-const FRAMES = 3;
-const GAP_MS = 150;
+// The page's half of the login. facekit runs here first: its verifier watches the camera until
+// three good frames of one live person (quality gate, passive liveness) and hands them over as
+// JPEGs — capture() decides nothing. They go to the server with its one-time challenge, and
+// only the server's answer logs anyone in: whoever controls this browser controls this code.
+import { createFaceKit, LivenessError, VerificationTimeoutError } from '/facekit/facekit.js';
 
 const $ = (id) => document.getElementById(id);
 const status = (text) => { $('status').textContent = text; };
+// `?liveness=off` plays a tampered page that skips the browser's liveness check: the server
+// must still refuse a photo.
+const liveness = new URLSearchParams(location.search).get('liveness') === 'off' ? 'off' : 'passive';
 
-async function camera() {
-  const video = $('video');
-  if (!video.srcObject) {
-    video.srcObject = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 }, audio: false });
-    await video.play();
-  }
-  return video;
-}
-
-async function grabJpeg(video) {
-  const canvas = new OffscreenCanvas(video.videoWidth, video.videoHeight);
-  canvas.getContext('2d').drawImage(video, 0, 0);
-  return canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
-}
+let kit;
+let stream;
 
 async function login(id) {
-  const video = await camera();
+  status('Loading…');
+  kit ??= await createFaceKit({ assetBaseUrl: '/facekit/' });
+  stream ??= await navigator.mediaDevices.getUserMedia({ video: { width: { ideal: 1280 }, height: { ideal: 720 } }, audio: false });
+  $('video').srcObject = stream;
+  const verifier = await kit.createVerifier({ liveness, verifyFrames: 3, timeoutMs: 20_000 });
+  status('Look at the camera…');
+  const captured = await verifier.capture(stream, { onProgress: (p) => status(`Look at the camera (${p.hint}, ${p.goodFrames}/${p.neededFrames})`) });
+  status('Checking…');
   const challenge = await (await fetch('/challenge', { method: 'POST' })).json();
   const form = new FormData();
   form.append('nonce', challenge.nonce);
   form.append('id', id);
-  for (let i = 0; i < FRAMES; i++) {
-    if (i > 0) await new Promise((r) => setTimeout(r, GAP_MS));
-    form.append('frame', await grabJpeg(video), `frame-${i}.jpg`);
-  }
+  captured.images.forEach((jpeg, i) => form.append('frame', jpeg, `frame-${i}.jpg`));
   // Kept so the e2e test can replay this exact request (the server must refuse it).
   window.lastLoginForm = form;
   const res = await fetch('/verify', { method: 'POST', body: form });
@@ -42,15 +36,17 @@ async function login(id) {
 $('login').addEventListener('submit', async (e) => {
   e.preventDefault();
   document.body.dataset.state = 'busy';
-  status('Checking…');
   try {
     const r = await login($('id').value);
     window.lastLoginResult = r;
     status(r.body.verified ? 'Logged in.' : `Not logged in: ${(r.body.reasons ?? [r.body.message]).join(', ')}`);
     $('result').textContent = JSON.stringify(r.body, null, 2);
   } catch (err) {
-    window.lastLoginResult = { status: 0, body: { error: String(err) } };
-    status(`Error: ${err.message}`);
+    // The browser's own checks stop here before anything is sent: a photo or screen (not live),
+    // or no good frame in time.
+    window.lastLoginResult = { status: 0, body: { error: err.name, code: err.code, message: err.message } };
+    status(err instanceof LivenessError ? 'That does not look like a live face.'
+      : err instanceof VerificationTimeoutError ? 'No clear view of a face; try again.' : `Error: ${err.message}`);
   } finally {
     document.body.dataset.state = 'done';
   }

@@ -5,9 +5,11 @@
 //      compares them with id's templates in PostgreSQL → { verified, reasons, … }.
 // A verdict computed in the browser can be forged by whoever controls the browser; this one
 // cannot. The page's own verdict is only for a fast UI.
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { resolve } from 'node:path';
+import { dirname, extname, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { FaceKitError, recheckFrames, type NodeFaceKit, type PgGallery, type RecheckOptions } from '@facekit/node';
 import { createNonceStore, type NonceStore } from './nonce-store.js';
 import { BodyTooLargeError, readBody } from './read-body.js';
@@ -15,6 +17,8 @@ import { BodyTooLargeError, readBody } from './read-body.js';
 export interface VerifyServerOptions {
   kit: NodeFaceKit;
   gallery: PgGallery;
+  /** Model files for the page's own facekit (served at /facekit/models/). */
+  modelDir: string;
   /** Largest request body accepted. @defaultValue 3 MB (5 frames of a 640×480 JPEG with room to spare) */
   maxBodyBytes?: number;
   /** How long a challenge stays valid. @defaultValue 120000 */
@@ -29,6 +33,30 @@ const PUBLIC_DIR = resolve(import.meta.dirname, '../public');
 const STATIC: Record<string, { file: string; type: string }> = {
   '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
   '/login.js': { file: 'login.js', type: 'text/javascript; charset=utf-8' },
+};
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8', '.wasm': 'application/wasm',
+  '.onnx': 'application/octet-stream', '.map': 'application/json',
+};
+/** The browser package's built files (facekit.js, worker.js, ort/): `pnpm build:package` in this repository, or node_modules/facekit/dist once installed. */
+function browserPackageDir(): string {
+  const entry = fileURLToPath(import.meta.resolve('facekit'));
+  let dir = dirname(entry);
+  while (!existsSync(resolve(dir, 'package.json'))) dir = dirname(dir);
+  return resolve(dir, 'dist');
+}
+/** The file under `root` that `rel` names, or undefined when it would leave `root`. */
+function inside(root: string, rel: string): string | undefined {
+  const file = resolve(root, rel);
+  return file.startsWith(root + sep) ? file : undefined;
+}
+// The page runs facekit itself, with threads: cross-origin isolation, and a CSP that allows
+// only this origin and WebAssembly compilation.
+const PAGE_HEADERS = {
+  'content-security-policy': "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; img-src 'self' blob:; media-src 'self' blob:; frame-ancestors 'none'",
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-embedder-policy': 'require-corp',
+  'x-content-type-options': 'nosniff',
 };
 const MAX_ID_LENGTH = 256;
 
@@ -94,20 +122,29 @@ export function createVerifyServer(options: VerifyServerOptions): Server & { non
   const maxConcurrent = options.maxConcurrent ?? 8;
   const recheck = { minFrames: 1, maxFrames: 5, ...options.recheck };
   const nonces = createNonceStore({ ttlMs: options.nonceTtlMs ?? 120_000 });
+  const packageDir = browserPackageDir();
+  const modelDir = resolve(options.modelDir);
   let running = 0;
 
+  const serveFile = async (res: ServerResponse, file: string | undefined, type: string | undefined): Promise<void> => {
+    const body = file && type ? await readFile(file).catch(() => undefined) : undefined;
+    if (!body) return send(res, 404, { error: 'not-found', message: 'No such file.' });
+    res.writeHead(200, { 'content-type': type!, ...PAGE_HEADERS, 'cross-origin-resource-policy': 'same-origin' });
+    res.end(body);
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
     if (req.method === 'GET' && Object.hasOwn(STATIC, path)) {
       const { file, type } = STATIC[path]!;
-      res.writeHead(200, {
-        'content-type': type,
-        // The page talks only to this server; nothing it shows can be framed elsewhere.
-        'content-security-policy': "default-src 'self'; img-src 'self' blob:; media-src 'self' blob:; frame-ancestors 'none'",
-        'x-content-type-options': 'nosniff',
-      });
-      res.end(await readFile(resolve(PUBLIC_DIR, file)));
-      return;
+      return serveFile(res, resolve(PUBLIC_DIR, file), type);
+    }
+    if (req.method === 'GET' && path.startsWith('/facekit/models/')) {
+      const name = path.slice('/facekit/models/'.length);
+      return serveFile(res, /^[\w.-]+\.onnx$/.test(name) ? inside(modelDir, name) : undefined, TYPES['.onnx']);
+    }
+    if (req.method === 'GET' && path.startsWith('/facekit/')) {
+      return serveFile(res, inside(packageDir, path.slice('/facekit/'.length)), TYPES[extname(path)]);
     }
     if (req.method === 'POST' && path === '/challenge') {
       const c = nonces.issue();
@@ -127,7 +164,7 @@ export function createVerifyServer(options: VerifyServerOptions): Server & { non
         running--;
       }
     }
-    send(res, 404, { error: 'not-found', message: 'Routes: GET /, POST /challenge, POST /verify.' });
+    send(res, 404, { error: 'not-found', message: 'Routes: GET /, GET /facekit/…, POST /challenge, POST /verify.' });
   };
 
   const server = createServer((req, res) => {

@@ -166,8 +166,9 @@ export class VerificationTimeoutError extends FaceKitError {
 export class LivenessError extends FaceKitError {
   readonly score: number;
   readonly threshold: number;
-  constructor(score: number, threshold: number) {
-    super('NOT_LIVE', `The face did not pass the liveness check (score ${score.toFixed(3)} < ${threshold}); it looks like a photo or a screen. Nothing was enrolled.`);
+  /** `outcome`: what did not happen because of it (enroll: 'Nothing was enrolled.'). */
+  constructor(score: number, threshold: number, outcome = 'Nothing was enrolled.') {
+    super('NOT_LIVE', `The face did not pass the liveness check (score ${score.toFixed(3)} < ${threshold}); it looks like a photo or a screen. ${outcome}`);
     this.name = 'LivenessError';
     this.score = score;
     this.threshold = threshold;

@@ -1,18 +1,17 @@
 // runEnroll end to end: real models (onnxruntime-node), real LFW photos, a real embedded
 // PostgreSQL (PGlite + pgvector in a temp folder), and real broken files.
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvalidOptionError } from '@facekit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MODEL_DIR, SHARED_DIR } from '../../../core/test-support/node.js';
+import { copyLfwFolder, lfwPhoto as lfw } from '../../../core/test-support/lfw-folder.js';
+import { MODEL_DIR } from '../../../core/test-support/node.js';
 import { createFaceKit, type NodeFaceKit } from '../create-face-kit.js';
 import { openGalleryDatabase } from '../gallery/gallery-database.js';
 import { createPgGallery } from '../gallery/pg-gallery.js';
 import { pickFace, runEnroll, type EnrollOptions } from './enroll.js';
 
-const LFW = join(SHARED_DIR, 'data/lfw-dev/images');
-const lfw = (person: string, n: number): string => join(LFW, person, `${person}_${String(n).padStart(4, '0')}.jpg`);
 
 /**
  * Enrolled photos per person. Angela_Bassett_0003 shows two faces of similar size (skipped as
@@ -30,10 +29,7 @@ const photos = join(tmp, 'photos');
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 beforeAll(() => {
-  for (const [person, ns] of Object.entries(PHOTOS)) {
-    mkdirSync(join(photos, person), { recursive: true });
-    for (const n of ns) copyFileSync(lfw(person, n), join(photos, person, `${person}_${String(n).padStart(4, '0')}.jpg`));
-  }
+  copyLfwFolder(photos, PHOTOS);
   // Random bytes, nothing, and text, each named like a photo.
   const junk = new Uint8Array(4096);
   for (let i = 0; i < junk.length; i++) junk[i] = (i * 7919 + 13) % 251;

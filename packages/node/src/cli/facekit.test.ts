@@ -1,14 +1,14 @@
 // The real `facekit` command in a child process: exit codes, SIGINT mid-run, and resuming.
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MODEL_DIR, REPO_ROOT, SHARED_DIR } from '../../../core/test-support/node.js';
+import { copyLfwFolder } from '../../../core/test-support/lfw-folder.js';
+import { MODEL_DIR, REPO_ROOT } from '../../../core/test-support/node.js';
 import type { EnrollSummary } from './enroll.js';
 
 const CLI = join(REPO_ROOT, 'packages/node/src/cli/facekit.ts');
-const LFW = join(SHARED_DIR, 'data/lfw-dev/images');
 /** One face each (checked with the detector), so every photo is enrolled. */
 const PHOTOS: Record<string, number[]> = {
   Bernard_Law: [1, 2, 3, 4], Bob_Graham: [2, 3, 4, 5], Brad_Johnson: [1, 2, 3, 4], Edmund_Stoiber: [4, 5, 7, 9],
@@ -19,13 +19,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'facekit-cli-'));
 const photos = join(tmp, 'photos');
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 beforeAll(() => {
-  for (const [person, ns] of Object.entries(PHOTOS)) {
-    mkdirSync(join(photos, person), { recursive: true });
-    for (const n of ns) {
-      const file = `${person}_${String(n).padStart(4, '0')}.jpg`;
-      copyFileSync(join(LFW, person, file), join(photos, person, file));
-    }
-  }
+  copyLfwFolder(photos, PHOTOS);
 });
 
 interface Run { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }

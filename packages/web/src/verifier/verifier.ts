@@ -20,7 +20,7 @@ export type VerifierHint =
   | 'hold-still';
 
 export interface VerifierProgress {
-  phase: 'enroll' | 'verify' | 'identify';
+  phase: 'enroll' | 'verify' | 'identify' | 'capture';
   /** What blocks progress on the latest frame, or 'hold-still' while good frames are collected. */
   hint: VerifierHint;
   goodFrames: number;
@@ -112,6 +112,23 @@ export interface VerifyResult {
   durationMs: number;
 }
 
+/** What {@link Verifier.capture} gives: good, live frames for a server to decide on. */
+export interface CaptureResult {
+  /**
+   * JPEG snapshots (image/jpeg, quality 0.92) of the frames that passed, in order: send them
+   * with the claimed id to a server that re-checks them (`recheckFrames` in @facekit/node, and
+   * examples/server-verify). The page's own checks only make the frames good; the server decides.
+   */
+  images: Blob[];
+  /** Their flip-test embeddings (unit length), in the same order. */
+  embeddings: Float32Array[];
+  /** Median passive liveness over them (undefined when passive liveness is off). */
+  livenessScore: number | undefined;
+  livenessThreshold: number | undefined;
+  blinked: boolean;
+  durationMs: number;
+}
+
 /** Why a verify / identify decision is negative. (A missing blink never decides: it times out.) */
 export type VerifyReason = 'no-match' | 'not-live';
 
@@ -137,12 +154,31 @@ export interface Verifier {
   verify(source: VideoSource, options: WatchOptions & { id: string }): Promise<VerifyResult>;
   /** 1:N: who of `gallery` (default: everyone enrolled in this verifier) is in front of the camera. */
   identify(source: VideoSource, options?: WatchOptions & { gallery?: Gallery; k?: number }): Promise<IdentifyResult>;
+  /**
+   * Watches until `verifyFrames` good frames of one person (quality gate, liveness as configured)
+   * and returns them as JPEGs with their embeddings, deciding nothing: for a login whose
+   * template lives on a server, which re-checks the frames. Throws LivenessError when passive
+   * liveness fails over the window (as enroll does); nothing is stored.
+   */
+  capture(source: VideoSource, options?: WatchOptions): Promise<CaptureResult>;
   /** Removes an enrollment; resolves false when there was none. */
   delete(id: string): Promise<boolean>;
   /** Enrolled ids, sorted. */
   list(): Promise<string[]>;
   /** The stored template of `id`, if any. */
   get(id: string): Promise<FaceTemplate | undefined>;
+}
+
+/** A frame's picture as a JPEG (the same pixels the worker analysed); closes the picture. */
+async function encodeJpeg(picture: VideoFrame | ImageBitmap, width: number, height: number): Promise<Blob> {
+  try {
+    const canvas = new OffscreenCanvas(width, height);
+    canvas.getContext('2d')!.drawImage(picture, 0, 0, width, height);
+    picture.close();
+    return await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.92 });
+  } finally {
+    picture.close();
+  }
 }
 
 /** What the kit gives a verifier. */
@@ -165,6 +201,8 @@ const int = (v: number | undefined, name: string, fallback: number, min = 1): nu
 /** The main track's good frames so far (the last `needed` of them). */
 interface Window {
   embeddings: Float32Array[];
+  /** Their JPEGs, being encoded (only when the call keeps images). */
+  images: Promise<Blob>[];
   /** Their passive liveness scores (passive modes). */
   liveness: ScoreWindow;
   /** The track has blinked (blink modes). */
@@ -199,26 +237,37 @@ export function createVerifier(ctx: VerifierContext, options: VerifierOptions = 
     call: WatchOptions,
     needed: number,
     decide: (w: Window) => T | undefined,
-  ): Promise<T> {
+    keepImages = false,
+  ): Promise<{ value: T; images: Promise<Blob>[] }> {
     const limit = int(call.timeoutMs, 'timeoutMs', timeoutMs);
     const started = performance.now();
     const hints = new Map<string, number>();
     const note = (code: string) => hints.set(code, (hints.get(code) ?? 0) + 1);
     const blinker = createBlinkDetector();
     let track = -1;
-    const w: Window = { embeddings: [], liveness: createScoreWindow(needed), blinked: false };
-    let outcome: { value: T } | { error: unknown } | undefined;
+    const w: Window = { embeddings: [], images: [], liveness: createScoreWindow(needed), blinked: false };
+    let outcome: { value: T; images: Promise<Blob>[] } | { error: unknown } | undefined;
     const stopper = new AbortController();
     const onAbort = () => stopper.abort();
     call.signal?.addEventListener('abort', onAbort, { once: true });
     if (call.signal?.aborted) throw new AbortedError();
 
     const onFrame = (frame: VideoFrameResult) => {
+      // A kept picture is ours: encoded when the frame joins the window, closed otherwise.
+      let image = frame.image;
+      try {
+        onGoodFrame(frame, () => { const i = image; image = undefined; return i; });
+      } finally {
+        image?.close();
+      }
+    };
+    const onGoodFrame = (frame: VideoFrameResult, takeImage: () => VideoFrame | ImageBitmap | undefined) => {
       if (outcome) return;
       const main = frame.quality.main >= 0 ? frame.faces[frame.quality.main] : undefined;
       if (main && main.trackId !== track) {
         track = main.trackId;
         w.embeddings = [];
+        w.images = [];
         w.liveness.reset();
         blinker.reset();
       }
@@ -232,6 +281,11 @@ export function createVerifier(ctx: VerifierContext, options: VerifierOptions = 
         if (!eyesShut) {
           w.embeddings.push(main.embedding);
           if (w.embeddings.length > needed) w.embeddings.shift();
+          const picture = keepImages ? takeImage() : undefined;
+          if (picture) {
+            w.images.push(encodeJpeg(picture, frame.width, frame.height));
+            if (w.images.length > needed) w.images.shift();
+          }
           if (main.liveness) w.liveness.push(main.liveness.score);
         }
         hint = 'hold-still';
@@ -253,7 +307,7 @@ export function createVerifier(ctx: VerifierContext, options: VerifierOptions = 
         call.onProgress?.(progress);
         if (full && (!blink || w.blinked)) {
           const value = decide(w);
-          if (value !== undefined) { outcome = { value }; stopper.abort(); }
+          if (value !== undefined) { outcome = { value, images: [...w.images] }; stopper.abort(); }
         }
       } catch (e) {
         outcome = { error: e };
@@ -273,6 +327,7 @@ export function createVerifier(ctx: VerifierContext, options: VerifierOptions = 
         flip: true,
         onlyWhenOk: true,
         onFrame,
+        keepImage: keepImages,
         signal: stopper.signal,
       });
       timer = setTimeout(() => stopper.abort(), limit);
@@ -282,7 +337,7 @@ export function createVerifier(ctx: VerifierContext, options: VerifierOptions = 
       call.signal?.removeEventListener('abort', onAbort);
       await loop?.stop().catch(() => undefined);
     }
-    if (outcome && 'value' in outcome) return outcome.value;
+    if (outcome && 'value' in outcome) return outcome;
     if (outcome && 'error' in outcome) throw outcome.error;
     if (call.signal?.aborted) throw new AbortedError();
     const blocking: BlockingHint[] = [...hints].map(([code, frames]) => ({ code, frames })).sort((a, b) => b.frames - a.frames);
@@ -305,7 +360,7 @@ export function createVerifier(ctx: VerifierContext, options: VerifierOptions = 
     async enroll(source, call) {
       const id = checkId(call?.id);
       const t0 = performance.now();
-      const { embedding, live, frames } = await watch('enroll', source, call, enrollFrames, (w) => {
+      const { value: { embedding, live, frames } } = await watch('enroll', source, call, enrollFrames, (w) => {
         const verdict = liveVerdict(w);
         if (verdict.reasons.includes('not-live')) {
           throw new LivenessError(verdict.score!, livenessThreshold);
@@ -334,7 +389,7 @@ export function createVerifier(ctx: VerifierContext, options: VerifierOptions = 
         throw new InvalidOptionError(`"${id}" was enrolled with recognizer ${template.model}; this kit uses ${ctx.recognizer}. Enroll again.`);
       }
       const t0 = performance.now();
-      return watch('verify', source, call, verifyFrames, (w): VerifyResult => {
+      return (await watch('verify', source, call, verifyFrames, (w): VerifyResult => {
         const similarity = dot(meanEmbedding(w.embeddings), template.embedding);
         const isMatch = similarity >= threshold;
         const live = liveVerdict(w);
@@ -344,7 +399,7 @@ export function createVerifier(ctx: VerifierContext, options: VerifierOptions = 
           frames: w.embeddings.length, reasons: [...(isMatch ? [] : ['no-match' as const]), ...live.reasons],
           durationMs: performance.now() - t0,
         };
-      });
+      })).value;
     },
 
     async identify(source, call = {}) {
@@ -357,7 +412,7 @@ export function createVerifier(ctx: VerifierContext, options: VerifierOptions = 
       if (gallery.size === 0) throw new NotEnrolledError('(anyone)');
       const g = gallery;
       const t0 = performance.now();
-      return watch('identify', source, call, verifyFrames, (w): IdentifyResult => {
+      return (await watch('identify', source, call, verifyFrames, (w): IdentifyResult => {
         const probe = meanEmbedding(w.embeddings);
         const matches = g.search(probe, k).map((m) => ({ ...m, isMatch: m.similarity >= threshold }));
         const best = matches[0]?.isMatch ? (matches[0] as GalleryMatch & { isMatch: true }) : undefined;
@@ -367,7 +422,17 @@ export function createVerifier(ctx: VerifierContext, options: VerifierOptions = 
           livenessThreshold: live.livenessThreshold, blinked: live.blinked, frames: w.embeddings.length,
           reasons: [...(best ? [] : ['no-match' as const]), ...live.reasons], durationMs: performance.now() - t0,
         };
-      });
+      })).value;
+    },
+
+    async capture(source, call = {}) {
+      const t0 = performance.now();
+      const { value, images } = await watch('capture', source, call, verifyFrames, (w) => {
+        const verdict = liveVerdict(w);
+        if (verdict.reasons.includes('not-live')) throw new LivenessError(verdict.score!, livenessThreshold, 'No frames were captured.');
+        return { embeddings: [...w.embeddings], livenessScore: verdict.score, livenessThreshold: verdict.livenessThreshold, blinked: verdict.blinked };
+      }, true);
+      return { ...value, images: await Promise.all(images), durationMs: performance.now() - t0 };
     },
 
     delete: (id) => store.delete(checkId(id)),

@@ -52,6 +52,12 @@ export interface VideoLoopOptions {
   onlyWhenOk?: boolean;
   /** Stop taking frames while the page is hidden (they are closed unseen). @defaultValue true */
   pauseWhenHidden?: boolean;
+  /**
+   * Hand each processed frame's picture to `onFrame` as `result.image`, for snapshots of the
+   * frames a decision was made on (the verifier's `capture()`). The receiver owns it and must
+   * `close()` it. @defaultValue false
+   */
+  keepImage?: boolean;
   /** Called with every processed frame, in order. */
   onFrame?: (result: VideoFrameResult) => void;
   /** Stops the loop. */
@@ -95,6 +101,8 @@ export interface VideoFrameResult {
   hint: QualityCode | null;
   /** Milliseconds: worker stages, time in the worker, and the whole round trip. */
   timings: FrameAnalysis['timings'] & { worker: number; roundTrip: number };
+  /** With `keepImage`: this frame's picture, owned by the receiver (close() it). */
+  image?: VideoFrame | ImageBitmap;
 }
 
 export interface VideoLoopStats {
@@ -122,6 +130,11 @@ export interface VideoLoop {
   readonly running: boolean;
   /** Stops taking frames, waits for the frame in flight, releases every frame. */
   stop(): Promise<VideoLoopStats>;
+}
+
+/** A second reference to a frame's picture, which outlives the frame's transfer to the worker. */
+async function keepPicture(image: VideoFrame | ImageBitmap): Promise<VideoFrame | ImageBitmap> {
+  return 'clone' in image ? image.clone() : createImageBitmap(image);
 }
 
 /** What the kit provides: one frame through a worker. */
@@ -195,11 +208,15 @@ export function startVideoLoop(
         const useRegions = regions !== undefined && regions.length > 0 && regions.length * regionCost < 1;
         const request = buildRequest(useRegions ? regions.map((r) => r.box) : undefined, attributesDue(stats.processed));
         const { timestamp, width, height } = frame;
+        // The frame itself is transferred to the worker: a kept picture is a second reference
+        // (a VideoFrame clone shares the camera buffer; no pixel copy).
+        const kept = options.keepImage ? await keepPicture(frame.image) : undefined;
         const t0 = performance.now();
         let result: FrameAnalysis & { workerMs: number };
         try {
           result = await process(frame, request, stopper.signal);
         } catch (e) {
+          kept?.close();
           if (stopper.signal.aborted) break;
           // A lost frame is not the end of a live session: the pool replaces a dead worker, and a
           // full queue empties. The tracker simply sees the next frame.
@@ -235,9 +252,11 @@ export function startVideoLoop(
           mode: result.mode, inputSize: result.inputSize, faces, quality: result.quality,
           hint: result.quality.codes[0] ?? null,
           timings: { ...result.timings, worker: result.workerMs, roundTrip },
+          ...(kept ? { image: kept } : {}),
         };
         stats.processed++;
-        options.onFrame?.(out);
+        if (options.onFrame) options.onFrame(out);
+        else kept?.close();
         if (stopper.signal.aborted) break;
       }
       if (options.signal?.aborted) throw new AbortedError('The video loop was stopped by its signal.');
