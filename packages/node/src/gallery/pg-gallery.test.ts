@@ -109,6 +109,22 @@ describe('PostgreSQL + pgvector gallery', () => {
     await g.close();
   });
 
+  it('widens the candidates when one identity\'s templates fill them, past HNSW\'s 1,000 rows with an exact scan', async () => {
+    const r = rng(13);
+    const g = await createPgGallery({ db, name: 'widen' });
+    const query = randomUnit(r);
+    // 1,100 look-alike templates of one person, nearer the query than anyone else.
+    const many = Array.from({ length: 1100 }, () => ({ id: 'many', embedding: near(query, r, 0.5) }));
+    const others = ['x', 'y', 'z'].map((id) => ({ id, embedding: near(query, r, 1.5) }));
+    await g.addMany([...many, ...others]);
+    const mem = createGallery({ dim: 512 });
+    for (const e of [...many, ...others]) mem.add(e.id, e.embedding);
+    const got = await g.search(query, 3);
+    expect(got).toEqual(mem.search(query, 3));
+    expect(got.map((m) => m.id)[0]).toBe('many');
+    await g.close();
+  });
+
   it('bad input and options are typed errors and change nothing', async () => {
     const r = rng(5);
     const g = await createPgGallery({ db, name: 'errors' });

@@ -322,7 +322,8 @@ export async function createPgGallery(options: PgGalleryOptions): Promise<PgGall
         const rows = await transaction('searching', async (c) => {
           // Per transaction, so a pool shared with other code keeps its own setting.
           await c.query(`SET LOCAL hnsw.ef_search = ${Math.min(ef, 1000)}`);
-          if (ef > 1000) await c.query("SET LOCAL hnsw.iterative_scan = 'strict_order'");
+          // HNSW gives at most ef_search (≤ 1000) rows: past that, an exact scan (any pgvector).
+          if (ef > 1000) await c.query('SET LOCAL enable_indexscan = off');
           return readVectors<{ id: string; e: Float32Array }>(c, `SELECT identity_id AS id, vector_send(embedding) AS e FROM ${T.tpl} ORDER BY embedding <=> $1::vector LIMIT ${n}`, [literal]);
         });
         const best = new Map<string, number>();
