@@ -302,6 +302,7 @@ const pgvector = only.has('pgvector')
   ? await benchPgvector({
     root: resolve(import.meta.dirname, '..'), shared: SHARED_DIR,
     n: Number(args.get('pg-n') ?? 100_000), queries: Number(args.get('pg-queries') ?? 100), candidates: [40, 100, 200],
+    m: Number(args.get('pg-m') ?? 16), efConstruction: Number(args.get('pg-efc') ?? 64),
     ...(typeof args.get('pg-db') === 'string' ? { db: String(args.get('pg-db')) } : {}),
   })
   : undefined;

@@ -2,7 +2,7 @@
 // @facekit/node on lfw-dev) plus fixed jitter, loaded in bulk, then the HNSW index built; search
 // p50 / p95 and recall@5 against an exact search (core's in-memory gallery, exact path) at a few
 // candidate counts; load and build time; table, index and data-folder size.
-//   pnpm bench -- --only pgvector [--pg-n 100000 --pg-db postgres://… --pg-queries 100]
+//   pnpm bench -- --only pgvector [--pg-n 100000 --pg-db postgres://… --pg-queries 100 --pg-m 16 --pg-efc 64]
 // Without --pg-db it runs the embedded default: PGlite + pgvector in a temporary folder, reached
 // through pglite-socket and pg (one wasm Postgres backend, single-threaded).
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -18,6 +18,8 @@ import { rng } from '../../packages/core/test-support/random.js';
 
 export interface PgvectorBench {
   n: number;
+  m: number;
+  efConstruction: number;
   db: 'embedded' | 'server';
   embeddings: number;
   loadMs: number;
@@ -63,7 +65,8 @@ function dirBytes(dir: string): number {
   return total;
 }
 
-export async function benchPgvector(o: { root: string; shared: string; n: number; db?: string; queries: number; candidates: number[] }): Promise<PgvectorBench> {
+export async function benchPgvector(o: { root: string; shared: string; n: number; db?: string; queries: number; candidates: number[]; m?: number; efConstruction?: number }): Promise<PgvectorBench> {
+  const hnsw = { m: o.m ?? 16, efConstruction: o.efConstruction ?? 64 };
   const bases = await lfwEmbeddings(o.root, o.shared);
   const dim = bases[0]!.length;
   // Identity i: a real embedding plus fixed jitter (σ 0.06 per value, as the in-browser gallery
@@ -88,7 +91,7 @@ export async function benchPgvector(o: { root: string; shared: string; n: number
     const name = `bench_${o.n}`;
     // A fresh gallery each run.
     for (const t of ['templates', 'identities', 'gallery', 'enroll_skipped']) await database.pool.query(`DROP TABLE IF EXISTS ${name}_${t} CASCADE`);
-    const g = await createPgGallery({ db: database, name, index: false });
+    const g = await createPgGallery({ db: database, name, index: false, hnsw });
     const exact = createGallery({ dim });
     setGallerySearchPath(exact, 'exact');
     const t0 = performance.now();
@@ -141,7 +144,7 @@ export async function benchPgvector(o: { root: string; shared: string; n: number
       await s.close();
     }
     clear();
-    return { n: o.n, db: database.kind, embeddings: bases.length, loadMs, indexMs, ...storage, dataDirBytes, runs };
+    return { n: o.n, ...hnsw, db: database.kind, embeddings: bases.length, loadMs, indexMs, ...storage, dataDirBytes, runs };
   } finally {
     await database.close();
     if (folder) rmSync(folder, { recursive: true, force: true });
@@ -150,7 +153,7 @@ export async function benchPgvector(o: { root: string; shared: string; n: number
 
 export function printPgvector(b: PgvectorBench): void {
   const mb = (x: number) => `${(x / 2 ** 20).toFixed(0)} MB`;
-  console.log(`\npgvector: ${b.n.toLocaleString('en')} identities (${b.embeddings} real LFW embeddings + jitter), ${b.db === 'embedded' ? 'PGlite + pgvector via pglite-socket' : 'PostgreSQL server'}, HNSW m 16, ef_construction 64`);
+  console.log(`\npgvector: ${b.n.toLocaleString('en')} identities (${b.embeddings} real LFW embeddings + jitter), ${b.db === 'embedded' ? 'PGlite + pgvector via pglite-socket' : 'PostgreSQL server'}, HNSW m ${b.m}, ef_construction ${b.efConstruction}`);
   console.log(`load ${(b.loadMs / 1000).toFixed(1)} s (${(b.loadMs / b.n).toFixed(2)} ms/identity, batches of 1,000), index build ${(b.indexMs / 1000).toFixed(1)} s`);
   console.log(`size: templates table with TOAST ${mb(b.tableBytes)}, HNSW index ${mb(b.hnswBytes)}, all tables and indexes ${mb(b.totalBytes)}${b.dataDirBytes ? `, data folder (with WAL) ${mb(b.dataDirBytes)}` : ''}`);
   console.log('candidates | search p50 ms | p95 ms | recall@5 | top-1 = exact');

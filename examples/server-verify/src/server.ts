@@ -185,5 +185,8 @@ export function createVerifyServer(options: VerifyServerOptions): Server & { non
       send(res, 500, { error: 'internal', message: 'The server could not check this login.' });
     });
   });
+  // A client that sends its body slowly holds one of the maxConcurrent slots: not for long.
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 10_000;
   return Object.assign(server, { nonces });
 }
