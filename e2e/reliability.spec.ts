@@ -1,16 +1,9 @@
 // Faults and load on the worker pool, in real Chromium with the real models: a worker that dies
 // mid-call, a bounded queue under a burst of 500 calls, aborted queued work, dispose.
+import type { TestHooks as Hooks } from '../packages/web/src/api/test-hooks.js';
 import { expect, test } from '@playwright/test';
 import { imageUrl, openHarness } from './harness.js';
 
-/** What the kit's test hooks report (src/api/test-hooks.ts; not in the public types). */
-interface Hooks {
-  pool(): { queued: number; inFlight: number; dispatched: number; respawned: number; workers: number };
-  crashWorker(index: number, how: 'terminate' | 'uncaught'): void;
-  trackBitmaps(): void;
-  openBitmaps(): number;
-  decodedBitmaps(): number;
-}
 declare global {
   interface Window { hooksOf(kit: object): Hooks }
 }
@@ -173,7 +166,7 @@ test('WebGPU device lost (destroy() on SwiftShader): the kit moves to WASM, says
   test.setTimeout(300_000);
   const r = await page.evaluate(async (url) => {
     const kit = await window.facekit.createFaceKit({ backend: 'webgpu' });
-    const hooks = window.hooksOf(kit) as Hooks & { crashWorker(i: number, how: 'device'): void };
+    const hooks = window.hooksOf(kit);
     const blob = await window.fetchBlob(url);
     const before = { backend: kit.info.backend, faces: (await kit.detect(blob, { inputSize: 320 })).faces.length };
     // Lost while a call runs: that call is run again on the replacement worker.

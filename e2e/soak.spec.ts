@@ -1,13 +1,10 @@
 // A live session under faults and over time, on the fake camera with the real models: a worker
 // killed mid-session, an abort, and a 2,000-frame soak with memory measured by the browser.
+import type { TestHooks as Hooks } from '../packages/web/src/api/test-hooks.js';
 import { expect, test } from '@playwright/test';
 import { openCameraPage } from './camera.js';
 import { makeStream } from './streams.js';
 
-interface Hooks {
-  pool(): { queued: number; inFlight: number; respawned: number; workers: number };
-  crashWorker(index: number, how: 'terminate' | 'uncaught'): void;
-}
 const KEVIN = { kind: 'still', image: 'images/ppu_uniface/image-kevin1.png' } as const;
 
 test('live loop: a worker killed mid-session costs frames, not the session; an abort stops it within one frame', async () => {

@@ -117,11 +117,9 @@ export async function benchPgvector(o: { root: string; shared: string; n: number
 
     // Queries: an enrolled identity's vector plus fresh noise (σ 0.03: cosine ≈ 0.8 to its own
     // row, ≈ 0.3 to its look-alike group), like a new photo of an enrolled person.
-    const queries = Array.from({ length: o.queries }, (_, qi) => {
-      const i = Math.floor(jitter() * o.n);
-      const v = row(i);
+    const queries = Array.from({ length: o.queries }, () => {
+      const v = row(Math.floor(jitter() * o.n));
       for (let j = 0; j < dim; j++) v[j]! += 0.03 * (jitter() * 2 - 1) * Math.sqrt(3);
-      void qi;
       return l2Normalize(v, v);
     });
     const truth = queries.map((q) => exact.search(q, 5).map((m) => m.id));

@@ -41,9 +41,10 @@ const TYPES: Record<string, string> = {
 /** The browser package's built files (facekit.js, worker.js, ort/): `pnpm build:package` in this repository, or node_modules/facekit/dist once installed. */
 function browserPackageDir(): string {
   const entry = fileURLToPath(import.meta.resolve('facekit'));
-  let dir = dirname(entry);
-  while (!existsSync(resolve(dir, 'package.json'))) dir = dirname(dir);
-  return resolve(dir, 'dist');
+  for (let dir = dirname(entry); dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(resolve(dir, 'package.json'))) return resolve(dir, 'dist');
+  }
+  throw new Error(`No package.json above ${entry}: is the facekit package installed?`);
 }
 /** The file under `root` that `rel` names, or undefined when it would leave `root`. */
 function inside(root: string, rel: string): string | undefined {

@@ -55,7 +55,12 @@ export async function openGalleryDatabase(db: string, options: { poolSize?: numb
     throw new StorageError(`Could not open the embedded database in ${dataDir ?? 'memory'}: ${String((cause as Error)?.message ?? cause)}. Is another process using this folder? Pass a different --db folder, or a postgres:// URL.`, { cause });
   }
   const server = new PGLiteSocketServer({ db: lite, host: '127.0.0.1', port: 0, maxConnections: 2 });
-  await server.start();
+  try {
+    await server.start();
+  } catch (cause) {
+    await lite.close().catch(() => undefined);
+    throw new StorageError(`Could not serve the embedded database on a loopback port: ${String((cause as Error)?.message ?? cause)}.`, { cause });
+  }
   const url = `postgres://postgres@${server.getServerConn()}/postgres`;
   const pool = new pg.Pool({ connectionString: url, max: 1 });
   pool.on('error', () => { /* reported by the next query */ });

@@ -171,14 +171,13 @@ export interface Verifier {
 
 /** A frame's picture as a JPEG (the same pixels the worker analysed); closes the picture. */
 async function encodeJpeg(picture: VideoFrame | ImageBitmap, width: number, height: number): Promise<Blob> {
+  const canvas = new OffscreenCanvas(width, height);
   try {
-    const canvas = new OffscreenCanvas(width, height);
     canvas.getContext('2d')!.drawImage(picture, 0, 0, width, height);
-    picture.close();
-    return await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.92 });
   } finally {
-    picture.close();
+    picture.close(); // drawn: the camera buffer can go back before the encode
   }
+  return canvas.convertToBlob({ type: 'image/jpeg', quality: 0.92 });
 }
 
 /** What the kit gives a verifier. */
