@@ -106,6 +106,14 @@ export function createFrameSource(source: VideoSource, options: { pauseWhenHidde
   return {
     stats,
     next() {
+      // A frame that arrived before the page was hidden is as stale as the ones after it: only
+      // the frame already in flight may still complete while hidden.
+      if (slot && hidden()) {
+        stats.hiddenDropped++;
+        slot.close();
+        slot = null;
+        stats.pending = 0;
+      }
       if (slot) {
         const f = slot;
         slot = null;
