@@ -2,7 +2,10 @@
 //   1. POST /challenge   → { nonce, expiresAt }: a one-time challenge;
 //   2. POST /verify      ← multipart/form-data: nonce, id, frame (1–5 JPEGs the page verified on);
 //   3. the server re-runs detection, liveness and embedding on the frames (recheckFrames) and
-//      compares them with id's templates in PostgreSQL → { verified, reasons, … }.
+//      compares them with id's templates in PostgreSQL → { verified, reasons, frames }.
+// The answer carries no scores: a similarity or liveness score sent back is an oracle that lets
+// an attacker tune a photo or a mask step by step, and a missing similarity would tell which ids
+// exist. The full result goes to `onResult`, on the server, for the audit log.
 // A verdict computed in the browser can be forged by whoever controls the browser; this one
 // cannot. The page's own verdict is only for a fast UI.
 import { existsSync } from 'node:fs';
@@ -10,7 +13,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { dirname, extname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FaceKitError, recheckFrames, type NodeFaceKit, type PgGallery, type RecheckOptions } from '@facekit/node';
+import { FaceKitError, recheckFrames, type NodeFaceKit, type PgGallery, type RecheckOptions, type RecheckResult } from '@facekit/node';
 import { createNonceStore, type NonceStore } from './nonce-store.js';
 import { BodyTooLargeError, readBody } from './read-body.js';
 
@@ -27,6 +30,17 @@ export interface VerifyServerOptions {
   maxConcurrent?: number;
   /** Thresholds and frame counts of the re-check. @defaultValue { minFrames: 1, maxFrames: 5 } */
   recheck?: RecheckOptions;
+  /** Called with every re-check's full result (scores, thresholds, timing), for an audit log; the client gets only a {@link LoginAnswer}. */
+  onResult?: (event: { id: string; result: RecheckResult; remoteAddress: string | undefined }) => void;
+}
+
+/** What POST /verify tells the client: the verdict and why, without any score. */
+export interface LoginAnswer {
+  verified: boolean;
+  /** Every check that failed (empty when verified); an unknown id reads `no-match`, as a wrong face does. */
+  reasons: RecheckResult['reasons'];
+  /** Per frame: 'ok', or why it was not usable (for the page's guidance). */
+  frames: RecheckResult['frames'];
 }
 
 const PUBLIC_DIR = resolve(import.meta.dirname, '../public');
@@ -159,8 +173,10 @@ export function createVerifyServer(options: VerifyServerOptions): Server & { non
       running++;
       try {
         const { id, frames } = await readLogin(req, nonces, maxBodyBytes, recheck.maxFrames);
-        const r = await recheckFrames(kit, gallery, id, frames, recheck);
-        return send(res, 200, r);
+        const result = await recheckFrames(kit, gallery, id, frames, recheck);
+        options.onResult?.({ id, result, remoteAddress: req.socket.remoteAddress });
+        const answer: LoginAnswer = { verified: result.verified, reasons: result.reasons, frames: result.frames };
+        return send(res, 200, answer);
       } finally {
         running--;
       }
