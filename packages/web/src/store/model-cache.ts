@@ -79,9 +79,9 @@ export function openModelCache(name = 'facekit'): ModelCache {
           if (!isQuotaError(e)) throw storageError(`store ${entry.file}`, e);
           const others = (await list().catch(() => [])).filter((m) => m.sha256 !== entry.sha256);
           if (!others.length) {
-            // Chromium frees an evicted file's space only after its blob cleanup runs, which lags
-            // the delete on a busy machine (CI saw the write fail right after evicting enough);
-            // so after evicting, wait for the usage to catch up before giving up.
+            // CI once saw this write refused right after evicting enough room, most likely because
+            // Chromium counts a deleted blob's space as free only after its cleanup runs, which lags
+            // on a busy machine; so after evicting, wait for the usage to catch up before giving up.
             if (evicted.length && settleWaits < QUOTA_SETTLE_WAITS_MS.length) {
               await new Promise((r) => setTimeout(r, QUOTA_SETTLE_WAITS_MS[settleWaits++]));
               continue;
