@@ -7,6 +7,7 @@ export * from './pipeline/index.js';
 export * from './eval/index.js';
 export * from './util/sha256.js';
 export * from './util/stats.js';
+export * from './util/int-option.js';
 export * from './match/index.js';
 export * from './tracking/index.js';
 export * from './quality/index.js';

@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import * as ortNode from 'onnxruntime-node';
 import type { InferenceSession } from 'onnxruntime-common';
 import {
-  DEFAULT_LIVENESS_THRESHOLD, DisposedError, InvalidInputError, InvalidOptionError, alignmentsFor, cosineSimilarity, modelOption, runDetection,
+  DEFAULT_LIVENESS_THRESHOLD, DisposedError, InvalidInputError, InvalidOptionError, alignmentsFor, cosineSimilarity, intOption, modelOption, runDetection,
   runPassiveLiveness, runRecognition, thresholdFor,
   type DetectOptions, type DetectedFace, type Keypoints5, type ModelSpec, type TensorPool,
 } from '@facekit/core';
@@ -51,8 +51,7 @@ export async function createFaceKit(options: NodeFaceKitOptions = {}): Promise<N
   const detector = modelOption(options.detector ?? 'det_500m', 'detector', 'detection');
   const recognizer = modelOption(options.recognizer ?? 'fr_feature', 'recognizer', 'recognition');
   const antispoof = (options.livenessModels ?? ['minifasnet_v2', 'minifasnet_v1se']).map((id) => modelOption(id, 'livenessModels', 'antispoof'));
-  const threads = options.threads ?? Math.min(4, availableParallelism());
-  if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new InvalidOptionError(`threads must be an integer from 1 to 64, got ${threads}`);
+  const threads = intOption(options.threads, 'threads', { max: 64 }) ?? Math.min(4, availableParallelism());
 
   const sessions = new Map<string, Promise<InferenceSession>>();
   const session = (spec: ModelSpec): Promise<InferenceSession> => {

@@ -3,23 +3,13 @@
 // reference written here, over random, clustered (near-duplicate), multi-row and tied data.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { InvalidInputError, InvalidOptionError } from '../errors.js';
-import { rng } from '../../test-support/random.js';
+import { gaussian, randomUnit, rng } from '../../test-support/random.js';
 import { FloatRows } from './float-rows.js';
 import { createGallery, galleryFromJSON, gallerySearchInfo, setGallerySearchPath, type Gallery, type GalleryMatch, type GallerySearchPath } from './gallery.js';
 import { int8DotModule } from './int8-index.js';
 import { l2Normalize } from './vector.js';
 
 type Next = () => number;
-
-function gaussian(next: Next): number {
-  return Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
-}
-
-function randomUnit(next: Next, dim: number): Float32Array {
-  const v = new Float32Array(dim);
-  for (let i = 0; i < dim; i++) v[i] = gaussian(next);
-  return l2Normalize(v, v);
-}
 
 /** base + noise of norm ≈ `sigma`, scaled by a random factor (the gallery normalizes). */
 function near(next: Next, base: Float32Array, sigma: number): Float32Array {

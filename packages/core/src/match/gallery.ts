@@ -259,10 +259,7 @@ class PackedGallery implements Gallery {
   }
 
   search(embedding: EmbeddingLike, k = 5, minSimilarity = -1): GalleryMatch[] {
-    if (!Number.isInteger(k) || k <= 0) throw new InvalidOptionError(`k must be a positive integer (how many matches to return), got ${describeValue(k)}.`);
-    if (typeof minSimilarity !== 'number' || Number.isNaN(minSimilarity)) {
-      throw new InvalidOptionError(`minSimilarity must be a number in [-1, 1] (-1 keeps every match), got ${describeValue(minSimilarity)}.`);
-    }
+    checkSearchArgs(k, minSimilarity);
     const dim = this.dim;
     checkEmbedding(embedding, 'query embedding', { dim, why: this.holds() });
     const q = l2Normalize(embedding, this.query);
@@ -400,6 +397,14 @@ class PackedGallery implements Gallery {
     const index = this.wantsIndex() ? this.ensureIndex() : this.index;
     // Out of (wasm) memory: search on without the pre-filter rather than fail the add.
     if (index && !index.reserve(needRows)) this.index = null;
+  }
+}
+
+/** The `k` and `minSimilarity` of a gallery search (in memory or in PostgreSQL), or an InvalidOptionError. */
+export function checkSearchArgs(k: unknown, minSimilarity: unknown): void {
+  if (typeof k !== 'number' || !Number.isInteger(k) || k <= 0) throw new InvalidOptionError(`k must be a positive integer (how many matches to return), got ${describeValue(k)}.`);
+  if (typeof minSimilarity !== 'number' || Number.isNaN(minSimilarity)) {
+    throw new InvalidOptionError(`minSimilarity must be a number in [-1, 1] (-1 keeps every match), got ${describeValue(minSimilarity)}.`);
   }
 }
 

@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { rng } from '../../test-support/random.js';
+import { gaussian, rng } from '../../test-support/random.js';
 import { Int8Index, threshold, type Int8Kernel } from './int8-index.js';
 import { l2Normalize } from './vector.js';
-
-function gaussian(next: () => number): number {
-  return Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
-}
 
 describe('Int8Index.candidates', () => {
   // Identities with several rows in shuffled order, many of them near one direction, so the

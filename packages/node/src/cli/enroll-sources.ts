@@ -5,7 +5,7 @@
 // posix separators, so the same photo has the same key on every machine and every run: the
 // gallery's unique `source` column and the skipped table use it to resume.
 import { readFile, readdir, stat } from 'node:fs/promises';
-import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { InvalidInputError } from '@facekit/core';
 
 /** One image to enroll. */
@@ -154,7 +154,7 @@ export function parseCsv(text: string): CsvRecord[] {
 /** Items from a CSV of `id,path` rows (header optional). A bad row is a problem, not a failure. */
 export function listCsv(csvPath: string, text: string): EnrollSources {
   const root = dirname(csvPath);
-  const name = csvPath.split(/[\\/]/).pop()!;
+  const name = basename(csvPath);
   const items: EnrollItem[] = [];
   const problems: SourceProblem[] = [];
   const firstLine = new Map<string, number>();

@@ -5,10 +5,11 @@
 // the next run: addMany skips sources already stored).
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { InvalidInputError, InvalidOptionError, StorageError, pickMainFace, type Box } from '@facekit/core';
+import { InvalidInputError, InvalidOptionError, intOption, pickMainFace, type Box } from '@facekit/core';
 import { createFaceKit, type NodeAnalyzedFace, type NodeFaceKit } from '../create-face-kit.js';
 import { openGalleryDatabase, type GalleryDatabase } from '../gallery/gallery-database.js';
 import { createPgGallery, type PgGallery } from '../gallery/pg-gallery.js';
+import { queryOr } from '../gallery/pg-errors.js';
 import { listEnrollSources, type EnrollItem } from './enroll-sources.js';
 import { createProgressBar, type ProgressBar, type TextSink } from './progress-bar.js';
 
@@ -78,18 +79,12 @@ export function pickFace<F extends { box: Box }>(faces: readonly F[], policy: Mu
   return { reason: main.reason === 'no-face' ? 'no face' : `ambiguous: ${faces.length} faces` };
 }
 
-const int = (v: number | undefined, name: string, min: number, max: number): void => {
-  if (v !== undefined && (!Number.isInteger(v) || v < min || v > max)) {
-    throw new InvalidOptionError(`${name} must be an integer from ${min} to ${max}, got ${String(v)}.`);
-  }
-};
-
 /** Checked before anything is opened, so a typo costs no model load. */
 function checkOptions(o: EnrollOptions): void {
   if (typeof o.input !== 'string' || o.input === '') throw new InvalidOptionError('enroll needs an input: a folder of identity sub-folders or a CSV file of id,path rows.');
-  int(o.batch, 'batch', 1, 10_000);
-  int(o.threads, 'threads', 1, 64);
-  int(o.limit, 'limit', 0, Number.MAX_SAFE_INTEGER);
+  intOption(o.batch, 'batch', { max: 10_000 });
+  intOption(o.threads, 'threads', { max: 64 });
+  intOption(o.limit, 'limit', { min: 0 });
   if (o.multiFace !== undefined && !MULTI_FACE_POLICIES.includes(o.multiFace)) {
     throw new InvalidOptionError(`multiFace must be one of ${MULTI_FACE_POLICIES.join(', ')}, got ${JSON.stringify(o.multiFace)}.`);
   }
@@ -130,7 +125,7 @@ export async function runEnroll(options: EnrollOptions): Promise<EnrollSummary> 
     database = await openGalleryDatabase(db);
     gallery = await createPgGallery({ db: database, name, model: kit.info.recognizer });
     const skippedTable = `${gallery.name}_enroll_skipped`; // the name was checked by createPgGallery
-    await sql(database, 'creating the skipped table',
+    await queryOr(database.pool, 'creating the skipped table',
       `CREATE TABLE IF NOT EXISTS ${skippedTable} (source text PRIMARY KEY, identity_id text, reason text, at timestamptz default now())`);
 
     const logFile = resolve(options.log ?? (database.dataDir ? join(database.dataDir, 'enroll-skipped.jsonl') : './facekit-enroll-skipped.jsonl'));
@@ -149,7 +144,7 @@ export async function runEnroll(options: EnrollOptions): Promise<EnrollSummary> 
     for (let i = 0; i < all.length; i += CHUNK) {
       const part = all.slice(i, i + CHUNK);
       for (const s of await gallery.knownSources(part)) stored.add(s);
-      const r = await sql(database, 'reading the skipped table', `SELECT source FROM ${skippedTable} WHERE source = ANY($1::text[])`, [part]);
+      const r = await queryOr(database.pool, 'reading the skipped table', `SELECT source FROM ${skippedTable} WHERE source = ANY($1::text[])`, [part]);
       for (const row of r.rows as { source: string }[]) skippedBefore.add(row.source);
     }
     const todo = sources.items.filter((x) => !stored.has(x.source) && !skippedBefore.has(x.source));
@@ -168,7 +163,7 @@ export async function runEnroll(options: EnrollOptions): Promise<EnrollSummary> 
       pending = []; pendingSkips = [];
       if (rows.length) enrolled += await gallery!.addMany(rows);
       if (skips.length) {
-        await sql(database!, 'recording skipped photos',
+        await queryOr(database!.pool, 'recording skipped photos',
           `INSERT INTO ${skippedTable} (source, identity_id, reason) SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ON CONFLICT (source) DO NOTHING`,
           [skips.map((s) => s.source), skips.map((s) => s.id), skips.map((s) => s.reason)]);
       }
@@ -239,12 +234,4 @@ async function enrollOne(kit: NodeFaceKit, item: EnrollItem, policy: MultiFacePo
   }
   const pick = pickFace(faces, policy);
   return 'face' in pick ? { embedding: pick.face.embedding } : { reason: pick.reason, retry: false };
-}
-
-async function sql(database: GalleryDatabase, what: string, text: string, values?: unknown[]) {
-  try {
-    return await database.pool.query(text, values);
-  } catch (cause) {
-    throw new StorageError(`facekit enroll: ${what} failed: ${(cause as Error).message}`, { cause });
-  }
 }

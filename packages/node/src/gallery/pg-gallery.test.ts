@@ -6,27 +6,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DisposedError, InvalidInputError, InvalidOptionError, StorageError, createGallery, l2Normalize } from '@facekit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gaussian, randomUnit, rng } from '../../../core/test-support/random.js';
 import { openGalleryDatabase, type GalleryDatabase } from './gallery-database.js';
 import { createPgGallery } from './pg-gallery.js';
 
-/** Seeded xorshift, so every run sees the same vectors. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
-    return s / 0x1_0000_0000;
-  };
-}
-const gauss = (r: () => number): number => Math.sqrt(-2 * Math.log(r() + 1e-12)) * Math.cos(2 * Math.PI * r());
-function randomUnit(r: () => number, dim = 512): Float32Array {
-  const v = new Float32Array(dim);
-  for (let i = 0; i < dim; i++) v[i] = gauss(r);
-  return l2Normalize(v);
-}
+const unit512 = (r: () => number): Float32Array => randomUnit(r, 512);
 /** A look-alike of `base`: cosine about 1 / sqrt(1 + spread²). */
 function near(base: Float32Array, r: () => number, spread: number): Float32Array {
   const v = new Float32Array(base.length);
-  for (let i = 0; i < v.length; i++) v[i] = base[i]! + spread * gauss(r) / Math.sqrt(base.length);
+  for (let i = 0; i < v.length; i++) v[i] = base[i]! + spread * gaussian(r) / Math.sqrt(base.length);
   return l2Normalize(v);
 }
 
@@ -39,7 +27,7 @@ describe('PostgreSQL + pgvector gallery', () => {
     const r = rng(7);
     const pgGallery = await createPgGallery({ db, name: 'parity', candidates: 1000 });
     const mem = createGallery({ dim: 512 });
-    const clusters = Array.from({ length: 20 }, () => randomUnit(r));
+    const clusters = Array.from({ length: 20 }, () => unit512(r));
     const entries: { id: string; embedding: Float32Array }[] = [];
     for (let i = 0; i < 300; i++) {
       const id = `person-${String(i).padStart(3, '0')}`;
@@ -65,7 +53,7 @@ describe('PostgreSQL + pgvector gallery', () => {
     const r = rng(11);
     const g = await createPgGallery({ db, name: 'recall', index: false });
     const mem = createGallery({ dim: 512 });
-    const entries = Array.from({ length: 2000 }, (_, i) => ({ id: `id${i}`, embedding: randomUnit(r) }));
+    const entries = Array.from({ length: 2000 }, (_, i) => ({ id: `id${i}`, embedding: unit512(r) }));
     await g.addMany(entries);
     for (const e of entries) mem.add(e.id, e.embedding);
     expect((await g.storage()).hnswBytes).toBe(0);
@@ -87,10 +75,10 @@ describe('PostgreSQL + pgvector gallery', () => {
   it('adds, lists a page at a time, removes, and skips a template whose source is stored', async () => {
     const r = rng(3);
     const g = await createPgGallery({ db, name: 'ops' });
-    expect(await g.add('bob', [randomUnit(r), randomUnit(r)], { source: ['bob/1.jpg', 'bob/2.jpg'] })).toBe(2);
-    expect(await g.add('bob', randomUnit(r), { source: 'bob/1.jpg' })).toBe(0);
-    expect(await g.add('__proto__', Array.from(randomUnit(r)))).toBe(1);
-    expect(await g.add('Ann', randomUnit(r))).toBe(1);
+    expect(await g.add('bob', [unit512(r), unit512(r)], { source: ['bob/1.jpg', 'bob/2.jpg'] })).toBe(2);
+    expect(await g.add('bob', unit512(r), { source: 'bob/1.jpg' })).toBe(0);
+    expect(await g.add('__proto__', Array.from(unit512(r)))).toBe(1);
+    expect(await g.add('Ann', unit512(r))).toBe(1);
     expect(await g.knownSources(['bob/2.jpg', 'carl/1.jpg'])).toEqual(new Set(['bob/2.jpg']));
     expect(await g.list()).toEqual(['Ann', '__proto__', 'bob']);
     expect(await g.list({ limit: 2 })).toEqual(['Ann', '__proto__']);
@@ -100,7 +88,7 @@ describe('PostgreSQL + pgvector gallery', () => {
     expect(await g.remove('bob')).toBe(false);
     expect(await g.has('bob')).toBe(false);
     expect(await g.templateCount()).toBe(2);
-    expect(await g.similarityTo('bob', randomUnit(r))).toBeUndefined();
+    expect(await g.similarityTo('bob', unit512(r))).toBeUndefined();
     const ann = await g.templates('Ann');
     expect(await g.similarityTo('Ann', ann[0]!)).toBeCloseTo(1, 6);
     const storage = await g.storage();
@@ -112,7 +100,7 @@ describe('PostgreSQL + pgvector gallery', () => {
   it('widens the candidates when one identity\'s templates fill them, past HNSW\'s 1,000 rows with an exact scan', async () => {
     const r = rng(13);
     const g = await createPgGallery({ db, name: 'widen' });
-    const query = randomUnit(r);
+    const query = unit512(r);
     // 1,100 look-alike templates of one person, nearer the query than anyone else.
     const many = Array.from({ length: 1100 }, () => ({ id: 'many', embedding: near(query, r, 0.5) }));
     const others = ['x', 'y', 'z'].map((id) => ({ id, embedding: near(query, r, 1.5) }));
@@ -128,27 +116,27 @@ describe('PostgreSQL + pgvector gallery', () => {
   it('bad input and options are typed errors and change nothing', async () => {
     const r = rng(5);
     const g = await createPgGallery({ db, name: 'errors' });
-    await g.add('a', randomUnit(r));
+    await g.add('a', unit512(r));
     await expect(g.add('b', new Float32Array(128).fill(0.1))).rejects.toThrow(InvalidInputError);
-    await expect(g.add('b', [randomUnit(r), new Float32Array(512)])).rejects.toThrow(/all zeros/);
-    const nan = randomUnit(r); nan[3] = Number.NaN;
-    await expect(g.addMany([{ id: 'c', embedding: randomUnit(r) }, { id: 'd', embedding: nan }])).rejects.toThrow(InvalidInputError);
-    await expect(g.add('', randomUnit(r))).rejects.toThrow(InvalidInputError);
+    await expect(g.add('b', [unit512(r), new Float32Array(512)])).rejects.toThrow(/all zeros/);
+    const nan = unit512(r); nan[3] = Number.NaN;
+    await expect(g.addMany([{ id: 'c', embedding: unit512(r) }, { id: 'd', embedding: nan }])).rejects.toThrow(InvalidInputError);
+    await expect(g.add('', unit512(r))).rejects.toThrow(InvalidInputError);
     await expect(g.search(new Float32Array(10).fill(1))).rejects.toThrow(InvalidInputError);
-    await expect(g.search(randomUnit(r), 0)).rejects.toThrow(InvalidOptionError);
+    await expect(g.search(unit512(r), 0)).rejects.toThrow(InvalidOptionError);
     expect(await g.list()).toEqual(['a']);
     await expect(createPgGallery({ db, name: 'errors', model: 'glintr100' })).rejects.toThrow(/holds 512-d embeddings from fr_feature/);
     await expect(createPgGallery({ db, name: 'errors', dim: 128 })).rejects.toThrow(InvalidOptionError);
     await expect(createPgGallery({ db, name: 'Robert"; DROP TABLE x' })).rejects.toThrow(InvalidOptionError);
     await expect(createPgGallery({ db: 'postgres://nobody@127.0.0.1:1/none' })).rejects.toThrow(StorageError);
     await g.close();
-    await expect(g.search(randomUnit(r))).rejects.toThrow(DisposedError);
+    await expect(g.search(unit512(r))).rejects.toThrow(DisposedError);
   });
 
   it('an embedded gallery in a folder keeps its identities when reopened, and opens read-only as on a replica', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'facekit-pg-'));
     try {
-      const v = randomUnit(rng(9));
+      const v = unit512(rng(9));
       const first = await createPgGallery({ db: dir });
       await first.add('kept', v, { source: 'kept.jpg' });
       await first.close();

@@ -3,11 +3,12 @@
 // with the in-memory gallery's own float32 dot (core's rowDot), so scores are the same numbers
 // the browser gallery gives. Same operations as core's `Gallery`, async.
 import {
-  DisposedError, FaceKitError, InvalidInputError, InvalidOptionError, StorageError, checkEmbedding, l2Normalize, rowDot,
+  DisposedError, InvalidInputError, InvalidOptionError, StorageError, checkEmbedding, checkSearchArgs, intOption, l2Normalize, rowDot,
   type EmbeddingLike, type GalleryMatch,
 } from '@facekit/core';
 import pg from 'pg';
 import { openGalleryDatabase, type GalleryDatabase } from './gallery-database.js';
+import { queryOr, storageError } from './pg-errors.js';
 import { vectorFromBinary, vectorLiteral } from './vector-wire.js';
 
 /** Options of {@link createPgGallery}. */
@@ -93,29 +94,11 @@ export interface PgGallery {
 const SCHEMA_VERSION = '1';
 const NAME_RE = /^[a-z_][a-z0-9_]{0,39}$/;
 
-const positiveInt = (v: number | undefined, name: string, fallback: number, max = 1 << 20): number => {
-  if (v === undefined) return fallback;
-  if (!Number.isInteger(v) || v < 1 || v > max) throw new InvalidOptionError(`${name} must be an integer from 1 to ${max}, got ${String(v)}.`);
-  return v;
-};
-
 const checkId = (id: unknown): string => {
   if (typeof id !== 'string' || id === '') throw new InvalidInputError(`An identity id must be a non-empty string, got ${JSON.stringify(id)}.`);
   if (id.includes('\u0000')) throw new InvalidInputError('An identity id cannot contain a NUL character (PostgreSQL text cannot hold it).');
   return id;
 };
-
-/** A pg error (or a refused connection) as a StorageError that says where and what to do. */
-function storageError(what: string, cause: unknown): FaceKitError {
-  if (cause instanceof FaceKitError) return cause;
-  const e = cause as { message?: string; code?: string };
-  const hint = e.code === 'ECONNREFUSED' || e.code === 'ENOTFOUND'
-    ? ' Is PostgreSQL running at that address?'
-    : e.code === '58P01' || /extension "vector"/.test(e.message ?? '')
-      ? ' The server needs the pgvector extension (https://github.com/pgvector/pgvector#installation).'
-      : '';
-  return new StorageError(`PostgreSQL gallery: ${what} failed: ${e.message ?? String(cause)}.${hint}`, { cause });
-}
 
 /** Opens (creating when missing) a gallery in PostgreSQL with pgvector. */
 export async function createPgGallery(options: PgGalleryOptions): Promise<PgGallery> {
@@ -124,13 +107,13 @@ export async function createPgGallery(options: PgGalleryOptions): Promise<PgGall
   if (typeof name !== 'string' || !NAME_RE.test(name)) {
     throw new InvalidOptionError(`name must be a lower-case SQL identifier (letters, digits, _; at most 40), got ${JSON.stringify(name)}.`);
   }
-  const dim = positiveInt(options.dim, 'dim', 512, 16000);
+  const dim = intOption(options.dim, 'dim', { max: 16000 }) ?? 512;
   const model = options.model ?? 'fr_feature';
   if (typeof model !== 'string' || model === '') throw new InvalidOptionError(`model must be a recognizer id, got ${JSON.stringify(model)}.`);
-  const candidates = positiveInt(options.candidates, 'candidates', 100, 1000);
-  const efSearch = Math.max(candidates, positiveInt(options.efSearch, 'efSearch', 100, 1000));
-  const m = positiveInt(options.hnsw?.m, 'hnsw.m', 16, 100);
-  const efConstruction = positiveInt(options.hnsw?.efConstruction, 'hnsw.efConstruction', 64, 1000);
+  const candidates = intOption(options.candidates, 'candidates', { max: 1000 }) ?? 100;
+  const efSearch = Math.max(candidates, intOption(options.efSearch, 'efSearch', { max: 1000 }) ?? 100);
+  const m = intOption(options.hnsw?.m, 'hnsw.m', { max: 100 }) ?? 16;
+  const efConstruction = intOption(options.hnsw?.efConstruction, 'hnsw.efConstruction', { max: 1000 }) ?? 64;
   if (m < 2 || efConstruction < 2 * m) throw new InvalidOptionError(`hnsw needs m ≥ 2 and efConstruction ≥ 2·m, got m ${m}, efConstruction ${efConstruction}.`);
 
   let owned: GalleryDatabase | undefined;
@@ -158,9 +141,7 @@ export async function createPgGallery(options: PgGalleryOptions): Promise<PgGall
       client.release();
     }
   };
-  const query = async (what: string, text: string, values?: unknown[]): Promise<pg.QueryResult> => {
-    try { return await pool.query(text, values); } catch (cause) { throw storageError(what, cause); }
-  };
+  const query = (what: string, text: string, values?: unknown[]): Promise<pg.QueryResult> => queryOr(pool, what, text, values);
 
   const createHnsw = `CREATE INDEX IF NOT EXISTS ${T.hnsw} ON ${T.tpl} USING hnsw (embedding vector_cosine_ops) WITH (m = ${m}, ef_construction = ${efConstruction})`;
   const checkMeta = (meta: Map<string, string>): void => {
@@ -299,7 +280,7 @@ export async function createPgGallery(options: PgGalleryOptions): Promise<PgGall
 
     async list(o = {}) {
       open();
-      const limit = positiveInt(o.limit, 'limit', 1000, 100_000);
+      const limit = intOption(o.limit, 'limit', { max: 100_000 }) ?? 1000;
       const r = o.after === undefined
         ? await query('listing identities', `SELECT id FROM ${T.ids} ORDER BY id COLLATE "C" LIMIT $1`, [limit])
         : await query('listing identities', `SELECT id FROM ${T.ids} WHERE id COLLATE "C" > $1 ORDER BY id COLLATE "C" LIMIT $2`, [o.after, limit]);
@@ -310,10 +291,7 @@ export async function createPgGallery(options: PgGalleryOptions): Promise<PgGall
 
     async search(embedding, k = 5, minSimilarity = -1) {
       open();
-      if (!Number.isInteger(k) || k <= 0) throw new InvalidOptionError(`k must be a positive integer (how many matches to return), got ${String(k)}.`);
-      if (typeof minSimilarity !== 'number' || Number.isNaN(minSimilarity)) {
-        throw new InvalidOptionError(`minSimilarity must be a number in [-1, 1] (-1 keeps every match), got ${String(minSimilarity)}.`);
-      }
+      checkSearchArgs(k, minSimilarity);
       const q = unit(embedding, 'query embedding');
       const literal = vectorLiteral(q);
       let n = Math.max(candidates, k);

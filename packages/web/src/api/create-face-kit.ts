@@ -1,5 +1,5 @@
 import {
-  ATTRIBUTE_KINDS, DEFAULT_LIVENESS_THRESHOLD, cosineSimilarity, createGallery, getPack, modelOption, resolveDetectOptions, resolveQualityThresholds, thresholdFor,
+  ATTRIBUTE_KINDS, DEFAULT_LIVENESS_THRESHOLD, cosineSimilarity, createGallery, getPack, intOption, modelOption, resolveDetectOptions, resolveQualityThresholds, thresholdFor,
   type AttributeKind, type DetectOptions, type FrameRequest, type Gallery, type Keypoints5, type MatchResult, type ModelSpec,
 } from '@facekit/core';
 import { proxy, transfer } from 'comlink';
@@ -83,12 +83,6 @@ export interface FaceKit {
 /** See `FaceKitOptions.maxQueue`. */
 const DEFAULT_MAX_QUEUE = 100;
 
-function positiveInt(value: number | undefined, name: string, fallback: number, max = 64): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 1 || value > max) throw new InvalidOptionError(`${name} must be an integer from 1 to ${max}, got ${value}`);
-  return value;
-}
-
 function resolveFetchPolicy(o: Partial<ModelFetchPolicy> | undefined): ModelFetchPolicy {
   const p = { ...DEFAULT_FETCH_POLICY, ...o };
   const bad = (name: keyof ModelFetchPolicy, min: number) => !(Number.isFinite(p[name]) && p[name] >= min);
@@ -142,10 +136,10 @@ export async function createFaceKit(options: FaceKitOptions = {}): Promise<FaceK
     specs: [...new Set(kinds.map((k) => attributeModels[k]))],
     ids: Object.fromEntries(kinds.map((k) => [k, attributeModels[k].id])) as Partial<Record<AttributeKind, string>>,
   });
-  const workers = positiveInt(options.workers, 'workers', 1);
-  const maxQueue = positiveInt(options.maxQueue, 'maxQueue', DEFAULT_MAX_QUEUE, 100_000);
+  const workers = intOption(options.workers, 'workers', { max: 64 }) ?? 1;
+  const maxQueue = intOption(options.maxQueue, 'maxQueue', { max: 100_000 }) ?? DEFAULT_MAX_QUEUE;
   const fetchPolicy = resolveFetchPolicy(options.modelFetch);
-  const requestedThreads = options.threadsPerWorker === undefined ? undefined : positiveInt(options.threadsPerWorker, 'threadsPerWorker', 1);
+  const requestedThreads = intOption(options.threadsPerWorker, 'threadsPerWorker', { max: 64 });
   const cacheName = options.cacheName ?? 'facekit';
   const assetBase = options.assetBaseUrl === undefined ? undefined : baseUrl(options.assetBaseUrl, 'assetBaseUrl');
   const modelBase = options.modelBaseUrl !== undefined ? baseUrl(options.modelBaseUrl, 'modelBaseUrl') : assetBase ? `${assetBase}models/` : baseUrl(undefined, 'modelBaseUrl');

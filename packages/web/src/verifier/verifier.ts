@@ -1,7 +1,7 @@
 // Enroll once, verify live: watches a camera until enough good frames (quality gate passed,
 // liveness as asked) have been seen, decides over that window, and stores templates in IndexedDB.
 import {
-  createBlinkDetector, createGallery, createScoreWindow, dot, meanEmbedding, type Gallery, type GalleryMatch, type QualityThresholds, type ScoreWindow,
+  createBlinkDetector, createGallery, createScoreWindow, dot, intOption, meanEmbedding, type Gallery, type GalleryMatch, type QualityThresholds, type ScoreWindow,
 } from '@facekit/core';
 import {
   AbortedError, InvalidOptionError, LivenessError, NotEnrolledError, VerificationTimeoutError, type BlockingHint,
@@ -191,11 +191,7 @@ export interface VerifierContext {
   startLoop(source: VideoSource, options: VideoLoopOptions): Promise<VideoLoop>;
 }
 
-const int = (v: number | undefined, name: string, fallback: number, min = 1): number => {
-  if (v === undefined) return fallback;
-  if (!Number.isInteger(v) || v < min) throw new InvalidOptionError(`${name} must be an integer ≥ ${min}, got ${v}`);
-  return v;
-};
+const int = (v: number | undefined, name: string, fallback: number): number => intOption(v, name) ?? fallback;
 
 /** The main track's good frames so far (the last `needed` of them). */
 interface Window {

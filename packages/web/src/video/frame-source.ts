@@ -91,12 +91,16 @@ export function createFrameSource(source: VideoSource, options: { pauseWhenHidde
     stats.pending = 1;
   };
   const take = (frame: SourceFrame) => { stats.taken++; lastTaken = frame.timestamp; };
-  const end = () => {
-    if (ended) return;
-    ended = true;
+  /** Closes the waiting frame unseen. */
+  const dropSlot = () => {
     slot?.close();
     slot = null;
     stats.pending = 0;
+  };
+  const end = () => {
+    if (ended) return;
+    ended = true;
+    dropSlot();
     waiter?.(null);
     waiter = null;
   };
@@ -110,9 +114,7 @@ export function createFrameSource(source: VideoSource, options: { pauseWhenHidde
       // the frame already in flight may still complete while hidden.
       if (slot && hidden()) {
         stats.hiddenDropped++;
-        slot.close();
-        slot = null;
-        stats.pending = 0;
+        dropSlot();
       }
       if (slot) {
         const f = slot;
