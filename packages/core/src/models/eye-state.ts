@@ -13,12 +13,16 @@ import type { Keypoints5 } from './detection-types.js';
 import { softmax } from './minifasnet.js';
 
 /**
- * Eye-crop side as a fraction of the distance between the two eye keypoints. The package's side
- * is 1.6 × the eye's corner-to-corner width; run as the package runs it (fr_landmark's 68 points
- * on det_500m boxes, 11 single-face photos in shared/data, 22 eyes), that side is 0.52–0.74 of
- * the det_500m inter-ocular distance, median 0.61.
+ * Eye-crop sides, as fractions of the distance between the two eye keypoints, whose logits are
+ * averaged. The package's side is 1.6 × the eye's corner-to-corner width; run as the package runs
+ * it (fr_landmark's 68 points on det_500m boxes, 11 single-face photos in shared/data, 22 eyes),
+ * that side is 0.52–0.74 of the det_500m inter-ocular distance, median 0.61. One crop is
+ * fragile: on lfw-dev faces in a 640×480 camera frame, a full and a region pass's keypoints
+ * (a pixel or two apart) moved a single 0.6 crop's logit by 2.3 (median) and 7.1 (90th
+ * percentile), and 18 % of those open-eyed faces read "closed" (p < 0.5) on one eye.
+ * `pnpm eval:eyes` compares crop sets and ways of combining the eyes by person-disjoint CV.
  */
-export const EYE_CROP_SCALE = 0.6;
+export const EYE_CROP_SCALES: readonly number[] = Object.freeze([0.6, 0.7, 0.8]);
 
 /**
  * The map source → `size`×`size` crop of side `side` source pixels centred on `centre` (in
@@ -43,7 +47,7 @@ export function eyeCropAffine(centre: Readonly<Point>, angle: number, side: numb
  * the eyes: einstein's right eye 0.01 open, src_portrait1's left 0.84; supersampled 0.88 and
  * 0.996). Crops up to `size` pixels wide are sampled exactly as the package does.
  */
-export function eyeCrops(keypoints: Readonly<Keypoints5>, size: number, scale = EYE_CROP_SCALE): [SupersampledCrop, SupersampledCrop] {
+export function eyeCrops(keypoints: Readonly<Keypoints5>, size: number, scale: number): [SupersampledCrop, SupersampledCrop] {
   const [l, r] = keypoints;
   const dx = r[0] - l[0], dy = r[1] - l[1];
   const side = Math.max(1, scale * Math.hypot(dx, dy));
@@ -59,7 +63,22 @@ export function eyeCrops(keypoints: Readonly<Keypoints5>, size: number, scale = 
  */
 export const EYE_OPEN_CLASS = 1;
 
-/** The eye-open probability of one fr_eye output (two logits): softmax, class 1. */
-export function eyeOpenProbability(logits: ArrayLike<number>): number {
-  return softmax(logits)[EYE_OPEN_CLASS]!;
+/** The open-vs-closed log-odds of one fr_eye output (two logits): class 1 minus class 0. */
+export function eyeOpenLogit(logits: ArrayLike<number>): number {
+  return logits[EYE_OPEN_CLASS]! - logits[1 - EYE_OPEN_CLASS]!;
+}
+
+export const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
+const logit = (p: number): number => Math.log(p / (1 - p));
+
+/**
+ * How open a face's eyes are, for the quality gate: the probability whose log-odds is the mean
+ * of the two eyes' log-odds. Both eyes' evidence counts, so a wink or one eye misread as closed
+ * (narrow, hooded, behind a glasses reflection) does not read as shut eyes; two eyes that both
+ * read closed do. Chosen by `pnpm eval:eyes` (person-disjoint CV on lfw-dev) over "either eye"
+ * (min) and "both eyes" (max).
+ */
+export function eyesOpenScore(eyes: { left: number; right: number }): number {
+  const clamp = (p: number) => Math.min(1 - 1e-9, Math.max(1e-9, p));
+  return sigmoid((logit(clamp(eyes.left)) + logit(clamp(eyes.right))) / 2);
 }

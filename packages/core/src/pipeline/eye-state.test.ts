@@ -6,13 +6,13 @@ import { createNodeDetector, decodeImageFile, IMAGES_DIR, type NodeDetector, typ
 import type { Affine2x3 } from '../geometry/similarity-transform.js';
 import { warpAffineToRgba } from '../image/warp.js';
 import type { Keypoints5 } from '../models/detection-types.js';
-import { eyeCrops } from '../models/eye-state.js';
+import { EYE_CROP_SCALES, eyeCrops, sigmoid } from '../models/eye-state.js';
 import { MODELS } from '../registry/models.js';
 import { runEyeState, type EyeState } from './eye-state.js';
 import { warpSourceRect, type PixelRect } from './recognition.js';
 
 describe('runEyeState on a fake runtime', () => {
-  it('reads each eye crop\'s source rectangle, runs one grey crop at a time, left eye first', async () => {
+  it('reads each eye crop\'s source rectangle at each scale, runs one grey crop at a time, left eye first, and averages the log-odds over the scales', async () => {
     const keypoints: Keypoints5 = [[100, 100], [160, 110], [130, 140], [110, 170], [150, 175]];
     const reads: PixelRect[] = [];
     const inputs: number[] = [];
@@ -23,13 +23,16 @@ describe('runEyeState on a fake runtime', () => {
       async infer(t) {
         expect(t.length).toBe(24 * 24);
         inputs.push(t[0]!);
-        return Float32Array.from(inputs.length === 1 ? [0, Math.log(3)] : [Math.log(3), 0]);
+        // Runs 1–3 are the left eye's crops (log-odds 1, 2, 3), runs 4–6 the right eye's (−1, −2, −3).
+        const n = inputs.length;
+        return Float32Array.from([0, n <= 3 ? n : 3 - n]);
       },
     });
-    const crops = eyeCrops(keypoints, 24);
+    // Crops are written scale by scale, left then right; they run eye by eye.
+    const crops = EYE_CROP_SCALES.flatMap((s) => eyeCrops(keypoints, 24, s));
     expect(reads).toEqual(crops.map((c) => warpSourceRect(c.matrix, 24 * c.supersample, 24 * c.supersample, 400, 300)));
-    expect(inputs.map((v) => Math.round(v * 1000) / 1000)).toEqual([0.2, 0.2]); // grey 51 / 255
-    expect(run.faces).toEqual([{ left: expect.closeTo(0.75, 6), right: expect.closeTo(0.25, 6) }]); // float32 logits
+    expect(inputs.map((v) => Math.round(v * 1000) / 1000)).toEqual(Array(6).fill(0.2)); // grey 51 / 255
+    expect(run.faces).toEqual([{ left: expect.closeTo(sigmoid(2), 6), right: expect.closeTo(sigmoid(-2), 6) }]);
   });
 
   it('returns nothing for no faces and refuses a model that is not a grey eye-state model', async () => {

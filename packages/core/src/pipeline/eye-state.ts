@@ -1,5 +1,5 @@
 import type { Keypoints5 } from '../models/detection-types.js';
-import { eyeCrops, eyeOpenProbability } from '../models/eye-state.js';
+import { EYE_CROP_SCALES, eyeCrops, eyeOpenLogit, sigmoid } from '../models/eye-state.js';
 import type { ModelSpec } from '../registry/types.js';
 import { tensorFor, type TensorPool } from './detection.js';
 import { writeModelCrop } from './model-crop.js';
@@ -20,9 +20,10 @@ export interface EyeStateRun {
 }
 
 /**
- * Eye state of each face: per eye, a square crop around its keypoint (turned with the eye line,
- * sized from the inter-ocular distance) warped from the source pixels, grey, the model run,
- * softmax. Calls on one runtime must not overlap (the tensors are reused).
+ * Eye state of each face: per eye, square crops around its keypoint (turned with the eye line,
+ * sized from the inter-ocular distance, one per `EYE_CROP_SCALES` entry) warped from the source
+ * pixels, grey, the model run on each, the open-vs-closed log-odds averaged over the crops, and
+ * turned into a probability. Calls on one runtime must not overlap (the tensors are reused).
  */
 export async function runEyeState(
   faces: readonly { keypoints: Keypoints5 }[],
@@ -33,25 +34,31 @@ export async function runEyeState(
 ): Promise<EyeStateRun> {
   if (spec.task !== 'eyestate' || spec.input.channels !== 1 || spec.input.width !== spec.input.height) throw new InvalidOptionError(`Model "${spec.id}" is not a grey, square-input eye-state model; use fr_eye`);
   const timings = { preprocess: 0, inference: 0, postprocess: 0 };
-  const rows = 2 * faces.length;
+  const scales = EYE_CROP_SCALES;
+  const rows = 2 * faces.length * scales.length;
   if (rows === 0) return { faces: [], timings };
   const { width: w, height: h } = spec.input;
   const plane = w * h;
   let t = performance.now();
-  // Row 2f is face f's left eye, 2f + 1 its right eye.
+  // Row (2f + e)·S + s: face f, eye e (0 left, 1 right), scale s.
   const tensor = tensorFor(tensors, rows, 1, h, w);
   for (let f = 0; f < faces.length; f++) {
-    for (const [e, crop] of eyeCrops(faces[f]!.keypoints, w).entries()) await writeModelCrop(source, crop, spec.input, tensor, (2 * f + e) * plane, tensors);
+    for (const [s, scale] of scales.entries()) {
+      for (const [e, crop] of eyeCrops(faces[f]!.keypoints, w, scale).entries()) {
+        await writeModelCrop(source, crop, spec.input, tensor, ((2 * f + e) * scales.length + s) * plane, tensors);
+      }
+    }
   }
   timings.preprocess = performance.now() - t;
   t = performance.now();
-  const logits: Float32Array[] = [];
+  const logits: number[] = [];
   // fr_eye takes one crop a run.
-  for (let r = 0; r < rows; r++) logits.push(await runtime.infer(tensor.subarray(r * plane, (r + 1) * plane)));
+  for (let r = 0; r < rows; r++) logits.push(eyeOpenLogit(await runtime.infer(tensor.subarray(r * plane, (r + 1) * plane))));
   timings.inference = performance.now() - t;
   t = performance.now();
+  const eye = (row: number) => sigmoid(logits.slice(row * scales.length, (row + 1) * scales.length).reduce((x, y) => x + y, 0) / scales.length);
   const out: EyeState[] = [];
-  for (let f = 0; f < faces.length; f++) out.push({ left: eyeOpenProbability(logits[2 * f]!), right: eyeOpenProbability(logits[2 * f + 1]!) });
+  for (let f = 0; f < faces.length; f++) out.push({ left: eye(2 * f), right: eye(2 * f + 1) });
   timings.postprocess = performance.now() - t;
   return { faces: out, timings };
 }

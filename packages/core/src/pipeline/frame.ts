@@ -15,6 +15,7 @@ import type { ModelSpec } from '../registry/types.js';
 import { runDetection, type DetectOptions, type DetectedFace, type TensorPool } from './detection.js';
 import { runAttributes, type AttributeKind, type AttributeModels, type AttributeRuntime, type FaceAttributes } from './attributes.js';
 import { runEyeState } from './eye-state.js';
+import { eyesOpenScore } from '../models/eye-state.js';
 import { runPassiveLiveness } from './liveness.js';
 import { alignmentsFor, readForWarp, runRecognition, type PixelRect, type ReadPixels } from './recognition.js';
 
@@ -214,7 +215,7 @@ export async function analyzeFrame(
     box: f.box, keypoints: f.keypoints, pose: f.measures.pose,
     ...(f.measures.sharpness !== undefined ? { sharpness: f.measures.sharpness } : {}),
     ...(f.measures.luma ? { luma: f.measures.luma } : {}),
-    ...(f.eyes ? { eyesOpen: Math.min(f.eyes.left, f.eyes.right) } : {}),
+    ...(f.eyes ? { eyesOpen: eyesOpenScore(f.eyes) } : {}),
   })), source, request.thresholds);
   const gated = request.onlyWhenOk && !quality.ok;
 

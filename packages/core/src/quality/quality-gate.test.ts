@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidOptionError } from '../errors.js';
 import type { Box } from '../geometry/box.js';
 import type { Keypoints5 } from '../models/detection-types.js';
-import { assessQuality, DEFAULT_QUALITY_THRESHOLDS, QUALITY_CODE_ORDER, resolveQualityThresholds, type FaceQualityInput } from './quality-gate.js';
+import { assessQuality, DEFAULT_QUALITY_THRESHOLDS, QUALITY_CODE_ORDER, resolveQualityThresholds, withQualityCode, type FaceQualityInput } from './quality-gate.js';
 
 const FRAME = { width: 640, height: 480 };
 
@@ -92,16 +92,28 @@ describe('assessQuality', () => {
   it('flags blurry below minSharpness and eyes-closed below minEyesOpen (0 turns it off)', () => {
     expect(assessQuality([face(320, 240, 80, { ...GOOD, sharpness: DEFAULT_QUALITY_THRESHOLDS.minSharpness - 1 })], FRAME).codes).toEqual(['blurry']);
     expect(assessQuality([face(320, 240, 80, { ...GOOD, sharpness: 10 })], FRAME, { minSharpness: 5 }).ok).toBe(true);
-    expect(assessQuality([face(320, 240, 80, { ...GOOD, eyesOpen: 0.2 })], FRAME).codes).toEqual(['eyes-closed']);
+    expect(assessQuality([face(320, 240, 80, { ...GOOD, eyesOpen: 0.0005 })], FRAME).codes).toEqual(['eyes-closed']);
+    // Narrow or lowered eyes read low but not shut: they pass.
+    expect(assessQuality([face(320, 240, 80, { ...GOOD, eyesOpen: 0.05 })], FRAME).ok).toBe(true);
     expect(assessQuality([face(320, 240, 80, { ...GOOD, eyesOpen: 0 })], FRAME, { minEyesOpen: 0 }).ok).toBe(true);
   });
 
   it('reports every failure, in the fixed priority order', () => {
-    const bad = face(590, 240, 50, { sharpness: 1, luma: { mean: 10, darkFraction: 0.9, brightFraction: 0 }, eyesOpen: 0.1, pose: { yaw: 40, pitch: 0, roll: 0 } });
+    const bad = face(590, 240, 50, { sharpness: 1, luma: { mean: 10, darkFraction: 0.9, brightFraction: 0 }, eyesOpen: 0.0001, pose: { yaw: 40, pitch: 0, roll: 0 } });
     const r = assessQuality([bad, face(100, 240, 45)], FRAME);
     expect(r.codes).toEqual(['multiple-faces', 'too-small', 'off-center', 'turned', 'too-dark', 'blurry', 'eyes-closed']);
     expect(r.codes).toEqual(QUALITY_CODE_ORDER.filter((c) => r.codes.includes(c)));
     expect(r.ok).toBe(false);
+  });
+});
+
+describe('withQualityCode', () => {
+  it('adds a code in priority order and fails the report; a code already there changes nothing', () => {
+    const r = assessQuality([face(320, 240, 80, { ...GOOD, sharpness: 1 })], FRAME);
+    const closed = withQualityCode(r, 'eyes-closed');
+    expect(closed.codes).toEqual(['blurry', 'eyes-closed']);
+    expect(withQualityCode(assessQuality([face(320, 240, 80, GOOD)], FRAME), 'eyes-closed')).toMatchObject({ ok: false, codes: ['eyes-closed'] });
+    expect(withQualityCode(closed, 'eyes-closed')).toBe(closed);
   });
 });
 

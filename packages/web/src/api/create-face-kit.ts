@@ -313,7 +313,8 @@ export async function createFaceKit(options: FaceKitOptions = {}): Promise<FaceK
     const need = [...new Set([...(o.embed ? [recognizer] : []), ...(o.liveness ? antispoof : []), ...(o.eyes ? [eyeModel] : []), ...attr.specs])];
     for (const m of need) await raceAbort(ensure(m), o.signal);
     const base: Omit<FrameRequest, 'regions'> = {
-      detect, regionInputSize: resolved.regionInputSize, thresholds,
+      // Eyes-closed is judged over frames by the loop (per track, with hysteresis), not per frame.
+      detect, regionInputSize: resolved.regionInputSize, thresholds: { ...thresholds, minEyesOpen: 0 },
       eyes: o.eyes ? 'main' : 'none', liveness: o.liveness ? 'main' : 'none', embed: o.embed ? 'main' : 'none',
       flip: o.flip ?? false, onlyWhenOk: o.onlyWhenOk ?? false,
     };

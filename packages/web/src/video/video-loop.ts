@@ -3,7 +3,7 @@
 // aggregate liveness per track, hand the result on, repeat. One frame in flight at a time; while
 // it is processed, newer frames replace each other in the source's single slot.
 import {
-  createFaceTracker, createScoreWindow, type AttributeKind, type Box, type FaceAttributes, type FrameAnalysis, type FrameFace, type FrameRequest, type Keypoints5,
+  createEyesClosedFilter, createFaceTracker, createScoreWindow, DEFAULT_QUALITY_THRESHOLDS, eyesOpenScore, withQualityCode, type AttributeKind, type EyesClosedFilter, type Box, type FaceAttributes, type FrameAnalysis, type FrameFace, type FrameRequest, type Keypoints5,
   type QualityCode, type QualityReport, type QualityThresholds, type ScoreWindow,
 } from '@facekit/core';
 import { AbortedError, FaceKitError, InvalidOptionError, QueueFullError, WorkerCrashedError } from '../api/errors.js';
@@ -147,6 +147,8 @@ const positive = (v: number | undefined, name: string, fallback: number, integer
 };
 
 export interface ResolvedLoopOptions {
+  /** The quality gate's minEyesOpen: applied here per track, over frames (the worker does not gate on eyes). */
+  minEyesOpen: number;
   inputSize: number;
   regionInputSize: number;
   fullDetectionEvery: number;
@@ -156,6 +158,7 @@ export interface ResolvedLoopOptions {
 
 export function resolveLoopOptions(o: VideoLoopOptions): ResolvedLoopOptions {
   return {
+    minEyesOpen: o.quality?.minEyesOpen ?? DEFAULT_QUALITY_THRESHOLDS.minEyesOpen,
     inputSize: positive(o.inputSize, 'inputSize', 320),
     regionInputSize: positive(o.regionInputSize, 'regionInputSize', 160),
     fullDetectionEvery: positive(o.fullDetectionEvery, 'fullDetectionEvery', 10, true),
@@ -179,6 +182,8 @@ export function startVideoLoop(
   const tracker = createFaceTracker<FrameFace>({ fullEvery: resolved.fullDetectionEvery });
   const windows = new Map<number, ScoreWindow>();
   const attributes = new Map<number, { value: FaceAttributes; frame: number }>();
+  // Eyes-closed per track, with hysteresis: a single reading near the threshold cannot flip the gate.
+  const eyeFilters = new Map<number, EyesClosedFilter>();
   const wantsAttributes = (options.attributes?.length ?? 0) > 0;
   // Once per track: while some track has none yet (new faces become tracks on a full pass).
   const attributesDue = (frameIndex: number): boolean => wantsAttributes && (resolved.attributesEvery === 'track'
@@ -240,17 +245,24 @@ export function startVideoLoop(
           }
           const median = windows.get(t.trackId)?.median();
           if (median !== undefined) face.livenessMedian = median;
+          if (t.face.eyes) {
+            let f = eyeFilters.get(t.trackId);
+            if (!f) eyeFilters.set(t.trackId, (f = createEyesClosedFilter({ closeBelow: resolved.minEyesOpen })));
+            f.update(eyesOpenScore(t.face.eyes));
+          }
           if (t.face.attributes) attributes.set(t.trackId, { value: t.face.attributes, frame: stats.processed });
           const latest = attributes.get(t.trackId);
           if (latest) { face.attributes = latest.value; face.attributesFrame = latest.frame; }
           return face;
         });
-        for (const map of [windows, attributes]) for (const id of map.keys()) if (!tracker.tracks.some((t) => t.trackId === id)) map.delete(id);
+        const main = result.quality.main >= 0 ? faces[result.quality.main] : undefined;
+        const quality = main && eyeFilters.get(main.trackId)?.closed ? withQualityCode(result.quality, 'eyes-closed') : result.quality;
+        for (const map of [windows, attributes, eyeFilters]) for (const id of map.keys()) if (!tracker.tracks.some((t) => t.trackId === id)) map.delete(id);
         sync();
         const out: VideoFrameResult = {
           timestamp, newestTimestamp: frames.stats.newestTimestamp, frameIndex: stats.processed, width, height,
-          mode: result.mode, inputSize: result.inputSize, faces, quality: result.quality,
-          hint: result.quality.codes[0] ?? null,
+          mode: result.mode, inputSize: result.inputSize, faces, quality,
+          hint: quality.codes[0] ?? null,
           timings: { ...result.timings, worker: result.workerMs, roundTrip },
           ...(kept ? { image: kept } : {}),
         };
