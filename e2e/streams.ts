@@ -89,7 +89,28 @@ export interface PanSpec extends FrameOptions {
   amplitude?: [number, number];
 }
 
-export type StreamSpec = StillSpec | AlternateSpec | SequenceSpec | PanSpec;
+/**
+ * One photo, hand-held: shown as a still ('contain' × `scale`), it slowly zooms by ±zoom, rolls
+ * by ±roll degrees and pans by ±pan frame pixels, each a sine of its own phase over one period
+ * `seconds` long, so the looped file has no jump. A person in front of a webcam moves like this
+ * while holding still; a real head turn is another thing.
+ */
+export interface MotionSpec extends FrameOptions {
+  kind: 'motion';
+  image: string;
+  /** One period; default 4. */
+  seconds?: number;
+  /** Linear size relative to the 'contain' fit; default 1. */
+  scale?: number;
+  /** Relative zoom amplitude; default 0.04 (±4 %). */
+  zoom?: number;
+  /** Roll amplitude, degrees; default 5. */
+  roll?: number;
+  /** Pan amplitude in frame pixels, [x, y]; default [20, 8]. */
+  pan?: [number, number];
+}
+
+export type StreamSpec = StillSpec | AlternateSpec | SequenceSpec | PanSpec | MotionSpec;
 
 /**
  * The pan over insightface/t1.jpg (6 faces, 1280×886) at 640×480: the photo at 0.94 × its fit
@@ -108,16 +129,20 @@ export const T1_PAN: PanSpec = { kind: 'pan', image: 'images/insightface/t1.jpg'
  */
 export const T1_PAN_720P: PanSpec = { kind: 'pan', image: 'images/insightface/t1.jpg', seconds: 4, width: 1280, height: 720, scale: 1.157, centre: [640, 396], amplitude: [48, 12] };
 
-/** Absolute path of the y4m file for `spec`, rendered on first use. */
-export function makeStream(spec: StreamSpec): string {
+/**
+ * Absolute path of the y4m file for `spec`, rendered on first use, in `dir` (default the cache
+ * folder STREAMS_DIR; an evaluation that makes thousands passes its own and deletes them).
+ */
+export function makeStream(spec: StreamSpec, dir = STREAMS_DIR): string {
   const full = normalise(spec);
   const hash = createHash('sha256').update(JSON.stringify({ v: GENERATOR_VERSION, ...full })).digest('hex').slice(0, 10);
-  const path = resolve(STREAMS_DIR, `${slug(full)}-${hash}.y4m`);
+  const path = resolve(dir, `${slug(full)}-${hash}.y4m`);
   if (existsSync(path)) return path;
-  mkdirSync(STREAMS_DIR, { recursive: true });
+  mkdirSync(dir, { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
   try {
     if (full.kind === 'pan') renderPan(full, tmp);
+    else if (full.kind === 'motion') renderMotion(full, tmp);
     else writeFrames(full, tmp);
     renameSync(tmp, path);
   } finally {
@@ -151,7 +176,7 @@ export function readY4m(path: string): { width: number; height: number; fps: num
 /** A spec with its defaults filled in (what the file name hashes); null = computed from the photo(s). */
 type Full<T> = Required<Omit<T, 'centre' | 'seconds'>> & (T extends PanSpec ? { centre: [number, number] | null; seconds: number }
   : T extends AlternateSpec ? { seconds: number | null } : T extends StillSpec ? { seconds: number } : unknown);
-type FullSpec = Full<StillSpec> | Full<AlternateSpec> | Full<SequenceSpec> | Full<PanSpec>;
+type FullSpec = Full<StillSpec> | Full<AlternateSpec> | Full<SequenceSpec> | Full<PanSpec> | Required<MotionSpec>;
 
 function normalise(spec: StreamSpec): FullSpec {
   const frame = { width: spec.width ?? 640, height: spec.height ?? 480, fps: spec.fps ?? 15 };
@@ -166,6 +191,7 @@ function normalise(spec: StreamSpec): FullSpec {
       return { kind: 'alternate', images: spec.images, segmentMs: spec.segmentMs, seconds: spec.seconds ?? null, ...frame, ...look(spec) };
     }
     case 'sequence': return { kind: 'sequence', images: spec.images, secondsEach: spec.secondsEach, ...frame, ...look(spec) };
+    case 'motion': return { kind: 'motion', image: spec.image, seconds: spec.seconds ?? 4, scale: spec.scale ?? 1, zoom: spec.zoom ?? 0.04, roll: spec.roll ?? 5, pan: spec.pan ?? [20, 8], ...frame };
     case 'pan': return { kind: 'pan', image: spec.image, seconds: spec.seconds, scale: spec.scale ?? 0.9, centre: spec.centre ?? null, amplitude: spec.amplitude ?? [24, 6], ...frame };
   }
 }
@@ -280,6 +306,34 @@ function renderPan(s: Full<PanSpec>, file: string): void {
   const frames = Math.round(s.seconds * s.fps);
   const w = `2*PI*t/${s.seconds}`;
   const graph = drawGraph(photo, k, { ...s, brightness: 1, x: `round(${x0}+${ax}*cos(${w}))`, y: `round(${y0}+${ay}*sin(${w}))` });
+  run('ffmpeg', ['-v', 'error', '-nostdin', '-y', '-noautorotate', '-loop', '1', '-framerate', String(s.fps), '-i', photo.path,
+    '-filter_complex', graph, '-map', '[out]', '-frames:v', String(frames), '-r', String(s.fps), '-f', 'yuv4mpegpipe', file]);
+}
+
+/**
+ * The photo placed as a still, then per frame: zoomed about the frame centre (scale with
+ * eval=frame), rolled (rotate, grey fill) and panned (the crop back to the frame moves).
+ * Zoom, roll and pan run a quarter period apart, so the face never stops moving.
+ */
+function renderMotion(s: Required<MotionSpec>, file: string): void {
+  const photo = probePhoto(s.image);
+  const k = Math.min(s.width / photo.width, s.height / photo.height) * s.scale;
+  const w = even(photo.width * k), h = even(photo.height * k);
+  const x = Math.round((s.width - w) / 2), y = Math.round((s.height - h) / 2);
+  const frames = Math.round(s.seconds * s.fps);
+  const phase = (q: number) => `sin(2*PI*t/${s.seconds}+${q}*PI/2)`;
+  // Enlarged by the zoom and pan amplitudes so the crop never leaves the picture.
+  const grow = 1 + s.zoom, bw = even(s.width * grow + 2 * s.pan[0]), bh = even(s.height * grow + 2 * s.pan[1]);
+  const zoomed = (full: number) => `trunc(${full}*(1+${s.zoom}*${phase(0)})/2)*2`;
+  const graph = [
+    `[0:v]${[...photo.orient, `scale=${w}:${h}:flags=bicubic`].join(',')}`,
+    `pad=${s.width}:${s.height}:${x}:${y}:${BACKGROUND}`,
+    `pad=${bw}:${bh}:(ow-iw)/2:(oh-ih)/2:${BACKGROUND}`,
+    `scale=w='${zoomed(bw)}':h='${zoomed(bh)}':eval=frame:flags=bicubic`,
+    `rotate=a='${s.roll}*PI/180*${phase(1)}':c=${BACKGROUND}:ow=iw:oh=ih`,
+    `crop=${s.width}:${s.height}:x='(iw-${s.width})/2+${s.pan[0]}*${phase(2)}':y='(ih-${s.height})/2+${s.pan[1]}*${phase(3)}'`,
+    'format=yuv420p[out]',
+  ].join(',');
   run('ffmpeg', ['-v', 'error', '-nostdin', '-y', '-noautorotate', '-loop', '1', '-framerate', String(s.fps), '-i', photo.path,
     '-filter_complex', graph, '-map', '[out]', '-frames:v', String(frames), '-r', String(s.fps), '-f', 'yuv4mpegpipe', file]);
 }
