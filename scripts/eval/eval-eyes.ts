@@ -7,6 +7,7 @@
 // the held-out fold. Prints a table, then one JSON line.
 //   pnpm eval:eyes [-- --folds 5 --target 0.01]
 import { meanStd, personFolds } from '../../packages/core/src/eval/person-folds.js';
+import { DEFAULT_QUALITY_THRESHOLDS } from '../../packages/core/src/quality/quality-gate.js';
 import { parseArgs } from '../browser-session.js';
 import { collectEyeFeatures, type EyePass, type EyeRecord } from './eye-features.js';
 
@@ -70,7 +71,18 @@ const all = GRID.find((g) => falseClosed(lfw, chosen.f, g) <= target)!;
 console.log(`chosen: ${chosen.form}; threshold on all of lfw-dev: p = ${sigmoid(all).toExponential(2)} (logit ${all})`);
 const wink = records.filter((r) => r.set === 'photo').map((r) => `${r.file}: [${[0, 1].map((e) => sigmoid(eye(r.full, chosen.f, e as 0 | 1)).toFixed(3)).join(', ')}] expected ${r.expected!.map((o) => (o ? 'open' : 'closed')).join('/')}`);
 for (const w of wink) console.log(`  ${w}`);
+// The shipped threshold is set by calibrate:gate (its share of the pairs refused); here, what
+// it means for faces, and for the closed-eye photos.
+const shipped = DEFAULT_QUALITY_THRESHOLDS.minEyesOpen;
+const shippedLogit = Math.log(shipped / (1 - shipped));
+const shippedRate = falseClosed(lfw, chosen.f, shippedLogit);
+console.log(`shipped minEyesOpen ${shipped}: ${(100 * shippedRate).toFixed(2)} % of lfw-dev faces read closed; the closed-eye photos read ${closedPhotos.map((r) => sigmoid(score(r.full, chosen.f)).toExponential(1)).join(', ')}`);
+// The 68-landmark eye aspect ratio, for comparison: its 1 % false-closed point and the closed photos.
+const ear = (r: EyeRecord) => (r.ear[0] + r.ear[1]) / 2;
+const earAt1 = [...lfw.map(ear)].sort((a, b) => a - b)[Math.floor(0.01 * lfw.length)]!;
+console.log(`eye aspect ratio (fr_landmark): 1 % of lfw-dev faces read below ${earAt1.toFixed(3)}; the closed-eye photos read ${closedPhotos.map((r) => ear(r).toFixed(3)).join(', ')}, ${closedPhotos.every((r) => ear(r) < earAt1) ? 'below it' : 'not below it: EAR alone cannot tell them apart'}`);
 console.log(JSON.stringify({
+  shipped: { minEyesOpen: shipped, falseClosed: shippedRate },
   faces: lfw.length, people: folds.size, folds: k, target,
   chosen: { form: chosen.form, falseClosed: chosen.test, disagree: chosen.flips, threshold: sigmoid(all) },
   forms: rows.map((r) => ({ form: r.form, falseClosed: r.test, disagree: r.flips, closedPhotos: r.closedOk })),

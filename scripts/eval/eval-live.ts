@@ -54,6 +54,7 @@ interface PairResult { motion: 'still' | 'motion'; same: boolean; a: string; b: 
 
 const session = await openBrowserSession({ dataDir: streamDir });
 const results: PairResult[] = [];
+let lastBlock = '';
 const started = Date.now();
 try {
   session.page.on('console', (m) => { if (m.type() === 'error') process.stderr.write(`\npage: ${m.text()}\n`); });
@@ -132,7 +133,10 @@ try {
       const done = results.length;
       const fta = results.filter((x) => !x.verify?.ok).length;
       const eta = ((Date.now() - started) / done) * (total - done) / 1000;
-      process.stdout.write(`\r${motion} ${done}/${total} (${(100 * done / total).toFixed(0)} %)  no decision ${fta}  ETA ${Math.round(eta)} s   `);
+      const last = results.at(-1)!;
+      const blocked = !last.enroll.ok ? last.enroll : last.verify?.ok === false ? last.verify : undefined;
+      if (blocked) lastBlock = `last undecided: ${blocked.error?.hints?.[0]?.code ?? blocked.error?.code}`;
+      process.stdout.write(`\r${motion} ${done}/${total} (${(100 * done / total).toFixed(0)} %)  no decision ${fta}  ETA ${Math.round(eta)} s  ${lastBlock}   `);
     }
   }
 } finally {

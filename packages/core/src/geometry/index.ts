@@ -2,3 +2,4 @@ export * from './box.js';
 export * from './nms.js';
 export * from './similarity-transform.js';
 export * from './head-pose.js';
+export * from './keypoint-box.js';

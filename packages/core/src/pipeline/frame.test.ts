@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MODELS } from '../registry/models.js';
 import { resolveDetectOptions } from './detection.js';
+import { assessQuality } from '../quality/quality-gate.js';
 import { analyzeFrame, regionRect } from './frame.js';
 import { createNodeFrameRuntime, type NodeFrameRuntime } from '../../test-support/frame.js';
 import { IMAGES_DIR, decodeImageFile } from '../../test-support/node.js';
@@ -26,7 +27,7 @@ describe('analyzeFrame (det_500m, fr_feature, MiniFASNet, fr_eye on onnxruntime-
   });
   afterAll(() => rt.release());
 
-  it('a group photo: 6 faces measured; only the main one gets eyes, liveness and an embedding; two comparable faces block as multiple-faces', async () => {
+  it('a group photo: 6 faces measured; only the main one gets eyes, liveness and an embedding; the others are bystanders unless every comparable face blocks', async () => {
     const image = photo('insightface/t1.jpg');
     const r = await analyzeFrame(image, rt.on(image), { detect, eyes: 'main', liveness: 'main', embed: 'main' });
     expect(r.mode).toBe('full');
@@ -44,7 +45,12 @@ describe('analyzeFrame (det_500m, fr_feature, MiniFASNet, fr_eye on onnxruntime-
       expect(f.eyes !== undefined).toBe(i === main);
     });
     expect(r.faces[main]!.embedding).toHaveLength(512);
-    expect(r.quality.codes).toContain('multiple-faces');
+    // Each neighbour stands at least one inter-ocular distance farther from the centre than the
+    // main face: with the defaults they are bystanders; counted as rivals they block.
+    expect(r.quality.codes).not.toContain('multiple-faces');
+    expect(r.quality.background).toHaveLength(5);
+    const strict = assessQuality(r.faces.map((f) => ({ box: f.box, keypoints: f.keypoints })), image, { multipleFaceRatio: 0.6, bystanderDistance: 0 });
+    expect(strict.codes).toContain('multiple-faces');
     expect(r.timings.detect.inference).toBeGreaterThan(0);
   });
 

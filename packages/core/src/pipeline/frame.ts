@@ -17,6 +17,7 @@ import { runAttributes, type AttributeKind, type AttributeModels, type Attribute
 import { runEyeState } from './eye-state.js';
 import { eyesOpenScore } from '../models/eye-state.js';
 import { runPassiveLiveness } from './liveness.js';
+import { livenessBox, type LivenessAnchor } from '../liveness/crop-anchor.js';
 import { alignmentsFor, readForWarp, runRecognition, type PixelRect, type ReadPixels } from './recognition.js';
 
 /** Which faces of a frame get a costly stage: none, the main one (largest), or all. */
@@ -45,6 +46,12 @@ export interface FrameRequest {
   attributes?: { kinds: readonly AttributeKind[]; faces: FaceSelection };
   /** Embed (and run liveness) only when the quality gate passes: saves the costliest stages on frames that will be discarded. @defaultValue false */
   onlyWhenOk?: boolean;
+  /**
+   * The live tracks' liveness anchors (`createCropAnchor`): a face one of them claims gets its
+   * liveness crop from the anchor, so full and region passes feed MiniFASNet the same crop.
+   * Without one, a face's own box is used.
+   */
+  livenessAnchors?: readonly LivenessAnchor[];
 }
 
 export interface FrameRuntime {
@@ -203,7 +210,7 @@ export async function analyzeFrame(
   timings.quality = performance.now() - t;
 
   // Eye state is part of the gate, so it runs on the main face before the gate's verdict.
-  const main = mainFaceIndex(faces);
+  const main = mainFaceIndex(faces, source);
   const eyeFaces = runtime.eyes ? pick(request.eyes, main, faces.length) : [];
   if (eyeFaces.length) {
     t = performance.now();
@@ -222,7 +229,7 @@ export async function analyzeFrame(
   const liveFaces = runtime.antispoof && !gated ? pick(request.liveness, quality.main, faces.length) : [];
   if (liveFaces.length) {
     t = performance.now();
-    const run = await runPassiveLiveness(liveFaces.map((i) => faces[i]!.box), src, runtime.antispoof!.specs, { infer: runtime.antispoof!.infer }, tensors);
+    const run = await runPassiveLiveness(liveFaces.map((i) => livenessBox(faces[i]!, request.livenessAnchors)), src, runtime.antispoof!.specs, { infer: runtime.antispoof!.infer }, tensors);
     run.faces.forEach((l, j) => { faces[liveFaces[j]!]!.liveness = l; });
     timings.liveness = performance.now() - t;
   }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidOptionError } from '../errors.js';
 import type { Box } from '../geometry/box.js';
 import type { Keypoints5 } from '../models/detection-types.js';
-import { assessQuality, DEFAULT_QUALITY_THRESHOLDS, QUALITY_CODE_ORDER, resolveQualityThresholds, withQualityCode, type FaceQualityInput } from './quality-gate.js';
+import { assessQuality, DEFAULT_QUALITY_THRESHOLDS, QUALITY_CODE_ORDER, resolveQualityThresholds, withQualityCode, mainFaceIndex, type FaceQualityInput } from './quality-gate.js';
 
 const FRAME = { width: 640, height: 480 };
 
@@ -43,20 +43,46 @@ describe('assessQuality', () => {
 
   it('picks the face with the largest inter-ocular distance; a comparable second face blocks, a small one does not', () => {
     const main = face(300, 240, 80, GOOD);
-    const beside = face(520, 240, 50); // 50 ≥ 0.6·80
+    const beside = face(420, 240, 50); // 50 ≥ 0.6·80, 100 px from the centre: beside the user
     const far = face(100, 100, 40); // 40 < 48
-    const r = assessQuality([far, main, beside], FRAME);
+    const t = { multipleFaceRatio: 0.6, bystanderDistance: 2 };
+    const r = assessQuality([far, main, beside], FRAME, t);
     expect(r.main).toBe(1);
     expect(r.codes).toEqual(['multiple-faces']);
     expect(r.background).toEqual([0]);
-    const r2 = assessQuality([far, main], FRAME);
+    const r2 = assessQuality([far, main], FRAME, t);
     expect(r2).toMatchObject({ ok: true, main: 1, background: [0] });
+    // The default ratio, 0.9: only a face nearly as large as the user's blocks.
+    expect(assessQuality([main, face(380, 240, 75)], FRAME).codes).toEqual(['multiple-faces']);
+    expect(assessQuality([main, beside], FRAME).ok).toBe(true);
     expect(assessQuality([far, main, beside], FRAME, { multipleFaceRatio: Infinity })).toMatchObject({ ok: true, background: [0, 2] });
   });
 
-  it('flags too-small below 60 px between the eyes, and too-close above 0.8 of the frame height', () => {
-    expect(assessQuality([face(320, 240, 59, GOOD)], FRAME).codes).toEqual(['too-small']);
-    expect(assessQuality([face(320, 240, 60, GOOD)], FRAME).ok).toBe(true);
+  it('of two faces nearly the same size, the one nearer the centre is the main face', () => {
+    const centred = face(330, 240, 80, GOOD), edge = face(560, 240, 82, GOOD);
+    expect(mainFaceIndex([edge, centred])).toBe(0);
+    expect(mainFaceIndex([edge, centred], FRAME)).toBe(1);
+    expect(assessQuality([edge, centred], FRAME)).toMatchObject({ ok: true, main: 1, background: [0] });
+    // Clearly larger (80 < 0.9 · 100) wins wherever it is.
+    expect(mainFaceIndex([face(560, 240, 100), centred], FRAME)).toBe(0);
+  });
+
+  it('a large face at the edge, two inter-ocular distances farther from the centre than the user, is a bystander', () => {
+    const main = face(300, 240, 80, GOOD); // 20 px from the centre
+    const edge = face(490, 240, 70); // 170 px: 150 farther, under 2·80
+    const further = face(520, 250, 70); // 200 px: 180 farther
+    const t = { multipleFaceRatio: 0.6, bystanderDistance: 2 };
+    expect(assessQuality([main, edge], FRAME, t).codes).toEqual(['multiple-faces']);
+    expect(assessQuality([main, further], FRAME, t)).toMatchObject({ ok: true, background: [1] });
+    expect(assessQuality([main, further], FRAME, { ...t, bystanderDistance: 0 }).codes).toEqual(['multiple-faces']);
+    // The default, one inter-ocular distance: 60 px farther blocks, 100 px farther does not.
+    expect(assessQuality([main, face(380, 240, 78)], FRAME).codes).toEqual(['multiple-faces']);
+    expect(assessQuality([main, face(420, 240, 78)], FRAME).ok).toBe(true);
+  });
+
+  it('flags too-small below 40 px between the eyes, and too-close above 0.8 of the frame height', () => {
+    expect(assessQuality([face(320, 240, 39, GOOD)], FRAME).codes).toEqual(['too-small']);
+    expect(assessQuality([face(320, 240, 40, GOOD)], FRAME).ok).toBe(true);
     // 160 px eyes → 400 px box of a 480 px frame (0.83): too close, and inside the frame still.
     expect(assessQuality([face(320, 240, 160, GOOD)], FRAME).codes).toEqual(['too-close']);
   });
@@ -71,12 +97,12 @@ describe('assessQuality', () => {
     expect(assessQuality([face(140, 240, 60, GOOD)], FRAME, { edgeMargin: 0.11 }).codes).toEqual(['off-center']); // x1 = 65 < 70.4
   });
 
-  it('flags turned beyond 25° of yaw or pitch', () => {
+  it('flags turned beyond 60° of yaw or 35° of pitch', () => {
     const turned = (yaw: number, pitch: number) => assessQuality([face(320, 240, 80, { ...GOOD, pose: { yaw, pitch, roll: 0 } })], FRAME).codes;
-    expect(turned(26, 0)).toEqual(['turned']);
-    expect(turned(-26, 0)).toEqual(['turned']);
-    expect(turned(0, 26)).toEqual(['turned']);
-    expect(turned(25, -25)).toEqual([]);
+    expect(turned(61, 0)).toEqual(['turned']);
+    expect(turned(-61, 0)).toEqual(['turned']);
+    expect(turned(0, 36)).toEqual(['turned']);
+    expect(turned(60, -35)).toEqual([]);
   });
 
   it('flags exposure from the mean and the clipped fractions', () => {
@@ -92,15 +118,15 @@ describe('assessQuality', () => {
   it('flags blurry below minSharpness and eyes-closed below minEyesOpen (0 turns it off)', () => {
     expect(assessQuality([face(320, 240, 80, { ...GOOD, sharpness: DEFAULT_QUALITY_THRESHOLDS.minSharpness - 1 })], FRAME).codes).toEqual(['blurry']);
     expect(assessQuality([face(320, 240, 80, { ...GOOD, sharpness: 10 })], FRAME, { minSharpness: 5 }).ok).toBe(true);
-    expect(assessQuality([face(320, 240, 80, { ...GOOD, eyesOpen: 0.0005 })], FRAME).codes).toEqual(['eyes-closed']);
+    expect(assessQuality([face(320, 240, 80, { ...GOOD, eyesOpen: 0.000005 })], FRAME).codes).toEqual(['eyes-closed']);
     // Narrow or lowered eyes read low but not shut: they pass.
     expect(assessQuality([face(320, 240, 80, { ...GOOD, eyesOpen: 0.05 })], FRAME).ok).toBe(true);
     expect(assessQuality([face(320, 240, 80, { ...GOOD, eyesOpen: 0 })], FRAME, { minEyesOpen: 0 }).ok).toBe(true);
   });
 
   it('reports every failure, in the fixed priority order', () => {
-    const bad = face(590, 240, 50, { sharpness: 1, luma: { mean: 10, darkFraction: 0.9, brightFraction: 0 }, eyesOpen: 0.0001, pose: { yaw: 40, pitch: 0, roll: 0 } });
-    const r = assessQuality([bad, face(100, 240, 45)], FRAME);
+    const bad = face(590, 240, 35, { sharpness: 1, luma: { mean: 10, darkFraction: 0.9, brightFraction: 0 }, eyesOpen: 0.000001, pose: { yaw: 70, pitch: 0, roll: 0 } });
+    const r = assessQuality([bad, face(40, 60, 34)], FRAME, { bystanderDistance: 0 });
     expect(r.codes).toEqual(['multiple-faces', 'too-small', 'off-center', 'turned', 'too-dark', 'blurry', 'eyes-closed']);
     expect(r.codes).toEqual(QUALITY_CODE_ORDER.filter((c) => r.codes.includes(c)));
     expect(r.ok).toBe(false);
@@ -133,6 +159,7 @@ describe('resolveQualityThresholds', () => {
     [{ maxYaw: Number.NaN }, /maxYaw must be a number/],
     [{ minEyesOpen: 1.2 }, /minEyesOpen/],
     [{ multipleFaceRatio: 0 }, /multipleFaceRatio/],
+    [{ bystanderDistance: -1 }, /bystanderDistance/],
     [{ minSharpnes: 5 } as unknown as Partial<typeof DEFAULT_QUALITY_THRESHOLDS>, /Unknown quality threshold "minSharpnes"/],
   ])('rejects %o', (partial, message) => {
     expect(() => resolveQualityThresholds(partial)).toThrow(InvalidOptionError);

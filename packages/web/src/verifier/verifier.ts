@@ -1,7 +1,8 @@
 // Enroll once, verify live: watches a camera until enough good frames (quality gate passed,
 // liveness as asked) have been seen, decides over that window, and stores templates in IndexedDB.
 import {
-  createBlinkDetector, createGallery, createScoreWindow, dot, intOption, meanEmbedding, type Gallery, type GalleryMatch, type QualityThresholds, type ScoreWindow,
+  createBlinkDetector, createGallery, createScoreWindow, dot, intOption, meanEmbedding, poseHint, resolveQualityThresholds, type Gallery, type GalleryMatch,
+  type PoseHint, type QualityThresholds, type ScoreWindow,
 } from '@facekit/core';
 import {
   AbortedError, InvalidOptionError, LivenessError, NotEnrolledError, VerificationTimeoutError, type BlockingHint,
@@ -12,9 +13,14 @@ import { openTemplateStore, type FaceTemplate } from './template-store.js';
 
 export type LivenessMode = 'passive' | 'blink' | 'passive+blink' | 'off';
 
-/** What a UI should tell the person now: a quality code, or a liveness / progress hint. */
+/**
+ * What a UI should tell the person now: a quality code, or a liveness / progress hint. A turned
+ * head ('turned' in the quality gate) is told which way to move, in the person's own left and
+ * right: 'turn-left', 'turn-right', 'chin-up', 'chin-down'.
+ */
 export type VerifierHint =
-  | VideoFrameResult['hint'] & string
+  | Exclude<VideoFrameResult['hint'] & string, 'turned'>
+  | PoseHint
   | 'blink-now'
   | 'not-live'
   | 'hold-still';
@@ -220,6 +226,7 @@ export function createVerifier(ctx: VerifierContext, options: VerifierOptions = 
   const far = options.threshold === undefined ? options.far ?? 1e-4 : undefined;
   const store = openTemplateStore(ctx.cacheName, options.storeName ?? 'default');
   const quality: Partial<QualityThresholds> = { ...options.quality, ...(blink ? { minEyesOpen: 0 } : {}) };
+  const limits = resolveQualityThresholds(quality);
 
   /**
    * Watches until `done(window)` says stop (returning the result) or the timeout. Frames of the
@@ -270,7 +277,8 @@ export function createVerifier(ctx: VerifierContext, options: VerifierOptions = 
       w.blinked = blinker.blinked;
       let hint: VerifierHint;
       if (!frame.quality.ok) {
-        hint = frame.hint!;
+        const pose = frame.quality.measures?.pose;
+        hint = frame.hint === 'turned' && pose ? poseHint(pose, limits) ?? 'turn-left' : frame.hint as Exclude<typeof frame.hint, 'turned' | null>;
       } else if (main?.embedding) {
         const eyesShut = blink && main.eyes !== undefined && Math.min(main.eyes.left, main.eyes.right) < 0.5;
         if (!eyesShut) {

@@ -3,7 +3,7 @@
 // aggregate liveness per track, hand the result on, repeat. One frame in flight at a time; while
 // it is processed, newer frames replace each other in the source's single slot.
 import {
-  createEyesClosedFilter, createFaceTracker, createScoreWindow, DEFAULT_QUALITY_THRESHOLDS, eyesOpenScore, withQualityCode, type AttributeKind, type EyesClosedFilter, type Box, type FaceAttributes, type FrameAnalysis, type FrameFace, type FrameRequest, type Keypoints5,
+  createCropAnchor, createEyesClosedFilter, createFaceTracker, type CropAnchor, type LivenessAnchor, createScoreWindow, DEFAULT_QUALITY_THRESHOLDS, eyesOpenScore, withQualityCode, type AttributeKind, type EyesClosedFilter, type Box, type FaceAttributes, type FrameAnalysis, type FrameFace, type FrameRequest, type Keypoints5,
   type QualityCode, type QualityReport, type QualityThresholds, type ScoreWindow,
 } from '@facekit/core';
 import { AbortedError, FaceKitError, InvalidOptionError, QueueFullError, WorkerCrashedError } from '../api/errors.js';
@@ -184,6 +184,8 @@ export function startVideoLoop(
   const attributes = new Map<number, { value: FaceAttributes; frame: number }>();
   // Eyes-closed per track, with hysteresis: a single reading near the threshold cannot flip the gate.
   const eyeFilters = new Map<number, EyesClosedFilter>();
+  // Liveness crops per track from one averaged box (see crop-anchor.ts), whichever pass ran.
+  const anchors = new Map<number, CropAnchor>();
   const wantsAttributes = (options.attributes?.length ?? 0) > 0;
   // Once per track: while some track has none yet (new faces become tracks on a full pass).
   const attributesDue = (frameIndex: number): boolean => wantsAttributes && (resolved.attributesEvery === 'track'
@@ -212,6 +214,14 @@ export function startVideoLoop(
         const regions = tracker.shouldRunFull() ? undefined : tracker.regions();
         const useRegions = regions !== undefined && regions.length > 0 && regions.length * regionCost < 1;
         const request = buildRequest(useRegions ? regions.map((r) => r.box) : undefined, attributesDue(stats.processed));
+        if (options.liveness) {
+          const livenessAnchors: LivenessAnchor[] = [];
+          for (const r of regions ?? tracker.regions()) {
+            const template = anchors.get(r.trackId)?.template;
+            if (template) livenessAnchors.push({ box: r.box, template });
+          }
+          if (livenessAnchors.length) request.livenessAnchors = livenessAnchors;
+        }
         const { timestamp, width, height } = frame;
         // The frame itself is transferred to the worker: a kept picture is a second reference
         // (a VideoFrame clone shares the camera buffer; no pixel copy).
@@ -245,6 +255,11 @@ export function startVideoLoop(
           }
           const median = windows.get(t.trackId)?.median();
           if (median !== undefined) face.livenessMedian = median;
+          if (options.liveness) {
+            let a = anchors.get(t.trackId);
+            if (!a) anchors.set(t.trackId, (a = createCropAnchor()));
+            a.update(t.face.box, t.face.keypoints);
+          }
           if (t.face.eyes) {
             let f = eyeFilters.get(t.trackId);
             if (!f) eyeFilters.set(t.trackId, (f = createEyesClosedFilter({ closeBelow: resolved.minEyesOpen })));
@@ -257,7 +272,7 @@ export function startVideoLoop(
         });
         const main = result.quality.main >= 0 ? faces[result.quality.main] : undefined;
         const quality = main && eyeFilters.get(main.trackId)?.closed ? withQualityCode(result.quality, 'eyes-closed') : result.quality;
-        for (const map of [windows, attributes, eyeFilters]) for (const id of map.keys()) if (!tracker.tracks.some((t) => t.trackId === id)) map.delete(id);
+        for (const map of [windows, attributes, eyeFilters, anchors]) for (const id of map.keys()) if (!tracker.tracks.some((t) => t.trackId === id)) map.delete(id);
         sync();
         const out: VideoFrameResult = {
           timestamp, newestTimestamp: frames.stats.newestTimestamp, frameIndex: stats.processed, width, height,
