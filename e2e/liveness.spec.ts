@@ -81,3 +81,41 @@ test('streams: every spoof fails over the video loop (median of the track\'s las
   console.log(`streams at threshold ${DEFAULT_LIVENESS_THRESHOLD}: APCER 0/${SET.filter((s) => !s.real).length}, BPCER ${rejected.length}/${SET.filter((s) => s.real).length} (${rejected.join(', ')})`);
   expect(rejected.length).toBeLessThanOrEqual(LIVENESS_CALIBRATION.realsRejected);
 });
+
+test('a still stream scores the same from full and region passes: per-frame liveness std ≤ 0.05 (one crop anchor per track)', async () => {
+  test.setTimeout(240_000);
+  // kevin2 fills a 720p frame ('cover'): its full-pass and region-pass boxes differ most among the
+  // shared photos (scored 0.71 and 0.92 from the two passes' own boxes).
+  const cam = await openCameraPage(makeStream({ kind: 'still', image: 'images/ppu_uniface/image-kevin2.jpg', fit: 'cover', width: 1280, height: 720 }));
+  try {
+    const frames = await cam.page.evaluate(async () => {
+      const kit = await window.facekit.createFaceKit();
+      const camera = await window.facekit.openCamera({ width: 1280, height: 720 });
+      const out: { mode: string; score: number }[] = [];
+      const ac = new AbortController();
+      const loop = await kit.createVideoLoop(camera.stream, {
+        liveness: true, signal: ac.signal,
+        onFrame: (f) => {
+          const main = f.faces[f.quality.main];
+          if (main?.liveness) out.push({ mode: f.mode, score: main.liveness.score });
+          if (out.length >= 30) ac.abort();
+        },
+      });
+      await loop.done.catch(() => undefined);
+      camera.stop();
+      await kit.dispose();
+      return out;
+    });
+    const scores = frames.map((f) => f.score);
+    const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
+    const std = Math.sqrt(scores.reduce((a, b) => a + (b - mean) ** 2, 0) / scores.length);
+    const byMode = (m: string) => frames.filter((f) => f.mode === m).map((f) => f.score.toFixed(3)).join(' ');
+    console.log(`kevin2 still, ${frames.length} frames: mean ${mean.toFixed(3)}, std ${std.toFixed(3)}; full passes ${byMode('full')}; region passes ${byMode('regions')}`);
+    expect(frames.length).toBe(30);
+    // Both kinds of pass ran (a full pass at least every 10 frames).
+    expect(new Set(frames.map((f) => f.mode))).toEqual(new Set(['full', 'regions']));
+    expect(std).toBeLessThanOrEqual(0.05);
+  } finally {
+    await cam.close();
+  }
+});

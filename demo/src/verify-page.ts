@@ -278,6 +278,7 @@ function livenessText(score: number | undefined, threshold: number | undefined, 
   const parts: string[] = [];
   if (score !== undefined && threshold !== undefined) parts.push(`${score.toFixed(2)} (needs ${threshold.toFixed(2)})`);
   if (m === 'blink' || m === 'passive+blink') parts.push('blink');
+  if (m === 'turn' || m === 'passive+turn') parts.push('head turn');
   return `${parts.join(' + ')}: ${live ? 'passed' : 'failed'}`;
 }
 

@@ -1,60 +1,85 @@
+// The head-turn challenge on keypoints of a 3-D face model turned in front of a pinhole camera,
+// and of a flat picture of the same face moved by plane-to-plane maps.
 import { describe, expect, it } from 'vitest';
-import { InvalidOptionError } from '../errors.js';
-import { createHeadTurnChallenge } from './head-turn.js';
+import { headPoseFromKeypoints } from '../geometry/head-pose.js';
+import type { Keypoints5 } from '../models/detection-types.js';
+import { createHeadTurnChallenge, noseParallax, type HeadTurnSample } from './head-turn.js';
+
+/** Face points in half inter-ocular distances (x right, y down, z towards the camera), MediaPipe's proportions. */
+const MODEL: [number, number, number][] = [[-1, 0, 0], [1, 0, 0], [0, 1.1, 1.22], [-0.8, 2, 0.21], [0.8, 2, 0.21]];
+
+/**
+ * The model turned by `yawDeg` about the vertical axis (positive: nose to the image's right), seen
+ * by a pinhole camera `distance` units away, 60 px a unit; `flat`: a frontal photo of it (all
+ * points in one plane) turned the same way, as a print tilted in front of the camera.
+ */
+function turned(yawDeg: number, { distance = 12, flat = false } = {}): Keypoints5 {
+  const a = (yawDeg * Math.PI) / 180;
+  return MODEL.map(([x, y, z0]) => {
+    const z = flat ? 0 : z0;
+    const xr = x * Math.cos(a) + z * Math.sin(a), zr = -x * Math.sin(a) + z * Math.cos(a);
+    const k = 60 * distance / (distance - zr);
+    return [320 + xr * k, 200 + y * k];
+  }) as Keypoints5;
+}
+/** A print tilted by `deg` close to the camera (3 units): the strongest perspective a hand can give it. */
+const print = (deg: number) => turned(deg, { distance: 3, flat: true });
+
+/** Unit embeddings: two people (orthogonal, cosine 0). */
+const axis = (i: number) => Float32Array.from({ length: 8 }, (_, j) => (j === i ? 1 : 0));
+const PERSON = axis(0), OTHER = axis(1);
+const run = (c: ReturnType<typeof createHeadTurnChallenge>, frames: HeadTurnSample[]) => frames.map((f, i) => c.update(f, i * 66));
+
+describe('noseParallax', () => {
+  it('a turned head moves its nose off the eyes-and-mouth plane; a flat picture does not', () => {
+    expect(noseParallax(turned(0), turned(25))!).toBeGreaterThan(0.12);
+    expect(noseParallax(turned(0), turned(-25))!).toBeLessThan(-0.12);
+    expect(Math.abs(noseParallax(print(0), print(70))!)).toBeLessThan(1e-6);
+    // The keypoint pose estimate already reads such a print as barely turned (12.7° at 70°).
+    expect(Math.abs(headPoseFromKeypoints(print(70)).yaw)).toBeLessThan(15);
+  });
+});
 
 describe('createHeadTurnChallenge', () => {
-  it('passes centre → right past 20° → left past −20°', () => {
-    const c = createHeadTurnChallenge();
-    expect(c.update(2, 0)).toEqual({ phase: 'center' });
-    expect(c.update(15, 33)).toEqual({ phase: 'center' });
-    expect(c.update(21, 66)).toEqual({ phase: 'turned-one-way', firstSide: 'right' });
-    expect(c.update(0, 100)).toEqual({ phase: 'turned-one-way', firstSide: 'right' });
-    expect(c.update(-19, 133).phase).toBe('turned-one-way');
-    expect(c.update(-22, 166)).toEqual({ phase: 'passed', firstSide: 'right', passedAtMs: 166 });
+  const sample = (kps: Keypoints5, embedding = PERSON): HeadTurnSample => ({ keypoints: kps, embedding });
+
+  it('asks for the sides in its order and passes when both are turned with parallax', () => {
+    const c = createHeadTurnChallenge({ order: ['right', 'left'] });
+    expect(c.state.phase).toBe('face-camera');
+    const states = run(c, [sample(turned(0)), sample(turned(30)), sample(turned(-30)), sample(turned(0)), sample(turned(30))]);
+    expect(states[0]).toMatchObject({ phase: 'turn', asked: 'right' });
+    // yaw +30 is the person's left: not asked yet, ignored.
+    expect(states[1]).toMatchObject({ phase: 'turn', asked: 'right', done: [] });
+    expect(states[2]).toMatchObject({ phase: 'turn', asked: 'left', done: ['right'] });
+    expect(states[4]).toMatchObject({ phase: 'passed', done: ['right', 'left'], passedAtMs: 4 * 66 });
     expect(c.passed).toBe(true);
-    expect(c.update(undefined, 200).phase).toBe('passed'); // stays passed
   });
 
-  it('passes in the other order too', () => {
-    const c = createHeadTurnChallenge();
-    for (const [yaw, t] of [[0, 0], [-25, 1], [30, 2]] as const) c.update(yaw, t);
-    expect(c.update(5, 3)).toEqual({ phase: 'passed', firstSide: 'left', passedAtMs: 2 });
+  it('a print tilted both ways never counts: too little yaw, and where a low threshold lets the yaw pass, no parallax', () => {
+    const tilts = [0, 40, 70, 40, 0, -40, -70, -40, 0].map((d) => sample(print(d)));
+    const c = createHeadTurnChallenge({ order: ['left', 'right'] });
+    expect(run(c, tilts).at(-1)).toMatchObject({ phase: 'turn', asked: 'left', done: [], flatTurns: 0 });
+    const low = createHeadTurnChallenge({ order: ['left', 'right'], yawThreshold: 8, returnBelow: 3 });
+    const s = run(low, tilts).at(-1)!;
+    expect(s).toMatchObject({ phase: 'turn', done: [] });
+    expect(s.flatTurns).toBeGreaterThan(0);
   });
 
-  it('does not pass on turning the same way twice', () => {
-    const c = createHeadTurnChallenge();
-    for (const [yaw, t] of [[0, 0], [25, 1], [0, 2], [25, 3]] as const) c.update(yaw, t);
+  it('a still face never turns; a face that is not the reference person restarts it', () => {
+    const still = createHeadTurnChallenge({ order: ['left', 'right'] });
+    expect(run(still, Array(20).fill(sample(turned(2)))).at(-1)).toMatchObject({ phase: 'turn', done: [] });
+    const c = createHeadTurnChallenge({ order: ['left', 'right'] });
+    const states = run(c, [sample(turned(0)), sample(turned(30)), sample(turned(-30), OTHER), sample(turned(-30))]);
+    expect(states[1]!.done).toEqual(['left']);
+    // Another face: back to the start (it is turned, so it cannot become the reference).
+    expect(states[2]).toMatchObject({ phase: 'face-camera', done: [], identityBreaks: 1 });
     expect(c.passed).toBe(false);
   });
 
-  it('starts only from a centred face: one that arrives turned does not count its first side', () => {
-    const c = createHeadTurnChallenge();
-    expect(c.update(30, 0)).toEqual({ phase: 'center' });
-    expect(c.update(-30, 1)).toEqual({ phase: 'center' });
-    expect(c.update(8, 2)).toEqual({ phase: 'center' });
-    expect(c.update(-30, 3)).toEqual({ phase: 'turned-one-way', firstSide: 'left' });
-  });
-
-  it('starts over when the face is lost before passing, and on reset', () => {
-    const c = createHeadTurnChallenge();
-    c.update(0, 0);
-    c.update(25, 1);
-    expect(c.update(undefined, 2)).toEqual({ phase: 'center' });
-    expect(c.update(-25, 3)).toEqual({ phase: 'center' }); // not re-armed yet
-    c.update(0, 4);
-    c.update(-25, 5);
-    c.update(25, 6);
-    expect(c.passed).toBe(true);
-    c.reset();
-    expect(c.passed).toBe(false);
-    expect(c.update(25, 7)).toEqual({ phase: 'center' });
-  });
-
-  it('honours its options and rejects nonsense', () => {
-    const c = createHeadTurnChallenge({ yawThreshold: 30, returnBelow: 5 });
-    for (const [yaw, t] of [[4, 0], [25, 1], [-25, 2]] as const) c.update(yaw, t);
-    expect(c.update(-31, 3).phase).toBe('turned-one-way');
-    expect(() => createHeadTurnChallenge({ yawThreshold: 10, returnBelow: 10 })).toThrow(InvalidOptionError);
-    expect(() => createHeadTurnChallenge({ yawThreshold: 95 })).toThrow(InvalidOptionError);
+  it('picks a random order and checks its options', () => {
+    expect(createHeadTurnChallenge({ random: () => 0.2 }).update(sample(turned(0)), 0).asked).toBe('left');
+    expect(createHeadTurnChallenge({ random: () => 0.7 }).update(sample(turned(0)), 0).asked).toBe('right');
+    expect(() => createHeadTurnChallenge({ yawThreshold: 10, returnBelow: 10 })).toThrow(/returnBelow/);
+    expect(() => createHeadTurnChallenge({ order: ['left', 'left'] })).toThrow(/both sides/);
   });
 });

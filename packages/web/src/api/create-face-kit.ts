@@ -398,7 +398,7 @@ export async function createFaceKit(options: FaceKitOptions = {}): Promise<FaceK
       }, o);
       if (o.preload) {
         const mode = o.liveness ?? 'passive';
-        for (const m of [recognizer, eyeModel, ...(mode === 'passive' || mode === 'passive+blink' ? antispoof : [])]) await ensure(m);
+        for (const m of [recognizer, eyeModel, ...(mode.startsWith('passive') ? antispoof : [])]) await ensure(m);
       }
       return verifier;
     },

@@ -6,7 +6,7 @@
 //   <facekit-verify mode="verify" subject-id="alice" liveness="passive" asset-base-url="/facekit/"></facekit-verify>
 //
 // Attributes: mode (enroll | verify), subject-id, far, liveness (passive | blink | passive+blink |
-// off), asset-base-url, camera (a deviceId, or 'user' / 'environment'), messages (JSON).
+// turn | passive+turn | off), asset-base-url, camera (a deviceId, or 'user' / 'environment'), messages (JSON).
 // Methods: start(), stop(). Events: facekit-enrolled, facekit-verified, facekit-hint, facekit-error.
 // Theme: --facekit-accent, --facekit-text, --facekit-background, --facekit-radius, --facekit-font,
 // and the parts frame, video, overlay, status, button.
@@ -59,7 +59,7 @@ button:focus-visible { outline: 3px solid var(--facekit-accent, #2563eb); outlin
 :host([data-state=failure]) [part=status], :host([data-state=error]) [part=status] { color: var(--facekit-failure, #b91c1c); }
 `;
 
-const LIVENESS: readonly LivenessMode[] = ['passive', 'blink', 'passive+blink', 'off'];
+const LIVENESS: readonly LivenessMode[] = ['passive', 'blink', 'passive+blink', 'turn', 'passive+turn', 'off'];
 
 function createElementClass(): CustomElementConstructor {
   return class FaceKitVerify extends HTMLElement implements FaceKitVerifyElement {

@@ -17,6 +17,9 @@ export const DEFAULT_HINT_MESSAGES: Readonly<Record<VerifierHint, string>> = {
   'chin-down': 'Lower your chin a little and look at the camera.',
   'eyes-closed': 'Open your eyes.',
   'blink-now': 'Blink now.',
+  'face-camera': 'Look straight at the camera.',
+  'look-left': 'Slowly turn your head to your left.',
+  'look-right': 'Slowly turn your head to your right.',
   'not-live': 'This does not look like a live face (a photo or a screen?).',
   'hold-still': 'Hold still…',
 };

@@ -1,8 +1,8 @@
 // Enroll once, verify live: watches a camera until enough good frames (quality gate passed,
 // liveness as asked) have been seen, decides over that window, and stores templates in IndexedDB.
 import {
-  createBlinkDetector, createGallery, createScoreWindow, dot, intOption, meanEmbedding, poseHint, resolveQualityThresholds, type Gallery, type GalleryMatch,
-  type PoseHint, type QualityThresholds, type ScoreWindow,
+  createBlinkDetector, createGallery, createHeadTurnChallenge, createScoreWindow, dot, HEAD_TURN_DEFAULTS, intOption, meanEmbedding, poseHint,
+  resolveQualityThresholds, type Gallery, type GalleryMatch, type HeadTurnOptions, type PoseHint, type QualityThresholds, type ScoreWindow,
 } from '@facekit/core';
 import {
   AbortedError, InvalidOptionError, LivenessError, NotEnrolledError, VerificationTimeoutError, type BlockingHint,
@@ -11,7 +11,9 @@ import type { VideoSource } from '../video/frame-source.js';
 import type { VideoFrameResult, VideoLoop, VideoLoopOptions } from '../video/video-loop.js';
 import { openTemplateStore, type FaceTemplate } from './template-store.js';
 
-export type LivenessMode = 'passive' | 'blink' | 'passive+blink' | 'off';
+export type LivenessMode = 'passive' | 'blink' | 'passive+blink' | 'turn' | 'passive+turn' | 'off';
+const LIVENESS_MODES: readonly LivenessMode[] = ['passive', 'blink', 'passive+blink', 'turn', 'passive+turn', 'off'];
+const POSE_HINTS: ReadonlySet<string> = new Set<PoseHint>(['turn-left', 'turn-right', 'chin-up', 'chin-down']);
 
 /**
  * What a UI should tell the person now: a quality code, or a liveness / progress hint. A turned
@@ -22,6 +24,10 @@ export type VerifierHint =
   | Exclude<VideoFrameResult['hint'] & string, 'turned'>
   | PoseHint
   | 'blink-now'
+  /** The head-turn challenge ('turn' modes): face the camera first, then turn to your own left / right. */
+  | 'face-camera'
+  | 'look-left'
+  | 'look-right'
   | 'not-live'
   | 'hold-still';
 
@@ -47,9 +53,17 @@ export interface VerifierOptions {
   threshold?: number;
   /**
    * 'passive': MiniFASNet on every good frame, median over the window must pass;
-   * 'blink': a blink must be seen; 'passive+blink': both; 'off': none. @defaultValue 'passive'
+   * 'blink': a blink must be seen; 'passive+blink': both;
+   * 'turn': the person turns their head to each side in a random order (the nose must move off the
+   * plane of the eyes and mouth as only a 3-D head does, and the face must stay the same person);
+   * 'passive+turn': both; 'off': none. See the README for what each mode stops. @defaultValue 'passive'
    */
   liveness?: LivenessMode;
+  /**
+   * The head-turn challenge's thresholds (yaw to reach, parallax, same-person cosine). Defaults:
+   * `HEAD_TURN_DEFAULTS`, and the recognizer's FAR 1e-2 threshold as the same-person cosine.
+   */
+  headTurn?: Omit<HeadTurnOptions, 'order' | 'random'>;
   /** Passive liveness threshold on the fused real-face score. @defaultValue the calibrated DEFAULT_LIVENESS_THRESHOLD */
   livenessThreshold?: number;
   /** Good frames averaged into an enrollment template. @defaultValue 5 */
@@ -87,6 +101,8 @@ export interface EnrollResult {
   livenessThreshold: number | undefined;
   /** A blink was seen (blink modes require one before anything is decided). */
   blinked: boolean;
+  /** The head-turn challenge was passed ('turn' modes decide only after it). */
+  turned?: boolean;
   /** Cosine similarity of each kept frame's embedding with the stored template. */
   frameSimilarities: number[];
   /** An earlier template under this id was replaced. */
@@ -109,6 +125,8 @@ export interface VerifyResult {
   livenessThreshold: number | undefined;
   /** A blink was seen (blink modes decide only after one; without it the call times out with 'blink-now'). */
   blinked: boolean;
+  /** The head-turn challenge was passed ('turn' modes decide only after it; without it the call times out with 'look-left' / 'look-right'). */
+  turned?: boolean;
   /** The one verdict to act on: `isMatch && live`. */
   verified: boolean;
   /** Good frames the decision was made over. */
@@ -148,6 +166,7 @@ export interface IdentifyResult {
   livenessScore: number | undefined;
   livenessThreshold: number | undefined;
   blinked: boolean;
+  turned?: boolean;
   frames: number;
   reasons: VerifyReason[];
   durationMs: number;
@@ -208,15 +227,18 @@ interface Window {
   liveness: ScoreWindow;
   /** The track has blinked (blink modes). */
   blinked: boolean;
+  /** The head-turn challenge was passed (turn modes). */
+  turned: boolean;
 }
 
 export function createVerifier(ctx: VerifierContext, options: VerifierOptions = {}): Verifier {
   const mode = options.liveness ?? 'passive';
-  if (!['passive', 'blink', 'passive+blink', 'off'].includes(mode)) {
-    throw new InvalidOptionError(`liveness must be 'passive', 'blink', 'passive+blink' or 'off', got ${String(mode)}`);
+  if (!LIVENESS_MODES.includes(mode)) {
+    throw new InvalidOptionError(`liveness must be one of ${LIVENESS_MODES.map((m) => `'${m}'`).join(', ')}, got ${String(mode)}`);
   }
-  const passive = mode === 'passive' || mode === 'passive+blink';
+  const passive = mode === 'passive' || mode === 'passive+blink' || mode === 'passive+turn';
   const blink = mode === 'blink' || mode === 'passive+blink';
+  const turn = mode === 'turn' || mode === 'passive+turn';
   const livenessThreshold = options.livenessThreshold ?? ctx.defaultLivenessThreshold;
   if (!(livenessThreshold >= 0 && livenessThreshold <= 1)) throw new InvalidOptionError(`livenessThreshold must be in [0, 1], got ${livenessThreshold}`);
   const enrollFrames = int(options.enrollFrames, 'enrollFrames', 5);
@@ -227,6 +249,13 @@ export function createVerifier(ctx: VerifierContext, options: VerifierOptions = 
   const store = openTemplateStore(ctx.cacheName, options.storeName ?? 'default');
   const quality: Partial<QualityThresholds> = { ...options.quality, ...(blink ? { minEyesOpen: 0 } : {}) };
   const limits = resolveQualityThresholds(quality);
+  let sameThreshold = options.headTurn?.sameThreshold;
+  if (turn && sameThreshold === undefined) {
+    try { sameThreshold = ctx.threshold(1e-2, undefined); } catch { sameThreshold = HEAD_TURN_DEFAULTS.sameThreshold; }
+  }
+  const yawThreshold = options.headTurn?.yawThreshold ?? HEAD_TURN_DEFAULTS.yawThreshold;
+  // Checked now, not at the first call.
+  if (turn) createHeadTurnChallenge({ ...options.headTurn, order: ['left', 'right'] });
 
   /**
    * Watches until `done(window)` says stop (returning the result) or the timeout. Frames of the
@@ -246,8 +275,10 @@ export function createVerifier(ctx: VerifierContext, options: VerifierOptions = 
     const hints = new Map<string, number>();
     const note = (code: string) => hints.set(code, (hints.get(code) ?? 0) + 1);
     const blinker = createBlinkDetector();
+    // A fresh random order on every call.
+    const challenge = turn ? createHeadTurnChallenge({ ...options.headTurn, ...(sameThreshold !== undefined ? { sameThreshold } : {}) }) : undefined;
     let track = -1;
-    const w: Window = { embeddings: [], images: [], liveness: createScoreWindow(needed), blinked: false };
+    const w: Window = { embeddings: [], images: [], liveness: createScoreWindow(needed), blinked: false, turned: false };
     let outcome: { value: T; images: Promise<Blob>[] } | { error: unknown } | undefined;
     const stopper = new AbortController();
     const onAbort = () => stopper.abort();
@@ -272,16 +303,21 @@ export function createVerifier(ctx: VerifierContext, options: VerifierOptions = 
         w.images = [];
         w.liveness.reset();
         blinker.reset();
+        challenge?.reset();
       }
       if (blink) blinker.update(main?.eyes, frame.timestamp);
+      if (main && challenge) challenge.update({ keypoints: main.keypoints, ...(main.embedding ? { embedding: main.embedding } : {}) }, frame.timestamp);
       w.blinked = blinker.blinked;
+      w.turned = challenge?.passed ?? false;
       let hint: VerifierHint;
       if (!frame.quality.ok) {
         const pose = frame.quality.measures?.pose;
         hint = frame.hint === 'turned' && pose ? poseHint(pose, limits) ?? 'turn-left' : frame.hint as Exclude<typeof frame.hint, 'turned' | null>;
       } else if (main?.embedding) {
         const eyesShut = blink && main.eyes !== undefined && Math.min(main.eyes.left, main.eyes.right) < 0.5;
-        if (!eyesShut) {
+        // In turn modes only frames facing the camera are decided on; the turned ones serve the challenge.
+        const turnedAway = turn && Math.abs(main.measures.pose.yaw) >= yawThreshold;
+        if (!eyesShut && !turnedAway) {
           w.embeddings.push(main.embedding);
           if (w.embeddings.length > needed) w.embeddings.shift();
           const picture = keepImages ? takeImage() : undefined;
@@ -297,7 +333,12 @@ export function createVerifier(ctx: VerifierContext, options: VerifierOptions = 
       }
       const full = w.embeddings.length >= needed;
       const score = passive ? w.liveness.median() : undefined;
+      const turnDue = challenge && !challenge.passed;
       if (full && blink && !w.blinked && frame.quality.ok) hint = 'blink-now';
+      else if (turnDue && main && (frame.quality.ok || POSE_HINTS.has(hint))) {
+        const asked = challenge.state.asked;
+        hint = challenge.state.phase === 'face-camera' ? 'face-camera' : asked === 'left' ? 'look-left' : 'look-right';
+      }
       else if (full && passive && score !== undefined && score < livenessThreshold && frame.quality.ok) hint = 'not-live';
       if (hint !== 'hold-still') note(hint);
       const progress: VerifierProgress = {
@@ -308,7 +349,7 @@ export function createVerifier(ctx: VerifierContext, options: VerifierOptions = 
       try {
         options.onProgress?.(progress);
         call.onProgress?.(progress);
-        if (full && (!blink || w.blinked)) {
+        if (full && (!blink || w.blinked) && (!challenge || challenge.passed)) {
           const value = decide(w);
           if (value !== undefined) { outcome = { value, images: [...w.images] }; stopper.abort(); }
         }
@@ -351,7 +392,7 @@ export function createVerifier(ctx: VerifierContext, options: VerifierOptions = 
   const liveVerdict = (w: Window) => {
     const score = passive ? w.liveness.median() : undefined;
     const reasons: VerifyReason[] = passive && !(score! >= livenessThreshold) ? ['not-live'] : [];
-    return { score, live: reasons.length === 0, reasons, livenessThreshold: passive ? livenessThreshold : undefined, blinked: w.blinked };
+    return { score, live: reasons.length === 0, reasons, livenessThreshold: passive ? livenessThreshold : undefined, blinked: w.blinked, ...(turn ? { turned: w.turned } : {}) };
   };
 
   const checkId = (id: unknown): string => {
@@ -379,7 +420,7 @@ export function createVerifier(ctx: VerifierContext, options: VerifierOptions = 
       return {
         id, frames: frames.length, frameSimilarities: frames.map((e) => dot(e, embedding)), replaced,
         ...(live.score !== undefined ? { livenessScore: live.score } : {}),
-        livenessThreshold: live.livenessThreshold, blinked: live.blinked,
+        livenessThreshold: live.livenessThreshold, blinked: live.blinked, ...(live.turned !== undefined ? { turned: live.turned } : {}),
         durationMs: performance.now() - t0,
       };
     },
@@ -398,7 +439,7 @@ export function createVerifier(ctx: VerifierContext, options: VerifierOptions = 
         const live = liveVerdict(w);
         return {
           isMatch, similarity, threshold, far, live: live.live, livenessScore: live.score,
-          livenessThreshold: live.livenessThreshold, blinked: live.blinked, verified: isMatch && live.live,
+          livenessThreshold: live.livenessThreshold, blinked: live.blinked, ...(live.turned !== undefined ? { turned: live.turned } : {}), verified: isMatch && live.live,
           frames: w.embeddings.length, reasons: [...(isMatch ? [] : ['no-match' as const]), ...live.reasons],
           durationMs: performance.now() - t0,
         };
@@ -422,7 +463,7 @@ export function createVerifier(ctx: VerifierContext, options: VerifierOptions = 
         const live = liveVerdict(w);
         return {
           matches, best, threshold, live: live.live, livenessScore: live.score,
-          livenessThreshold: live.livenessThreshold, blinked: live.blinked, frames: w.embeddings.length,
+          livenessThreshold: live.livenessThreshold, blinked: live.blinked, ...(live.turned !== undefined ? { turned: live.turned } : {}), frames: w.embeddings.length,
           reasons: [...(best ? [] : ['no-match' as const]), ...live.reasons], durationMs: performance.now() - t0,
         };
       })).value;
