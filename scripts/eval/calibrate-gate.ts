@@ -16,6 +16,8 @@ import { assessQuality, DEFAULT_QUALITY_THRESHOLDS, type QualityThresholds } fro
 import { SHARED_DIR } from '../../packages/core/test-support/node.js';
 import { parseArgs } from '../browser-session.js';
 import { collectGateFeatures, type GateRecord } from './gate-features.js';
+import { collectEyeFeatures } from './eye-features.js';
+import { EYE_CROP_SCALES } from '../../packages/core/src/models/eye-state.js';
 
 const args = parseArgs(process.argv.slice(2));
 const k = Number(args.get('folds') ?? 5);
@@ -45,6 +47,15 @@ function evaluate(ps: LfwPair[], t: QualityThresholds): Outcome {
   return { fta: 1 - decided.length / ps.length, tar: same.filter((p) => sim(p) >= threshold).length / same.length, far: diff.filter((p) => sim(p) >= threshold).length / diff.length, decided: decided.length };
 }
 
+// The shared closed-eye photos (both eyes shut) as the gate scores them: each eye's log-odds
+// averaged over the crop scales, then the two eyes' (eyesOpenScore).
+const logit = (p: number) => Math.log(p / (1 - p));
+const closedEyes = (await collectEyeFeatures()).filter((r) => r.set === 'photo' && r.expected && !r.expected[0] && !r.expected[1]).map((r) => {
+  const eye = (e: 0 | 1) => EYE_CROP_SCALES.reduce((a, sc) => a + r.full.open[String(sc)]![e], 0) / EYE_CROP_SCALES.length;
+  return 1 / (1 + Math.exp(-(eye(0) + eye(1)) / 2));
+});
+console.log(`closed-eye photos score ${closedEyes.map((v) => v.toExponential(1)).join(', ')}: minEyesOpen candidates must sit a log-odds unit above them`);
+
 /** Every check off: what a knob is measured against. */
 const OFF: QualityThresholds = {
   ...DEFAULT_QUALITY_THRESHOLDS, minInterocular: 0, maxFaceFraction: Infinity, centerRegion: 1, minSharpness: 0, minMeanLuma: 0, maxMeanLuma: 255,
@@ -60,7 +71,8 @@ const KNOBS: { name: string; values: Partial<QualityThresholds>[]; share: number
     values: [0.6, 0.7, 0.8, 0.9].flatMap((r) => [0, 1, 2, 3].map((b) => ({ multipleFaceRatio: r, bystanderDistance: b }))),
     share: 0.005,
   },
-  { name: 'minEyesOpen', values: [0.001, 0.0003, 0.0001, 0.00003, 0.00001].map((v) => ({ minEyesOpen: v })), share: 0.005 },
+  // Only values that still read the shared closed-eye photos as closed, a log-odds unit to spare.
+  { name: 'minEyesOpen', values: [0.001, 0.0003, 0.0001, 0.00003, 0.00001].filter((v) => closedEyes.every((c) => logit(c) < logit(v) - 1)).map((v) => ({ minEyesOpen: v })), share: 0.005 },
 ];
 const label = (v: Partial<QualityThresholds>) => Object.entries(v).map(([key, x]) => `${key} ${x}`).join(', ');
 

@@ -27,7 +27,7 @@ export interface GateRecord {
 }
 
 const CACHE = resolve(REPO_ROOT, '.cache/gate-features.json');
-const VERSION = 3;
+const VERSION = 4;
 
 export async function collectGateFeatures(onProgress?: (done: number, total: number) => void): Promise<Map<string, GateRecord>> {
   if (existsSync(CACHE)) {

@@ -28,9 +28,25 @@ describe('livenessBox', () => {
   const detected = { box: [120, 60, 300, 290] as Box, keypoints: kps };
   it('uses the claiming anchor\'s template placed by the face\'s keypoints, else the detected box', () => {
     expect(livenessBox(detected)).toEqual(detected.box);
-    const anchor = { box: [118, 58, 302, 292] as Box, template: [0, 0, 112, 112] as Box };
+    // The steady box is far from where the keypoints place the template: the face moved.
+    const anchor = { box: [118, 58, 302, 292] as Box, template: [0, 0, 112, 112] as Box, steady: [60, 50, 284, 274] as Box };
     expect(livenessBox(detected, [anchor])).toEqual([100, 50, 324, 274]);
     // An anchor elsewhere in the frame (another track) does not claim it.
     expect(livenessBox(detected, [{ ...anchor, box: [400, 60, 580, 290] }])).toEqual(detected.box);
+  });
+
+  it('a face keeping still (placed within 5 % of the box width of the steady box) gets the steady box itself', () => {
+    const steady: Box = [104, 46, 328, 270]; // 4 px off the placed [100, 50, 324, 274]; the band is 11.2 px
+    expect(livenessBox(detected, [{ box: detected.box, template: [0, 0, 112, 112], steady }])).toBe(steady);
+  });
+
+  it('over a still track, the steady box settles where the jittered placements average', () => {
+    const a = createCropAnchor();
+    for (let i = 0; i < 30; i++) a.update([120, 60, 300, 290], face(2, 100 + (i % 2 ? 2 : -2), 50));
+    const s = a.steady!, t = a.template!;
+    // Placed by the mean keypoints (x offset 100).
+    const mid = [100 + 2 * t[0], 50 + 2 * t[1]];
+    expect(Math.abs(s[0] - mid[0]!)).toBeLessThan(0.5);
+    expect(Math.abs(s[1] - mid[1]!)).toBeLessThan(0.5);
   });
 });

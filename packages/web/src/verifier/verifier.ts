@@ -303,10 +303,12 @@ export function createVerifier(ctx: VerifierContext, options: VerifierOptions = 
         w.images = [];
         w.liveness.reset();
         blinker.reset();
-        challenge?.reset();
+        // The challenge goes on across tracks (a head turned far may be lost for a frame, and a
+        // photo cut is a new track); its own check that every frame is the same person guards it.
       }
       if (blink) blinker.update(main?.eyes, frame.timestamp);
-      if (main && challenge) challenge.update({ keypoints: main.keypoints, ...(main.embedding ? { embedding: main.embedding } : {}) }, frame.timestamp);
+      // Only frames with an embedding: each is checked against the frontal reference's.
+      if (main?.embedding && challenge) challenge.update({ keypoints: main.keypoints, embedding: main.embedding }, frame.timestamp);
       w.blinked = blinker.blinked;
       w.turned = challenge?.passed ?? false;
       let hint: VerifierHint;

@@ -217,8 +217,8 @@ export function startVideoLoop(
         if (options.liveness) {
           const livenessAnchors: LivenessAnchor[] = [];
           for (const r of regions ?? tracker.regions()) {
-            const template = anchors.get(r.trackId)?.template;
-            if (template) livenessAnchors.push({ box: r.box, template });
+            const a = anchors.get(r.trackId);
+            if (a?.template && a.steady) livenessAnchors.push({ box: r.box, template: a.template, steady: a.steady });
           }
           if (livenessAnchors.length) request.livenessAnchors = livenessAnchors;
         }
