@@ -52,8 +52,10 @@ describe('assessQuality', () => {
     expect(r.background).toEqual([0]);
     const r2 = assessQuality([far, main], FRAME, t);
     expect(r2).toMatchObject({ ok: true, main: 1, background: [0] });
-    // The default ratio, 0.9: only a face nearly as large as the user's blocks.
+    // The defaults: beside the user (within one inter-ocular distance farther from the centre) blocks.
     expect(assessQuality([main, face(380, 240, 75)], FRAME).codes).toEqual(['multiple-faces']);
+    expect(assessQuality([main, face(380, 240, 50)], FRAME).codes).toEqual(['multiple-faces']);
+    // 100 px from the centre is 80 farther than the user: one inter-ocular distance, a bystander.
     expect(assessQuality([main, beside], FRAME).ok).toBe(true);
     expect(assessQuality([far, main, beside], FRAME, { multipleFaceRatio: Infinity })).toMatchObject({ ok: true, background: [0, 2] });
   });
@@ -97,12 +99,12 @@ describe('assessQuality', () => {
     expect(assessQuality([face(140, 240, 60, GOOD)], FRAME, { edgeMargin: 0.11 }).codes).toEqual(['off-center']); // x1 = 65 < 70.4
   });
 
-  it('flags turned beyond 60° of yaw or 35° of pitch', () => {
+  it('flags turned beyond 50° of yaw or 35° of pitch', () => {
     const turned = (yaw: number, pitch: number) => assessQuality([face(320, 240, 80, { ...GOOD, pose: { yaw, pitch, roll: 0 } })], FRAME).codes;
-    expect(turned(61, 0)).toEqual(['turned']);
-    expect(turned(-61, 0)).toEqual(['turned']);
+    expect(turned(51, 0)).toEqual(['turned']);
+    expect(turned(-51, 0)).toEqual(['turned']);
     expect(turned(0, 36)).toEqual(['turned']);
-    expect(turned(60, -35)).toEqual([]);
+    expect(turned(50, -35)).toEqual([]);
   });
 
   it('flags exposure from the mean and the clipped fractions', () => {

@@ -104,9 +104,9 @@ export interface QualityThresholds {
    * Largest |yaw|, degrees, of {@link headPoseFromKeypoints} (an estimate, which reads high:
    * under a webcam's perspective 30° reads ~34°). Face-capture guidance often uses 20–30°, but on
    * lfw-dev stills 25° refused 14.8 % of pairs and the pairs it let through matched no better
-   * (TAR 94.5 % against 94.3 % ungated): the recognizer copes with turned faces. A guided user
-   * is told which way to turn ('turn-left' / 'turn-right').
-   * @defaultValue 60
+   * (TAR 94.5 % against 94.3 % ungated): the recognizer copes with turned faces; 50° refuses
+   * 0.8 %. A guided user is told which way to turn ('turn-left' / 'turn-right').
+   * @defaultValue 50
    */
   maxYaw: number;
   /** Largest |pitch|, degrees (as maxYaw; 25° refused 9.2 % of lfw-dev pairs, 35° 0.2 %). @defaultValue 35 */
@@ -126,8 +126,9 @@ export interface QualityThresholds {
   /**
    * Another face blocks ('multiple-faces') only when its inter-ocular distance is at least this
    * fraction of the main face's: someone beside the user does, a small face in the background
-   * is reported in `background` and does not.
-   * @defaultValue 0.9
+   * is reported in `background` and does not. (Of large faces, only those near the user block:
+   * see bystanderDistance.)
+   * @defaultValue 0.6
    */
   multipleFaceRatio: number;
   /**
@@ -155,10 +156,10 @@ export const DEFAULT_QUALITY_THRESHOLDS: Readonly<QualityThresholds> = Object.fr
   maxMeanLuma: 215,
   maxDarkFraction: 0.25,
   maxBrightFraction: 0.05,
-  maxYaw: 60,
+  maxYaw: 50,
   maxPitch: 35,
   minEyesOpen: 0.0003,
-  multipleFaceRatio: 0.9,
+  multipleFaceRatio: 0.6,
   bystanderDistance: 1,
 });
 
