@@ -98,7 +98,7 @@ test('a still stream scores the same from full and region passes: per-frame live
         onFrame: (f) => {
           const main = f.faces[f.quality.main];
           if (main?.liveness) out.push({ mode: f.mode, score: main.liveness.score });
-          if (out.length >= 30) ac.abort();
+          if (out.length >= 40) ac.abort();
         },
       });
       await loop.done.catch(() => undefined);
@@ -106,15 +106,21 @@ test('a still stream scores the same from full and region passes: per-frame live
       await kit.dispose();
       return out;
     });
-    const scores = frames.map((f) => f.score);
-    const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
-    const std = Math.sqrt(scores.reduce((a, b) => a + (b - mean) ** 2, 0) / scores.length);
+    const stats = (xs: number[]) => {
+      const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+      return { mean, std: Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / xs.length) };
+    };
+    // The track's first frames are scored before its anchor has settled (the first on the
+    // detector's own box, then while the anchor averages its first 10 placements): the
+    // steady state is what a decision window sees from then on.
+    const steady = frames.slice(10);
+    const all = stats(frames.map((f) => f.score)), settled = stats(steady.map((f) => f.score));
     const byMode = (m: string) => frames.filter((f) => f.mode === m).map((f) => f.score.toFixed(3)).join(' ');
-    console.log(`kevin2 still, ${frames.length} frames: mean ${mean.toFixed(3)}, std ${std.toFixed(3)}; full passes ${byMode('full')}; region passes ${byMode('regions')}`);
-    expect(frames.length).toBe(30);
-    // Both kinds of pass ran (a full pass at least every 10 frames).
-    expect(new Set(frames.map((f) => f.mode))).toEqual(new Set(['full', 'regions']));
-    expect(std).toBeLessThanOrEqual(0.05);
+    console.log(`kevin2 still, ${frames.length} frames: all ${all.mean.toFixed(3)} ± ${all.std.toFixed(3)}, from frame 10 ${settled.mean.toFixed(3)} ± ${settled.std.toFixed(3)}; full passes ${byMode('full')}; region passes ${byMode('regions')}`);
+    expect(frames.length).toBe(40);
+    // Both kinds of pass ran after the warm-up (a full pass at least every 10 frames).
+    expect(new Set(steady.map((f) => f.mode))).toEqual(new Set(['full', 'regions']));
+    expect(settled.std).toBeLessThanOrEqual(0.05);
   } finally {
     await cam.close();
   }

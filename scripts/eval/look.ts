@@ -1,33 +1,29 @@
-// kevin2 & others: liveness from the 640 full-pass box vs 320 vs region 160, in cover/contain 720p frames.
+// Still-image TAR (analyze at 640 on the original photo, flip test) on the pairs eval:live decided.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { MODELS } from '../../packages/core/src/registry/models.js';
-import { regionRect } from '../../packages/core/src/pipeline/frame.js';
+import { thresholdFor } from '../../packages/core/src/match/thresholds.js';
 import { mainFaceIndex } from '../../packages/core/src/quality/quality-gate.js';
-import { boxInKeypointFrame } from '../../packages/core/src/geometry/keypoint-box.js';
-import { createNodeLiveness } from '../../packages/core/test-support/liveness.js';
-import { createNodeDetector, cropPixels, SHARED_DIR, type RgbaImage } from '../../packages/core/test-support/node.js';
-function frame(path: string, fit: string): RgbaImage {
-  const vf = fit === 'cover' ? 'scale=1280:720:force_original_aspect_ratio=increase:flags=bicubic,crop=1280:720,format=yuv420p,format=rgba'
-    : 'scale=1280:720:force_original_aspect_ratio=decrease:flags=bicubic,pad=1280:720:(ow-iw)/2:(oh-ih)/2:0x808080,format=yuv420p,format=rgba';
-  const r = spawnSync('ffmpeg', ['-v', 'error', '-i', path, '-vf', vf, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgba', '-'], { maxBuffer: 1 << 28 });
-  return { data: new Uint8ClampedArray(r.stdout.buffer, r.stdout.byteOffset, r.stdout.length), width: 1280, height: 720 };
+import { createNodeDetector, createNodeRecognizer, decodeImageFile, SHARED_DIR } from '../../packages/core/test-support/node.js';
+import { collectGateFeatures } from './gate-features.js';
+const { results } = JSON.parse(readFileSync('.cache/eval/live-300.json', 'utf8')) as { results: { motion: string; same: boolean; a: string; b: string; verify?: { ok: boolean; isMatch?: boolean } }[] };
+const det = await createNodeDetector(MODELS.det_500m, 2), rec = await createNodeRecognizer(MODELS.fr_feature, 2);
+const cache = new Map<string, Float32Array>();
+const emb = async (img: string) => {
+  let e = cache.get(img); if (e) return e;
+  const im = decodeImageFile(join(SHARED_DIR, 'data/lfw-dev/images', img));
+  const faces = (await det.detect(im)).faces; const m = mainFaceIndex(faces, im);
+  e = (await rec.embedFaces(im, [faces[m]!], true)).embeddings[0]!; cache.set(img, e); return e;
+};
+const t = thresholdFor('fr_feature', 1e-4, true);
+const gate = await collectGateFeatures();
+for (const motion of ['still', 'motion']) {
+  const rs = results.filter((r) => r.motion === motion && r.same);
+  const decided = rs.filter((r) => r.verify?.ok);
+  let still = 0, stillAll = 0, frame = 0;
+  for (const r of decided) { const [a, b] = [await emb(r.a), await emb(r.b)]; let d = 0; for (let i = 0; i < a.length; i++) d += a[i]! * b[i]!; if (d >= t) still++; }
+  for (const r of rs) { const [a, b] = [await emb(r.a), await emb(r.b)]; let d = 0; for (let i = 0; i < a.length; i++) d += a[i]! * b[i]!; if (d >= t) stillAll++; }
+  for (const r of decided) { const a = gate.get(r.a)!.embedding!, b = gate.get(r.b)!.embedding!; if (a.reduce((s, v, i) => s + v * b[i]!, 0) >= t) frame++; }
+  console.log(motion, 'live TAR', (100 * decided.filter((r) => r.verify!.isMatch).length / decided.length).toFixed(1), '| still-image (640, original photo) on the same decided pairs', (100 * still / decided.length).toFixed(1), 'on all', rs.length, 'same pairs', (100 * stillAll / rs.length).toFixed(1), '| one camera frame (320 pass)', (100 * frame / decided.length).toFixed(1));
 }
-const det = await createNodeDetector(MODELS.det_500m, 2);
-const live = await createNodeLiveness([MODELS.minifasnet_v2, MODELS.minifasnet_v1se], 2);
-for (const [f, fit] of [['images/ppu_uniface/image-kevin2.jpg', 'cover'], ['images/ppu_uniface/image-kevin2.jpg', 'contain'], ['images/ppu_uniface/image-kevin1.png', 'contain'], ['images/ppu_uniface/image-magnus2.png', 'contain'], ['images/ppu_uniface/image-haaland2.png', 'contain'], ['images/ppu_uniface/image-magnus1.png', 'contain']]) {
-  const img = frame(join(SHARED_DIR, 'data', f!), fit!);
-  const boxes = [];
-  const out: string[] = [];
-  for (const size of [640, 320]) {
-    const faces = (await det.detect(img, { inputSize: size })).faces; const m = mainFaceIndex(faces); boxes.push(faces[m]!);
-  }
-  const rect = regionRect(boxes[1]!.box, 1280, 720);
-  const rf = (await det.detect({ data: cropPixels(img, rect), width: rect.width, height: rect.height }, { inputSize: 160, retryTightCrops: false })).faces;
-  const r = rf[mainFaceIndex(rf)]!;
-  const rb = { box: [r.box[0] + rect.x, r.box[1] + rect.y, r.box[2] + rect.x, r.box[3] + rect.y], keypoints: r.keypoints.map(([x, y]) => [x + rect.x, y + rect.y]) };
-  const all = [...boxes, rb];
-  const s = (await live.check(img, all.map((b) => b.box as any))).faces.map((x) => x.score.toFixed(3));
-  const t = all.map((b) => boxInKeypointFrame(b.box as any, b.keypoints as any).map((v) => v.toFixed(1)).join(','));
-  console.log(f, fit, '640/320/160 scores', s.join(' '), '| templates', t.join(' | '));
-}
+await det.release(); await rec.release();
