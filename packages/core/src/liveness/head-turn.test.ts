@@ -53,6 +53,10 @@ describe('createHeadTurnChallenge', () => {
     expect(states[2]).toMatchObject({ phase: 'turn', asked: 'left', done: ['right'] });
     expect(states[4]).toMatchObject({ phase: 'passed', done: ['right', 'left'], passedAtMs: 4 * 66 });
     expect(c.passed).toBe(true);
+    // Someone else's face after the pass (a photo shown once a real person turned) takes it back:
+    // the challenge starts over with that face as the reference.
+    expect(c.update(sample(turned(0), OTHER), 5 * 66)).toMatchObject({ phase: 'turn', done: [], identityBreaks: 1 });
+    expect(c.passed).toBe(false);
   });
 
   it('a print tilted both ways never counts: too little yaw, and where a low threshold lets the yaw pass, no parallax', () => {

@@ -47,7 +47,7 @@ export interface HeadTurnOptions {
 
 export const HEAD_TURN_DEFAULTS = Object.freeze({ yawThreshold: 20, returnBelow: 10, minParallax: 0.08, sameThreshold: 0.3 });
 
-/** 'face-camera': waiting for a frontal face; 'turn': `asked` is due; 'passed': both sides done in order. */
+/** 'face-camera': waiting for a frontal face; 'turn': `asked` is due; 'passed': both sides done in order (until another person's face is seen). */
 export type HeadTurnPhase = 'face-camera' | 'turn' | 'passed';
 
 export interface HeadTurnState {
@@ -112,12 +112,15 @@ export function createHeadTurnChallenge(options: HeadTurnOptions = {}): HeadTurn
   };
   return {
     update(sample, timestampMs) {
-      if (state.phase === 'passed' || !sample) return state;
-      const yaw = headPoseFromKeypoints(sample.keypoints).yaw;
+      if (!sample) return state;
+      // Checked after passing too: a real person who turned, then a photo of someone else shown,
+      // must not keep the pass.
       if (reference?.embedding && sample.embedding && dot(reference.embedding, sample.embedding) < o.sameThreshold) {
         restart();
         state.identityBreaks++;
       }
+      if (state.phase === 'passed') return state;
+      const yaw = headPoseFromKeypoints(sample.keypoints).yaw;
       if (!reference) {
         if (Math.abs(yaw) <= o.returnBelow) {
           reference = { keypoints: sample.keypoints, ...(sample.embedding ? { embedding: sample.embedding } : {}) };
