@@ -24,8 +24,11 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const WEB = resolve(ROOT, 'packages/web');
 const DIST = resolve(WEB, 'dist');
 const ORT_DIST = resolve(ROOT, 'node_modules/onnxruntime-web/dist');
-/** facekit's own JS, gzipped (onnxruntime and the models aside). */
-const BUDGET_GZIP_BYTES = 60 * 1024;
+/**
+ * facekit's own JS, gzipped (onnxruntime and the models aside). 62 KB: raised from 60 KB when the
+ * live verifier gained its head-turn challenge, liveness crop anchors and eyes-closed hysteresis.
+ */
+const BUDGET_GZIP_BYTES = 62 * 1024;
 
 // The ORT files the worker loads: the WASM-only build, and the WebGPU one (asyncify).
 const ORT_FILES = [
