@@ -10,7 +10,6 @@ import type { Point } from '../geometry/box.js';
 import type { Affine2x3 } from '../geometry/similarity-transform.js';
 import { supersampleFor, type SupersampledCrop } from '../pipeline/model-crop.js';
 import type { Keypoints5 } from './detection-types.js';
-import { softmax } from './minifasnet.js';
 
 /**
  * Eye-crop sides, as fractions of the distance between the two eye keypoints, whose logits are

@@ -3,8 +3,9 @@
 // aggregate liveness per track, hand the result on, repeat. One frame in flight at a time; while
 // it is processed, newer frames replace each other in the source's single slot.
 import {
-  createCropAnchor, createEyesClosedFilter, createFaceTracker, type CropAnchor, type LivenessAnchor, createScoreWindow, DEFAULT_QUALITY_THRESHOLDS, eyesOpenScore, withQualityCode, type AttributeKind, type EyesClosedFilter, type Box, type FaceAttributes, type FrameAnalysis, type FrameFace, type FrameRequest, type Keypoints5,
-  type QualityCode, type QualityReport, type QualityThresholds, type ScoreWindow,
+  createCropAnchor, createEyesClosedFilter, createFaceTracker, createScoreWindow, DEFAULT_QUALITY_THRESHOLDS, eyesOpenScore, withQualityCode,
+  type AttributeKind, type Box, type CropAnchor, type EyesClosedFilter, type FaceAttributes, type FrameAnalysis, type FrameFace, type FrameRequest,
+  type Keypoints5, type LivenessAnchor, type QualityCode, type QualityReport, type QualityThresholds, type ScoreWindow,
 } from '@facekit/core';
 import { AbortedError, FaceKitError, InvalidOptionError, QueueFullError, WorkerCrashedError } from '../api/errors.js';
 import { createFrameSource, type FrameSource, type SourceFrame, type VideoSource } from './frame-source.js';
