@@ -124,12 +124,8 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     worker.addEventListener('error', (ev) => {
       ev.preventDefault();
       const message = ev.message || 'unknown error';
-      if (message.includes(DEVICE_LOST)) {
-        // Not the calls' fault: run them again on the replacement (which the kit moves to WASM).
-        options.onDeviceLost?.(message.slice(message.indexOf(DEVICE_LOST)));
-        for (const job of slot.jobs) { slot.jobs.delete(job); queue.unshift(job); }
-      }
-      replace(slot, `facekit worker ${index} crashed: ${message}`);
+      if (message.includes(DEVICE_LOST)) lostDevice(slot, message.slice(message.indexOf(DEVICE_LOST)));
+      else replace(slot, `facekit worker ${index} crashed: ${message}`);
     });
     // Workers prepare one after the other: the first fills the model cache, the rest read it.
     // A crash ends the preparation too (a dead worker never answers).
@@ -137,6 +133,17 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     slot.ready.catch(() => undefined);
     track(slot);
     return slot;
+  };
+
+  /**
+   * The worker's WebGPU device was lost (its uncaught error, or a call that failed of it, whichever
+   * comes first): not the calls' fault, so they run again on the replacement, which the kit moves to WASM.
+   */
+  const lostDevice = (slot: Slot, message: string) => {
+    if (slot.dead) return;
+    options.onDeviceLost?.(message);
+    for (const job of slot.jobs) { slot.jobs.delete(job); queue.unshift(job); }
+    replace(slot, `facekit worker ${slot.index} crashed: ${message}`);
   };
 
   /** The worker is dead or unusable: fail its calls in flight, start a new one for the rest. */
@@ -200,6 +207,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     // From here the input belongs to the worker: no onDropped.
     Promise.race([job.call(slot.remote), slot.crashed]).then(
       (reply) => {
+        if (!reply.ok && reply.deviceLost) { lostDevice(slot, reply.deviceLost); return; }
         if (!reply.ok && reply.fatal) replace(slot, `facekit worker ${slot.index}'s runtime failed (${reply.error.message})`);
         try { job.resolve(unwrapReply(reply)); } catch (e) { job.reject(e); }
       },

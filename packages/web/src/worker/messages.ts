@@ -133,8 +133,12 @@ export interface AlignedCrop {
 /** How a worker says, in the uncaught error that ends it, that its WebGPU device was lost. */
 export const DEVICE_LOST = 'facekit: the WebGPU device was lost';
 
-/** `fatal`: the worker's runtime is broken (a WebAssembly trap in ORT): the pool replaces the worker. */
-export type Reply<T> = { ok: true; value: T } | { ok: false; error: SerializedError; fatal?: true };
+/**
+ * `fatal`: the worker's runtime is broken (a WebAssembly trap in ORT): the pool replaces the worker.
+ * `deviceLost`: the call failed because the WebGPU device was lost (the message): not the call's
+ * fault, so the pool runs it again on the replacement, as for the uncaught error that follows.
+ */
+export type Reply<T> = { ok: true; value: T } | { ok: false; error: SerializedError; fatal?: true; deviceLost?: string };
 
 /** What a worker exposes over comlink. Methods never throw: failures come back as `Reply`. */
 export interface WorkerApi {

@@ -22,6 +22,9 @@ interface LoadedSession { spec: ModelSpec; session: InferenceSession }
 /** The part of a GPUDevice used here (the package's declarations build without the WebGPU types). */
 interface LosableDevice { lost: Promise<{ reason: string; message: string }>; destroy(): void }
 
+/** Settles with the loss message once this worker's WebGPU device is lost (set by watchDevice). */
+let deviceLost: Promise<string> | undefined;
+
 async function guard<T>(fn: () => Promise<T>, transferables?: (value: T) => Transferable[]): Promise<Reply<T>> {
   try {
     const value = await fn();
@@ -30,6 +33,12 @@ async function guard<T>(fn: () => Promise<T>, transferables?: (value: T) => Tran
   } catch (e) {
     // A trap inside ORT's WebAssembly (out of memory, abort) leaves its runtime unusable.
     if (e instanceof WebAssembly.RuntimeError) return { ok: false, error: serializeError(e), fatal: true };
+    // A run that failed because the device went away: the loss may be reported a moment after
+    // the run fails, so wait for it briefly; the pool then runs the call again elsewhere.
+    if (deviceLost) {
+      const lost = await Promise.race([deviceLost, new Promise<undefined>((r) => setTimeout(r, 200))]);
+      if (lost) return { ok: false, error: serializeError(e), deviceLost: lost };
+    }
     return { ok: false, error: serializeError(e) };
   }
 }
@@ -88,8 +97,10 @@ function createWorkerApi(): WorkerApi {
     if (watching) return;
     watching = true;
     const device = (await o.env.webgpu.device) as unknown as LosableDevice;
-    void device.lost.then((info) => {
-      setTimeout(() => { throw new Error(`${DEVICE_LOST}: ${info.reason}${info.message ? ` (${info.message})` : ''}`); });
+    deviceLost = device.lost.then((info) => {
+      const message = `${DEVICE_LOST}: ${info.reason}${info.message ? ` (${info.message})` : ''}`;
+      setTimeout(() => { throw new Error(message); });
+      return message;
     });
   };
 
