@@ -1,7 +1,8 @@
-// How much passive liveness moves with the box it is given, on camera frames of real photos:
-// the detector's box from a full pass (320) and from a region pass (160, in the crop around the
-// box) against a box computed from each pass's 5 keypoints (`keypointFaceBox`). Also fits that
-// box's template (the mean det_500m box in ArcFace-template coordinates) when asked.
+// How much passive liveness moves with the box it is given, on camera frames of real photos and
+// spoof-dev: the detector's box from a full pass (320) and from a region pass (160, in the crop
+// around the box), against an anchored box (the two passes' boxes averaged in their keypoints'
+// frame, then placed by each pass's keypoints: what createCropAnchor settles on). With --fit,
+// also the mean det_500m box in ArcFace-template coordinates (KEYPOINT_BOX_TEMPLATE).
 //   pnpm exec tsx scripts/eval/liveness-crops.ts [-- --fit]
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,7 +31,7 @@ for (let i = 0; i < people.length; i += args.get('fit') ? 1 : 10) files.push({ p
 const det = await createNodeDetector(MODELS.det_500m, 2);
 const live = await createNodeLiveness([MODELS.minifasnet_v2, MODELS.minifasnet_v1se], 2);
 const template: number[][] = [];
-const spread = { det: [] as number[], kps: [] as number[] };
+const spread = { det: [] as number[], anchored: [] as number[] };
 const rows: string[] = [];
 for (const [i, f] of files.entries()) {
   process.stdout.write(`\r${i + 1}/${files.length}`);
@@ -57,7 +58,7 @@ for (const [i, f] of files.entries()) {
   const anchor = tf.map((v, j) => (v + tr[j]!) / 2) as Box;
   const s = (await live.check(image, [face.box, rBox, keypointFaceBox(face.keypoints, anchor), keypointFaceBox(rKps, anchor)])).faces.map((x) => x.score);
   spread.det.push(Math.abs(s[0]! - s[1]!));
-  spread.kps.push(Math.abs(s[2]! - s[3]!));
+  spread.anchored.push(Math.abs(s[2]! - s[3]!));
   rows.push(`${f.path.split('/').slice(-2).join('/').padEnd(44)} det full ${s[0]!.toFixed(3)} region ${s[1]!.toFixed(3)} | anchored full ${s[2]!.toFixed(3)} region ${s[3]!.toFixed(3)}`);
 }
 process.stdout.write('\n');
