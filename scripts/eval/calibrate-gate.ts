@@ -18,6 +18,7 @@ import { parseArgs } from '../browser-session.js';
 import { collectGateFeatures, type GateRecord } from './gate-features.js';
 import { collectEyeFeatures } from './eye-features.js';
 import { EYE_CROP_SCALES } from '../../packages/core/src/models/eye-state.js';
+import { logit, sigmoid } from '../../packages/core/src/util/log-odds.js';
 
 const args = parseArgs(process.argv.slice(2));
 const k = Number(args.get('folds') ?? 5);
@@ -49,10 +50,9 @@ function evaluate(ps: LfwPair[], t: QualityThresholds): Outcome {
 
 // The shared closed-eye photos (both eyes shut) as the gate scores them: each eye's log-odds
 // averaged over the crop scales, then the two eyes' (eyesOpenScore).
-const logit = (p: number) => Math.log(p / (1 - p));
 const closedEyes = (await collectEyeFeatures()).filter((r) => r.set === 'photo' && r.expected && !r.expected[0] && !r.expected[1]).map((r) => {
   const eye = (e: 0 | 1) => EYE_CROP_SCALES.reduce((a, sc) => a + r.full.open[String(sc)]![e], 0) / EYE_CROP_SCALES.length;
-  return 1 / (1 + Math.exp(-(eye(0) + eye(1)) / 2));
+  return sigmoid((eye(0) + eye(1)) / 2);
 });
 console.log(`closed-eye photos score ${closedEyes.map((v) => v.toExponential(1)).join(', ')}: minEyesOpen candidates must sit a log-odds unit above them`);
 

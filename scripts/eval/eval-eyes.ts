@@ -8,6 +8,7 @@
 //   pnpm eval:eyes [-- --folds 5 --target 0.01]
 import { meanStd, personFolds } from '../../packages/core/src/eval/person-folds.js';
 import { DEFAULT_QUALITY_THRESHOLDS } from '../../packages/core/src/quality/quality-gate.js';
+import { logit, sigmoid } from '../../packages/core/src/util/log-odds.js';
 import { parseArgs } from '../browser-session.js';
 import { collectEyeFeatures, type EyePass, type EyeRecord } from './eye-features.js';
 
@@ -21,7 +22,6 @@ const lfw = records.filter((r) => r.set === 'lfw');
 const closedPhotos = records.filter((r) => r.set === 'photo' && r.expected && !r.expected[0] && !r.expected[1]);
 const folds = personFolds(lfw.map((r) => r.person), k);
 
-const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
 interface Form { scales: string[]; combine: 'min' | 'max' | 'mean' }
 const FORMS: Form[] = [];
@@ -74,7 +74,7 @@ for (const w of wink) console.log(`  ${w}`);
 // The shipped threshold is set by calibrate:gate (its share of the pairs refused); here, what
 // it means for faces, and for the closed-eye photos.
 const shipped = DEFAULT_QUALITY_THRESHOLDS.minEyesOpen;
-const shippedLogit = Math.log(shipped / (1 - shipped));
+const shippedLogit = logit(shipped);
 const shippedRate = falseClosed(lfw, chosen.f, shippedLogit);
 console.log(`shipped minEyesOpen ${shipped}: ${(100 * shippedRate).toFixed(2)} % of lfw-dev faces read closed; the closed-eye photos read ${closedPhotos.map((r) => sigmoid(score(r.full, chosen.f)).toExponential(1)).join(', ')}`);
 // The 68-landmark eye aspect ratio, for comparison: its 1 % false-closed point and the closed photos.

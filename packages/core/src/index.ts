@@ -13,3 +13,4 @@ export * from './tracking/index.js';
 export * from './quality/index.js';
 export * from './liveness/index.js';
 export * from './attributes/index.js';
+export * from './util/log-odds.js';

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { Point } from '../geometry/box.js';
 import { applyAffine } from '../geometry/similarity-transform.js';
 import type { Keypoints5 } from './detection-types.js';
-import { eyeCropAffine, eyeCrops, eyeOpenLogit, eyesOpenScore, sigmoid } from './eye-state.js';
+import { eyeCropAffine, eyeCrops, eyeOpenLogit, eyesOpenScore } from './eye-state.js';
+import { sigmoid } from '../util/log-odds.js';
 
 const face = (l: Point, r: Point): Keypoints5 => [l, r, [0, 0], [0, 0], [0, 0]];
 const close = (p: Point, q: Point, digits = 9) => { expect(p[0]).toBeCloseTo(q[0], digits); expect(p[1]).toBeCloseTo(q[1], digits); };

@@ -9,6 +9,7 @@
 import type { Point } from '../geometry/box.js';
 import type { Affine2x3 } from '../geometry/similarity-transform.js';
 import { supersampleFor, type SupersampledCrop } from '../pipeline/model-crop.js';
+import { logit, sigmoid } from '../util/log-odds.js';
 import type { Keypoints5 } from './detection-types.js';
 
 /**
@@ -67,8 +68,6 @@ export function eyeOpenLogit(logits: ArrayLike<number>): number {
   return logits[EYE_OPEN_CLASS]! - logits[1 - EYE_OPEN_CLASS]!;
 }
 
-export const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
-const logit = (p: number): number => Math.log(p / (1 - p));
 
 /**
  * How open a face's eyes are, for the quality gate: the probability whose log-odds is the mean

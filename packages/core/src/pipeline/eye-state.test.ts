@@ -6,7 +6,8 @@ import { createNodeDetector, decodeImageFile, IMAGES_DIR, type NodeDetector, typ
 import type { Affine2x3 } from '../geometry/similarity-transform.js';
 import { warpAffineToRgba } from '../image/warp.js';
 import type { Keypoints5 } from '../models/detection-types.js';
-import { EYE_CROP_SCALES, eyeCrops, sigmoid } from '../models/eye-state.js';
+import { EYE_CROP_SCALES, eyeCrops } from '../models/eye-state.js';
+import { sigmoid } from '../util/log-odds.js';
 import { MODELS } from '../registry/models.js';
 import { runEyeState, type EyeState } from './eye-state.js';
 import { warpSourceRect, type PixelRect } from './recognition.js';

@@ -1,5 +1,6 @@
 import type { Keypoints5 } from '../models/detection-types.js';
-import { EYE_CROP_SCALES, eyeCrops, eyeOpenLogit, sigmoid } from '../models/eye-state.js';
+import { EYE_CROP_SCALES, eyeCrops, eyeOpenLogit } from '../models/eye-state.js';
+import { sigmoid } from '../util/log-odds.js';
 import type { ModelSpec } from '../registry/types.js';
 import { tensorFor, type TensorPool } from './detection.js';
 import { writeModelCrop } from './model-crop.js';

@@ -2,6 +2,7 @@
 // pixel between a full and a region pass) cannot flip the gate; shut eyes must read shut on
 // several frames in a row, and reopen only on a reading clearly above the threshold.
 import { InvalidOptionError } from '../errors.js';
+import { logit, sigmoid } from '../util/log-odds.js';
 
 export interface EyesClosedFilterOptions {
   /** A reading (the gate's eyes-open score, 0–1) below this counts as closed. 0 turns the filter off. */
@@ -27,8 +28,6 @@ export interface EyesClosedFilter {
   reset(): void;
 }
 
-const logit = (p: number) => Math.log(p / (1 - p));
-
 export function createEyesClosedFilter(options: EyesClosedFilterOptions): EyesClosedFilter {
   const { closeBelow } = options;
   const closeAfter = options.closeAfter ?? 3;
@@ -36,7 +35,7 @@ export function createEyesClosedFilter(options: EyesClosedFilterOptions): EyesCl
   if (!(closeBelow >= 0 && closeBelow < 1)) throw new InvalidOptionError(`closeBelow must be in [0, 1), got ${closeBelow}`);
   if (!Number.isInteger(closeAfter) || closeAfter < 1) throw new InvalidOptionError(`closeAfter must be an integer ≥ 1, got ${closeAfter}`);
   if (!(margin >= 0)) throw new InvalidOptionError(`reopenMargin must be ≥ 0, got ${margin}`);
-  const reopenAbove = closeBelow > 0 ? 1 / (1 + Math.exp(-(logit(closeBelow) + margin))) : 0;
+  const reopenAbove = closeBelow > 0 ? sigmoid(logit(closeBelow) + margin) : 0;
   let closed = false;
   let run = 0;
   return {

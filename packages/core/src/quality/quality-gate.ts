@@ -222,6 +222,12 @@ export function interocularDistance(kps: Readonly<Keypoints5>): number {
   return Math.hypot(kps[1][0] - kps[0][0], kps[1][1] - kps[0][1]);
 }
 
+/** Distance of a face's centre (its box's, else its eyes' midpoint) from the frame centre, px. */
+function offCentre(f: { keypoints: Readonly<Keypoints5>; box?: Readonly<Box> }, frame: { width: number; height: number }): number {
+  const [x, y] = f.box ? [(f.box[0] + f.box[2]) / 2, (f.box[1] + f.box[3]) / 2] : [(f.keypoints[0][0] + f.keypoints[1][0]) / 2, (f.keypoints[0][1] + f.keypoints[1][1]) / 2];
+  return Math.hypot(x - frame.width / 2, y - frame.height / 2);
+}
+
 /**
  * Index of the main face, -1 without faces: the largest inter-ocular distance (the first on a
  * tie); with `frame`, of the faces at least `nearlyAsLarge` times that large, the one nearest the
@@ -234,14 +240,10 @@ export function mainFaceIndex(faces: readonly { keypoints: Readonly<Keypoints5>;
   const iods = faces.map((f) => interocularDistance(f.keypoints));
   iods.forEach((d, i) => { if (d > best) { best = d; main = i; } });
   if (!frame || main < 0) return main;
-  const offCentre = (f: (typeof faces)[number]) => {
-    const [x, y] = f.box ? [(f.box[0] + f.box[2]) / 2, (f.box[1] + f.box[3]) / 2] : [(f.keypoints[0][0] + f.keypoints[1][0]) / 2, (f.keypoints[0][1] + f.keypoints[1][1]) / 2];
-    return Math.hypot(x - frame.width / 2, y - frame.height / 2);
-  };
   let nearest = Infinity;
   iods.forEach((d, i) => {
     if (d < nearlyAsLarge * best) return;
-    const c = offCentre(faces[i]!);
+    const c = offCentre(faces[i]!, frame);
     if (c < nearest) { nearest = c; main = i; }
   });
   return main;
@@ -264,12 +266,11 @@ export function assessQuality(
   const main = mainFaceIndex(faces, frame);
   const failed = new Set<QualityCode>();
   const background: number[] = [];
-  const offCentre = (b: Readonly<Box>) => Math.hypot((b[0] + b[2]) / 2 - frame.width / 2, (b[1] + b[3]) / 2 - frame.height / 2);
-  const mainOffCentre = offCentre(faces[main]!.box);
+  const mainOffCentre = offCentre(faces[main]!, frame);
   for (let i = 0; i < faces.length; i++) {
     if (i === main) continue;
     const large = iods[i]! >= t.multipleFaceRatio * iods[main]!;
-    const bystander = t.bystanderDistance > 0 && offCentre(faces[i]!.box) - mainOffCentre >= t.bystanderDistance * iods[main]!;
+    const bystander = t.bystanderDistance > 0 && offCentre(faces[i]!, frame) - mainOffCentre >= t.bystanderDistance * iods[main]!;
     if (large && !bystander) failed.add('multiple-faces');
     else background.push(i);
   }
