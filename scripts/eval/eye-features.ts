@@ -44,9 +44,12 @@ export interface EyeRecord {
 const CACHE = resolve(REPO_ROOT, '.cache/eye-features.json');
 const VERSION = 2;
 
-/** The photo in a `width`×`height` frame as the fake camera shows it ('contain', grey, bicubic, yuv420p). */
-export function cameraFrame(path: string, width = 640, height = 480): RgbaImage {
-  const vf = `scale=${width}:${height}:force_original_aspect_ratio=decrease:flags=bicubic,pad=${width}:${height}:(ow-iw)/2:(oh-ih)/2:0x808080,format=yuv420p,format=rgba`;
+/** The photo in a `width`×`height` frame as the fake camera shows it ('contain' on grey, or 'cover'; bicubic, yuv420p). */
+export function cameraFrame(path: string, width = 640, height = 480, fit: 'contain' | 'cover' = 'contain'): RgbaImage {
+  const place = fit === 'cover'
+    ? `scale=${width}:${height}:force_original_aspect_ratio=increase:flags=bicubic,crop=${width}:${height}`
+    : `scale=${width}:${height}:force_original_aspect_ratio=decrease:flags=bicubic,pad=${width}:${height}:(ow-iw)/2:(oh-ih)/2:0x808080`;
+  const vf = `${place},format=yuv420p,format=rgba`;
   const r = spawnSync('ffmpeg', ['-v', 'error', '-nostdin', '-i', path, '-vf', vf, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgba', '-'], { maxBuffer: 1 << 28 });
   if (r.status !== 0) throw new Error(`ffmpeg failed on ${path}: ${r.stderr.toString()}`);
   return { data: new Uint8ClampedArray(r.stdout.buffer, r.stdout.byteOffset, r.stdout.length), width, height };

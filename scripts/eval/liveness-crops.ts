@@ -21,7 +21,9 @@ import { cameraFrame } from './eye-features.js';
 
 const args = parseArgs(process.argv.slice(2));
 const DATA = join(SHARED_DIR, 'data');
-const files: { path: string; frame: [number, number] }[] = [];
+const files: { path: string; frame: [number, number]; fit?: 'cover' }[] = [];
+// kevin2 as e2e/liveness.spec.ts streams it: filling a 720p frame.
+files.push({ path: join(DATA, 'images/ppu_uniface/image-kevin2.jpg'), frame: [1280, 720], fit: 'cover' });
 for (const f of ['images/ppu_uniface/image-kevin1.png', 'images/ppu_uniface/image-kevin2.jpg', 'images/ppu_uniface/image-magnus1.png', 'images/ppu_uniface/image-haaland1.jpeg']) files.push({ path: join(DATA, f), frame: [1280, 720] });
 for (const d of ['real', 'spoof']) for (const f of readdirSync(join(DATA, 'spoof-dev', d))) files.push({ path: join(DATA, 'spoof-dev', d, f), frame: [1280, 720] });
 const lfw = join(DATA, 'lfw-dev/images');
@@ -35,7 +37,10 @@ const spread = { det: [] as number[], anchored: [] as number[] };
 const rows: string[] = [];
 for (const [i, f] of files.entries()) {
   process.stdout.write(`\r${i + 1}/${files.length}`);
-  const image = cameraFrame(f.path, ...f.frame);
+  const image = cameraFrame(f.path, ...f.frame, f.fit);
+  // The box the still-image threshold was calibrated on: det_500m at 640.
+  const still = (await det.detect(image)).faces;
+  const stillBox = still[mainFaceIndex(still, image)]?.box;
   const full = (await det.detect(image, { inputSize: 320 })).faces;
   const m = mainFaceIndex(full);
   if (m < 0) continue;
@@ -56,10 +61,10 @@ for (const [i, f] of files.entries()) {
   // running mean over full and region passes settles near), then placed by each pass's keypoints.
   const tf = boxInKeypointFrame(face.box, face.keypoints), tr = boxInKeypointFrame(rBox, rKps);
   const anchor = tf.map((v, j) => (v + tr[j]!) / 2) as Box;
-  const s = (await live.check(image, [face.box, rBox, keypointFaceBox(face.keypoints, anchor), keypointFaceBox(rKps, anchor)])).faces.map((x) => x.score);
+  const s = (await live.check(image, [face.box, rBox, keypointFaceBox(face.keypoints, anchor), keypointFaceBox(rKps, anchor), stillBox ?? face.box])).faces.map((x) => x.score);
   spread.det.push(Math.abs(s[0]! - s[1]!));
   spread.anchored.push(Math.abs(s[2]! - s[3]!));
-  rows.push(`${f.path.split('/').slice(-2).join('/').padEnd(44)} det full ${s[0]!.toFixed(3)} region ${s[1]!.toFixed(3)} | anchored full ${s[2]!.toFixed(3)} region ${s[3]!.toFixed(3)}`);
+  rows.push(`${`${f.path.split('/').slice(-2).join('/')}${f.fit ? ' (cover)' : ''}`.padEnd(44)} det full ${s[0]!.toFixed(3)} region ${s[1]!.toFixed(3)} | anchored full ${s[2]!.toFixed(3)} region ${s[3]!.toFixed(3)} | still (640) ${s[4]!.toFixed(3)}`);
 }
 process.stdout.write('\n');
 for (const r of rows.slice(0, 40)) console.log(r);

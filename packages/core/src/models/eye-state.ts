@@ -18,7 +18,7 @@ import type { Keypoints5 } from './detection-types.js';
  * it (fr_landmark's 68 points on det_500m boxes, 11 single-face photos in shared/data, 22 eyes),
  * that side is 0.52–0.74 of the det_500m inter-ocular distance, median 0.61. One crop is
  * fragile: on lfw-dev faces in a 640×480 camera frame, a full and a region pass's keypoints
- * (a pixel or two apart) moved a single 0.6 crop's logit by 2.3 (median) and 7.1 (90th
+ * (a pixel or two apart) moved one eye's 0.6-crop log-odds by 2.8 (median) and 7.9 (90th
  * percentile), and 18 % of those open-eyed faces read "closed" (p < 0.5) on one eye.
  * `pnpm eval:eyes` compares crop sets and ways of combining the eyes by person-disjoint CV.
  */
