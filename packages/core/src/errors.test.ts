@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as core from './index.js';
 import {
-  AbortedError, BackendError, CameraDeniedError, CameraInUseError, DisposedError, FACEKIT_ERROR_CODES, FaceKitError, InvalidInputError,
-  InvalidOptionError, LivenessError, ModelFetchError, ModelIntegrityError, NoCameraError, NotEnrolledError, QueueFullError, StorageError,
-  UnsupportedBrowserError, VerificationTimeoutError, WorkerCrashedError,
+  AbortedError, BackendError, DisposedError, FACEKIT_ERROR_CODES, FaceKitError, InvalidInputError,
+  InvalidOptionError, ModelFetchError, ModelIntegrityError, QueueFullError, StorageError, WorkerCrashedError,
 } from './errors.js';
 
 describe('the FaceKitError family', () => {
@@ -16,13 +15,6 @@ describe('the FaceKitError family', () => {
     [new WorkerCrashedError('m'), 'WorkerCrashedError', 'WORKER_CRASHED'],
     [new DisposedError(), 'DisposedError', 'DISPOSED'],
     [new AbortedError(), 'AbortedError', 'ABORTED'],
-    [new CameraDeniedError(), 'CameraDeniedError', 'CAMERA_DENIED'],
-    [new NoCameraError(), 'NoCameraError', 'NO_CAMERA'],
-    [new CameraInUseError(), 'CameraInUseError', 'CAMERA_IN_USE'],
-    [new UnsupportedBrowserError('m'), 'UnsupportedBrowserError', 'UNSUPPORTED_BROWSER'],
-    [new VerificationTimeoutError(100, []), 'VerificationTimeoutError', 'TIMEOUT'],
-    [new LivenessError(0.1, 0.5), 'LivenessError', 'NOT_LIVE'],
-    [new NotEnrolledError('x'), 'NotEnrolledError', 'NOT_ENROLLED'],
     [new QueueFullError(8), 'QueueFullError', 'QUEUE_FULL'],
     [new StorageError('m'), 'StorageError', 'STORAGE'],
     [new FaceKitError('INTERNAL', 'm'), 'FaceKitError', 'INTERNAL'],
@@ -35,9 +27,9 @@ describe('the FaceKitError family', () => {
     expect(e.code).toBe(code);
   });
 
-  it('lists every code once, and every class covers one', () => {
+  it('lists every code once, and each of its classes has one of them (the camera and verifier classes are in the web package, tested there)', () => {
     expect(new Set(FACEKIT_ERROR_CODES).size).toBe(FACEKIT_ERROR_CODES.length);
-    expect(new Set(all.map(([e]) => e.code))).toEqual(new Set(FACEKIT_ERROR_CODES));
+    for (const [e] of all) expect(FACEKIT_ERROR_CODES).toContain(e.code);
   });
 
   it('exports the classes from the package entry point', () => {

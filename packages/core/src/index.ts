@@ -14,3 +14,4 @@ export * from './quality/index.js';
 export * from './liveness/index.js';
 export * from './attributes/index.js';
 export * from './util/log-odds.js';
+export * from './verifier/index.js';

@@ -1,11 +1,32 @@
 import { describe, expect, it } from 'vitest';
 import * as core from '@facekit/core';
 import {
+  CameraDeniedError, CameraInUseError, FACEKIT_ERROR_CODES, LivenessError, NoCameraError, NotEnrolledError, UnsupportedBrowserError, VerificationTimeoutError,
+  AbortedError, BackendError, DisposedError, WorkerCrashedError,
   FaceKitError, InvalidInputError, InvalidOptionError, ModelFetchError, ModelIntegrityError, QueueFullError, StorageError,
   deserializeError, serializeError,
 } from './errors.js';
 
 describe('web errors', () => {
+  it('every code has its class, here or in core, with its name', () => {
+    const all: [FaceKitError, string][] = [
+      [new InvalidInputError('m'), 'InvalidInputError'], [new InvalidOptionError('m'), 'InvalidOptionError'],
+      [new ModelIntegrityError('u', 'a', 'b'), 'ModelIntegrityError'], [new ModelFetchError('u', 404, 'HTTP 404'), 'ModelFetchError'],
+      [new BackendError('m'), 'BackendError'], [new WorkerCrashedError('m'), 'WorkerCrashedError'], [new DisposedError(), 'DisposedError'],
+      [new AbortedError(), 'AbortedError'], [new CameraDeniedError(), 'CameraDeniedError'], [new NoCameraError(), 'NoCameraError'],
+      [new CameraInUseError(), 'CameraInUseError'], [new UnsupportedBrowserError('m'), 'UnsupportedBrowserError'],
+      [new VerificationTimeoutError(100, [{ code: 'too-dark', frames: 3 }]), 'VerificationTimeoutError'], [new LivenessError(0.1, 0.5), 'LivenessError'],
+      [new NotEnrolledError('x'), 'NotEnrolledError'], [new QueueFullError(8), 'QueueFullError'], [new StorageError('m'), 'StorageError'],
+      [new FaceKitError('INTERNAL', 'm'), 'FaceKitError'],
+    ];
+    for (const [e, name] of all) {
+      expect(e).toBeInstanceOf(FaceKitError);
+      expect(e.name).toBe(name);
+    }
+    expect(new Set(all.map(([e]) => e.code))).toEqual(new Set(FACEKIT_ERROR_CODES));
+    expect(new VerificationTimeoutError(100, [{ code: 'too-dark', frames: 3 }]).message).toBe('No decision within 100 ms; blocked by: too-dark (3 frames).');
+  });
+
   it('re-exports the core classes themselves, so instanceof works across packages', () => {
     expect(FaceKitError).toBe(core.FaceKitError);
     expect(QueueFullError).toBe(core.QueueFullError);

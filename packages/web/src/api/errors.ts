@@ -1,6 +1,7 @@
-// The error classes live in @facekit/core (core throws them too); they are re-exported here as
-// the same class objects, so `instanceof` holds whichever package an app imports them from.
-// This module adds what only the web package needs: the worker-boundary (de)serialization.
+// Every error class an app can meet: the base family from @facekit/core (core throws them too),
+// re-exported as the same class objects so `instanceof` holds whichever package an app imports
+// them from; the camera's and the verifier's own (only the web package meets those); and the
+// worker-boundary (de)serialization.
 import {
   FaceKitError, InvalidInputError, InvalidOptionError, ModelIntegrityError, ModelFetchError, BackendError, WorkerCrashedError,
   DisposedError, AbortedError, QueueFullError, StorageError, type FaceKitErrorCode,
@@ -8,9 +9,10 @@ import {
 
 export {
   FACEKIT_ERROR_CODES, FaceKitError, InvalidInputError, InvalidOptionError, ModelIntegrityError, ModelFetchError, BackendError,
-  WorkerCrashedError, DisposedError, AbortedError, CameraDeniedError, NoCameraError, CameraInUseError, UnsupportedBrowserError,
-  VerificationTimeoutError, LivenessError, NotEnrolledError, QueueFullError, StorageError, type FaceKitErrorCode, type BlockingHint,
+  WorkerCrashedError, DisposedError, AbortedError, QueueFullError, StorageError, type FaceKitErrorCode, type BlockingHint,
 } from '@facekit/core';
+export { CameraDeniedError, NoCameraError, CameraInUseError, UnsupportedBrowserError } from '../media/camera-errors.js';
+export { VerificationTimeoutError, LivenessError, NotEnrolledError } from '../verifier/verifier-errors.js';
 
 /** An error as it crosses the worker boundary: plain data. */
 export interface SerializedError {

@@ -1,35 +1,19 @@
 // Enroll once, verify live: watches a camera until enough good frames (quality gate passed,
 // liveness as asked) have been seen, decides over that window, and stores templates in IndexedDB.
+// Which frames count and when to decide is core's `createVerificationWindow`; this module runs
+// the loop, keeps the frames' pictures when asked, and stores or compares templates.
 import {
-  createBlinkDetector, createGallery, createHeadTurnChallenge, createScoreWindow, dot, HEAD_TURN_DEFAULTS, intOption, meanEmbedding, poseHint,
-  resolveQualityThresholds, type Gallery, type GalleryMatch, type HeadTurnOptions, type PoseHint, type QualityThresholds, type ScoreWindow,
+  createGallery, createHeadTurnChallenge, createVerificationWindow, dot, HEAD_TURN_DEFAULTS, intOption, livenessModeFlags, meanEmbedding,
+  resolveQualityThresholds, type Gallery, type GalleryMatch, type HeadTurnOptions, type LivenessMode, type QualityThresholds, type VerificationWindow,
+  type VerifierHint, type VerifyReason,
 } from '@facekit/core';
-import {
-  AbortedError, InvalidOptionError, LivenessError, NotEnrolledError, VerificationTimeoutError, type BlockingHint,
-} from '../api/errors.js';
+import { AbortedError, InvalidOptionError } from '../api/errors.js';
+import { LivenessError, NotEnrolledError, VerificationTimeoutError } from './verifier-errors.js';
 import type { VideoSource } from '../video/frame-source.js';
 import type { VideoFrameResult, VideoLoop, VideoLoopOptions } from '../video/video-loop.js';
 import { openTemplateStore, type FaceTemplate } from './template-store.js';
 
-export type LivenessMode = 'passive' | 'blink' | 'passive+blink' | 'turn' | 'passive+turn' | 'off';
-const LIVENESS_MODES: readonly LivenessMode[] = ['passive', 'blink', 'passive+blink', 'turn', 'passive+turn', 'off'];
-const POSE_HINTS: ReadonlySet<string> = new Set<PoseHint>(['turn-left', 'turn-right', 'chin-up', 'chin-down']);
-
-/**
- * What a UI should tell the person now: a quality code, or a liveness / progress hint. A turned
- * head ('turned' in the quality gate) is told which way to move, in the person's own left and
- * right: 'turn-left', 'turn-right', 'chin-up', 'chin-down'.
- */
-export type VerifierHint =
-  | Exclude<VideoFrameResult['hint'] & string, 'turned'>
-  | PoseHint
-  | 'blink-now'
-  /** The head-turn challenge ('turn' modes): face the camera first, then turn to your own left / right. */
-  | 'face-camera'
-  | 'look-left'
-  | 'look-right'
-  | 'not-live'
-  | 'hold-still';
+export type { LivenessMode, VerifierHint, VerifyReason } from '@facekit/core';
 
 export interface VerifierProgress {
   phase: 'enroll' | 'verify' | 'identify' | 'capture';
@@ -153,9 +137,6 @@ export interface CaptureResult {
   durationMs: number;
 }
 
-/** Why a verify / identify decision is negative. (A missing blink never decides: it times out.) */
-export type VerifyReason = 'no-match' | 'not-live';
-
 export interface IdentifyResult {
   /** Best first, each with whether it passes the threshold. */
   matches: (GalleryMatch & { isMatch: boolean })[];
@@ -218,27 +199,9 @@ export interface VerifierContext {
 
 const int = (v: number | undefined, name: string, fallback: number): number => intOption(v, name) ?? fallback;
 
-/** The main track's good frames so far (the last `needed` of them). */
-interface Window {
-  embeddings: Float32Array[];
-  /** Their JPEGs, being encoded (only when the call keeps images). */
-  images: Promise<Blob>[];
-  /** Their passive liveness scores (passive modes). */
-  liveness: ScoreWindow;
-  /** The track has blinked (blink modes). */
-  blinked: boolean;
-  /** The head-turn challenge was passed (turn modes). */
-  turned: boolean;
-}
-
 export function createVerifier(ctx: VerifierContext, options: VerifierOptions = {}): Verifier {
   const mode = options.liveness ?? 'passive';
-  if (!LIVENESS_MODES.includes(mode)) {
-    throw new InvalidOptionError(`liveness must be one of ${LIVENESS_MODES.map((m) => `'${m}'`).join(', ')}, got ${String(mode)}`);
-  }
-  const passive = mode === 'passive' || mode === 'passive+blink' || mode === 'passive+turn';
-  const blink = mode === 'blink' || mode === 'passive+blink';
-  const turn = mode === 'turn' || mode === 'passive+turn';
+  const { passive, blink, turn } = livenessModeFlags(mode);
   const livenessThreshold = options.livenessThreshold ?? ctx.defaultLivenessThreshold;
   if (!(livenessThreshold >= 0 && livenessThreshold <= 1)) throw new InvalidOptionError(`livenessThreshold must be in [0, 1], got ${livenessThreshold}`);
   const enrollFrames = int(options.enrollFrames, 'enrollFrames', 5);
@@ -247,38 +210,36 @@ export function createVerifier(ctx: VerifierContext, options: VerifierOptions = 
   const threshold = ctx.threshold(options.far, options.threshold);
   const far = options.threshold === undefined ? options.far ?? 1e-4 : undefined;
   const store = openTemplateStore(ctx.cacheName, options.storeName ?? 'default');
+  // In blink modes the gate lets closed eyes through (closing them is the point); the window
+  // keeps those frames out with the same threshold.
+  const limits = resolveQualityThresholds(options.quality ?? {});
   const quality: Partial<QualityThresholds> = { ...options.quality, ...(blink ? { minEyesOpen: 0 } : {}) };
-  const limits = resolveQualityThresholds(quality);
   let sameThreshold = options.headTurn?.sameThreshold;
   if (turn && sameThreshold === undefined) {
     try { sameThreshold = ctx.threshold(1e-2, undefined); } catch { sameThreshold = HEAD_TURN_DEFAULTS.sameThreshold; }
   }
-  const yawThreshold = options.headTurn?.yawThreshold ?? HEAD_TURN_DEFAULTS.yawThreshold;
+  const headTurn: HeadTurnOptions = { ...options.headTurn, ...(sameThreshold !== undefined ? { sameThreshold } : {}) };
   // Checked now, not at the first call.
-  if (turn) createHeadTurnChallenge({ ...options.headTurn, order: ['left', 'right'] });
+  if (turn) createHeadTurnChallenge({ ...headTurn, order: ['left', 'right'] });
 
   /**
-   * Watches until `done(window)` says stop (returning the result) or the timeout. Frames of the
-   * main face count when the quality gate passes and they have an embedding; a change of main
-   * track (someone else in front) restarts the window.
+   * Watches until the window is ready and `decide(window)` returns the result, or the timeout.
+   * `decide` may throw (e.g. LivenessError), which ends the call with that error.
    */
   async function watch<T>(
     phase: VerifierProgress['phase'],
     source: VideoSource,
     call: WatchOptions,
     needed: number,
-    decide: (w: Window) => T | undefined,
+    decide: (w: VerificationWindow<Promise<Blob>>) => T,
     keepImages = false,
   ): Promise<{ value: T; images: Promise<Blob>[] }> {
     const limit = int(call.timeoutMs, 'timeoutMs', timeoutMs);
     const started = performance.now();
-    const hints = new Map<string, number>();
-    const note = (code: string) => hints.set(code, (hints.get(code) ?? 0) + 1);
-    const blinker = createBlinkDetector();
-    // A fresh random order on every call.
-    const challenge = turn ? createHeadTurnChallenge({ ...options.headTurn, ...(sameThreshold !== undefined ? { sameThreshold } : {}) }) : undefined;
-    let track = -1;
-    const w: Window = { embeddings: [], images: [], liveness: createScoreWindow(needed), blinked: false, turned: false };
+    // A fresh window (and head-turn order) on every call.
+    const w = createVerificationWindow<Promise<Blob>>({
+      needed, liveness: mode, livenessThreshold, minEyesOpen: limits.minEyesOpen, maxYaw: limits.maxYaw, maxPitch: limits.maxPitch, headTurn,
+    });
     let outcome: { value: T; images: Promise<Blob>[] } | { error: unknown } | undefined;
     const stopper = new AbortController();
     const onAbort = () => stopper.abort();
@@ -289,75 +250,37 @@ export function createVerifier(ctx: VerifierContext, options: VerifierOptions = 
       // A kept picture is ours: encoded when the frame joins the window, closed otherwise.
       let image = frame.image;
       try {
-        onGoodFrame(frame, () => { const i = image; image = undefined; return i; });
-      } finally {
-        image?.close();
-      }
-    };
-    const onGoodFrame = (frame: VideoFrameResult, takeImage: () => VideoFrame | ImageBitmap | undefined) => {
-      if (outcome) return;
-      const main = frame.quality.main >= 0 ? frame.faces[frame.quality.main] : undefined;
-      if (main && main.trackId !== track) {
-        track = main.trackId;
-        w.embeddings = [];
-        w.images = [];
-        w.liveness.reset();
-        blinker.reset();
-        // The challenge goes on across tracks (a head turned far may be lost for a frame, and a
-        // photo cut is a new track); its own check that every frame is the same person guards it.
-      }
-      if (blink) blinker.update(main?.eyes, frame.timestamp);
-      // Only frames with an embedding: each is checked against the frontal reference's.
-      if (main?.embedding && challenge) challenge.update({ keypoints: main.keypoints, embedding: main.embedding }, frame.timestamp);
-      w.blinked = blinker.blinked;
-      w.turned = challenge?.passed ?? false;
-      let hint: VerifierHint;
-      if (!frame.quality.ok) {
-        const pose = frame.quality.measures?.pose;
-        hint = frame.hint === 'turned' && pose ? poseHint(pose, limits) ?? 'turn-left' : frame.hint as Exclude<typeof frame.hint, 'turned' | null>;
-      } else if (main?.embedding) {
-        const eyesShut = blink && main.eyes !== undefined && Math.min(main.eyes.left, main.eyes.right) < 0.5;
-        // In turn modes only frames facing the camera are decided on; the turned ones serve the challenge.
-        const turnedAway = turn && Math.abs(main.measures.pose.yaw) >= yawThreshold;
-        if (!eyesShut && !turnedAway) {
-          w.embeddings.push(main.embedding);
-          if (w.embeddings.length > needed) w.embeddings.shift();
-          const picture = keepImages ? takeImage() : undefined;
-          if (picture) {
-            w.images.push(encodeJpeg(picture, frame.width, frame.height));
-            if (w.images.length > needed) w.images.shift();
-          }
-          if (main.liveness) w.liveness.push(main.liveness.score);
-        }
-        hint = 'hold-still';
-      } else {
-        hint = 'hold-still';
-      }
-      const full = w.embeddings.length >= needed;
-      const score = passive ? w.liveness.median() : undefined;
-      const turnDue = challenge && !challenge.passed;
-      if (full && blink && !w.blinked && frame.quality.ok) hint = 'blink-now';
-      else if (turnDue && main && (frame.quality.ok || POSE_HINTS.has(hint))) {
-        const asked = challenge.state.asked;
-        hint = challenge.state.phase === 'face-camera' ? 'face-camera' : asked === 'left' ? 'look-left' : 'look-right';
-      }
-      else if (full && passive && score !== undefined && score < livenessThreshold && frame.quality.ok) hint = 'not-live';
-      if (hint !== 'hold-still') note(hint);
-      const progress: VerifierProgress = {
-        phase, hint, goodFrames: Math.min(w.embeddings.length, needed), neededFrames: needed,
-        ...(score !== undefined ? { livenessScore: score } : {}),
-        blinked: w.blinked, elapsedMs: performance.now() - started, frame,
-      };
-      try {
+        if (outcome) return;
+        const main = frame.quality.main >= 0 ? frame.faces[frame.quality.main] : undefined;
+        const step = w.update({
+          timestamp: frame.timestamp, ok: frame.quality.ok, hint: frame.hint,
+          ...(frame.quality.measures ? { pose: frame.quality.measures.pose } : {}),
+          ...(main ? {
+            main: {
+              trackId: main.trackId, keypoints: main.keypoints, pose: main.measures.pose,
+              ...(main.embedding ? { embedding: main.embedding } : {}),
+              ...(main.eyes ? { eyes: main.eyes } : {}),
+              ...(main.livenessMedian !== undefined ? { livenessMedian: main.livenessMedian } : {}),
+            },
+          } : {}),
+        }, () => {
+          const picture = image;
+          image = undefined;
+          return picture ? encodeJpeg(picture, frame.width, frame.height) : undefined;
+        });
+        const progress: VerifierProgress = {
+          phase, hint: step.hint, goodFrames: step.goodFrames, neededFrames: needed,
+          ...(step.livenessScore !== undefined ? { livenessScore: step.livenessScore } : {}),
+          blinked: step.blinked, elapsedMs: performance.now() - started, frame,
+        };
         options.onProgress?.(progress);
         call.onProgress?.(progress);
-        if (full && (!blink || w.blinked) && (!challenge || challenge.passed)) {
-          const value = decide(w);
-          if (value !== undefined) { outcome = { value, images: [...w.images] }; stopper.abort(); }
-        }
+        if (step.ready) { outcome = { value: decide(w), images: w.kept }; stopper.abort(); }
       } catch (e) {
         outcome = { error: e };
         stopper.abort();
+      } finally {
+        image?.close();
       }
     };
 
@@ -369,6 +292,8 @@ export function createVerifier(ctx: VerifierContext, options: VerifierOptions = 
         quality,
         eyes: true,
         liveness: passive,
+        // The window decides on the loop's own per-track median over as many frames.
+        livenessWindow: needed,
         embed: true,
         flip: true,
         onlyWhenOk: true,
@@ -386,16 +311,8 @@ export function createVerifier(ctx: VerifierContext, options: VerifierOptions = 
     if (outcome && 'value' in outcome) return outcome;
     if (outcome && 'error' in outcome) throw outcome.error;
     if (call.signal?.aborted) throw new AbortedError();
-    const blocking: BlockingHint[] = [...hints].map(([code, frames]) => ({ code, frames })).sort((a, b) => b.frames - a.frames);
-    throw new VerificationTimeoutError(limit, blocking);
+    throw new VerificationTimeoutError(limit, w.blocking());
   }
-
-  // Decisions are only made once a blink was seen (blink modes), so only passive can fail here.
-  const liveVerdict = (w: Window) => {
-    const score = passive ? w.liveness.median() : undefined;
-    const reasons: VerifyReason[] = passive && !(score! >= livenessThreshold) ? ['not-live'] : [];
-    return { score, live: reasons.length === 0, reasons, livenessThreshold: passive ? livenessThreshold : undefined, blinked: w.blinked, ...(turn ? { turned: w.turned } : {}) };
-  };
 
   const checkId = (id: unknown): string => {
     if (typeof id !== 'string' || id.length === 0) throw new InvalidOptionError('id must be a non-empty string');
@@ -407,7 +324,7 @@ export function createVerifier(ctx: VerifierContext, options: VerifierOptions = 
       const id = checkId(call?.id);
       const t0 = performance.now();
       const { value: { embedding, live, frames } } = await watch('enroll', source, call, enrollFrames, (w) => {
-        const verdict = liveVerdict(w);
+        const verdict = w.verdict();
         if (verdict.reasons.includes('not-live')) {
           throw new LivenessError(verdict.score!, livenessThreshold);
         }
@@ -438,7 +355,7 @@ export function createVerifier(ctx: VerifierContext, options: VerifierOptions = 
       return (await watch('verify', source, call, verifyFrames, (w): VerifyResult => {
         const similarity = dot(meanEmbedding(w.embeddings), template.embedding);
         const isMatch = similarity >= threshold;
-        const live = liveVerdict(w);
+        const live = w.verdict();
         return {
           isMatch, similarity, threshold, far, live: live.live, livenessScore: live.score,
           livenessThreshold: live.livenessThreshold, blinked: live.blinked, ...(live.turned !== undefined ? { turned: live.turned } : {}), verified: isMatch && live.live,
@@ -462,7 +379,7 @@ export function createVerifier(ctx: VerifierContext, options: VerifierOptions = 
         const probe = meanEmbedding(w.embeddings);
         const matches = g.search(probe, k).map((m) => ({ ...m, isMatch: m.similarity >= threshold }));
         const best = matches[0]?.isMatch ? (matches[0] as GalleryMatch & { isMatch: true }) : undefined;
-        const live = liveVerdict(w);
+        const live = w.verdict();
         return {
           matches, best, threshold, live: live.live, livenessScore: live.score,
           livenessThreshold: live.livenessThreshold, blinked: live.blinked, ...(live.turned !== undefined ? { turned: live.turned } : {}), frames: w.embeddings.length,
@@ -474,7 +391,7 @@ export function createVerifier(ctx: VerifierContext, options: VerifierOptions = 
     async capture(source, call = {}) {
       const t0 = performance.now();
       const { value, images } = await watch('capture', source, call, verifyFrames, (w) => {
-        const verdict = liveVerdict(w);
+        const verdict = w.verdict();
         if (verdict.reasons.includes('not-live')) throw new LivenessError(verdict.score!, livenessThreshold, 'No frames were captured.');
         return { embeddings: [...w.embeddings], livenessScore: verdict.score, livenessThreshold: verdict.livenessThreshold, blinked: verdict.blinked };
       }, true);

@@ -1,0 +1,107 @@
+// The verifier's window and decision logic on hand-made frames: what joins, what the person is
+// told, when a decision is due, and the liveness verdict from the loop's aggregate.
+import { describe, expect, it } from 'vitest';
+import { headPoseFromKeypoints } from '../geometry/head-pose.js';
+import type { Keypoints5 } from '../models/detection-types.js';
+import { DEFAULT_QUALITY_THRESHOLDS } from '../quality/quality-gate.js';
+import { createVerificationWindow, livenessModeFlags, type LivenessMode, type VerificationWindowOptions, type WindowFace, type WindowFrame } from './verification-window.js';
+
+/** Face points in half inter-ocular distances (x right, y down, z towards the camera), as in head-turn.test.ts. */
+const MODEL: [number, number, number][] = [[-1, 0, 0], [1, 0, 0], [0, 1.1, 1.22], [-0.8, 2, 0.21], [0.8, 2, 0.21]];
+function turned(yawDeg: number): Keypoints5 {
+  const a = (yawDeg * Math.PI) / 180, distance = 12;
+  return MODEL.map(([x, y, z]) => {
+    const xr = x * Math.cos(a) + z * Math.sin(a), zr = -x * Math.sin(a) + z * Math.cos(a);
+    const k = 60 * distance / (distance - zr);
+    return [320 + xr * k, 200 + y * k];
+  }) as Keypoints5;
+}
+
+const PERSON = Float32Array.from([1, 0, 0, 0]);
+const OPEN = { left: 0.99, right: 0.98 };
+const SHUT = { left: 1e-5, right: 1e-5 };
+
+function face(o: Partial<WindowFace> & { yaw?: number } = {}): WindowFace {
+  const keypoints = turned(o.yaw ?? 0);
+  return { trackId: 1, keypoints, pose: headPoseFromKeypoints(keypoints), embedding: PERSON, eyes: OPEN, livenessMedian: 0.9, ...o };
+}
+const good = (t: number, main: WindowFace = face()): WindowFrame => ({ timestamp: t * 66, ok: true, hint: null, pose: main.pose, main });
+
+function windowOf(liveness: LivenessMode, extra: Partial<VerificationWindowOptions> = {}) {
+  return createVerificationWindow<string>({
+    needed: 3, liveness, livenessThreshold: 0.5, minEyesOpen: DEFAULT_QUALITY_THRESHOLDS.minEyesOpen,
+    maxYaw: DEFAULT_QUALITY_THRESHOLDS.maxYaw, maxPitch: DEFAULT_QUALITY_THRESHOLDS.maxPitch, ...extra,
+  });
+}
+
+describe('createVerificationWindow', () => {
+  it('passive: ready after `needed` good frames, keeps the last ones, and reads liveness from the loop median', () => {
+    const w = windowOf('passive');
+    const steps = [0, 1, 2, 3].map((t) => w.update(good(t, face({ livenessMedian: [0.6, 0.7, 0.8, 0.9][t], embedding: Float32Array.of(t, 0, 0, 0) })), () => `img${t}`));
+    expect(steps.map((s) => s.ready)).toEqual([false, false, true, true]);
+    expect(steps.map((s) => s.goodFrames)).toEqual([1, 2, 3, 3]);
+    expect(w.embeddings.map((e) => e[0])).toEqual([1, 2, 3]);
+    expect(w.kept).toEqual(['img1', 'img2', 'img3']);
+    expect(steps[3]!.livenessScore).toBeCloseTo(0.9, 12);
+    expect(w.verdict()).toMatchObject({ live: true, reasons: [], score: 0.9, livenessThreshold: 0.5 });
+  });
+
+  it('passive: a window whose liveness median is low says not-live', () => {
+    const w = windowOf('passive');
+    let last;
+    for (let t = 0; t < 3; t++) last = w.update(good(t, face({ livenessMedian: 0.2 })));
+    expect(last).toMatchObject({ ready: true, hint: 'not-live' });
+    expect(w.verdict()).toMatchObject({ live: false, reasons: ['not-live'], score: 0.2 });
+    expect(w.blocking()).toEqual([{ code: 'not-live', frames: 1 }]);
+  });
+
+  it('a new main track restarts the window', () => {
+    const w = windowOf('off');
+    w.update(good(0)); w.update(good(1));
+    expect(w.update(good(2, face({ trackId: 2 }))).goodFrames).toBe(1);
+    expect(w.embeddings).toHaveLength(1);
+    expect(w.verdict()).toMatchObject({ live: true, score: undefined, livenessThreshold: undefined });
+  });
+
+  it('a failed gate joins nothing and says why; a turned head is told which way to move', () => {
+    const w = windowOf('off');
+    expect(w.update({ timestamp: 0, ok: false, hint: 'too-dark', main: face({ embedding: undefined }) })).toMatchObject({ hint: 'too-dark', joined: false, goodFrames: 0 });
+    const away = face({ yaw: 70, embedding: undefined });
+    const step = w.update({ timestamp: 66, ok: false, hint: 'turned', pose: away.pose, main: away });
+    expect(['turn-left', 'turn-right']).toContain(step.hint);
+    expect(w.update({ timestamp: 132, ok: false, hint: 'no-face' })).toMatchObject({ hint: 'no-face', ready: false });
+    expect(w.blocking().map((b) => b.code).sort()).toEqual(['no-face', 'too-dark', step.hint].sort());
+  });
+
+  it('blink: eyes below the gate\'s own minEyesOpen stay out of the window, and a full window waits for a blink', () => {
+    const w = windowOf('blink');
+    const shut = w.update(good(0, face({ eyes: SHUT })));
+    expect(shut).toMatchObject({ joined: false, goodFrames: 0 });
+    // A score just above the threshold joins: the cut is the gate's, not a second one.
+    const p = 2 * DEFAULT_QUALITY_THRESHOLDS.minEyesOpen;
+    expect(w.update(good(1, face({ eyes: { left: p, right: p } }))).joined).toBe(true);
+    w.update(good(2)); // open: the detector is armed
+    const full = w.update(good(3));
+    expect(full).toMatchObject({ ready: false, hint: 'blink-now', blinked: false });
+    w.update(good(4, face({ eyes: SHUT })));
+    const after = w.update(good(5));
+    expect(after).toMatchObject({ ready: true, blinked: true });
+    expect(w.verdict()).toMatchObject({ live: true, blinked: true, score: undefined });
+  });
+
+  it('turn: asks to face the camera, then each side; turned frames serve the challenge and never join', () => {
+    const w = windowOf('turn', { headTurn: { order: ['left', 'right'] } });
+    const steps = [0, 0, 0, 30, -30].map((yaw, t) => w.update(good(t, face({ yaw }))));
+    expect(steps.slice(0, 3).map((s) => s.joined)).toEqual([true, true, true]);
+    expect(steps[2]).toMatchObject({ ready: false, hint: 'look-left' });
+    expect(steps[3]).toMatchObject({ joined: false, hint: 'look-right' });
+    expect(steps[4]).toMatchObject({ joined: false, turned: true, ready: true, goodFrames: 3 });
+    expect(w.verdict()).toMatchObject({ live: true, turned: true });
+  });
+
+  it('refuses unknown modes and thresholds outside [0, 1]', () => {
+    expect(() => livenessModeFlags('wink' as LivenessMode)).toThrow(/liveness must be one of/);
+    expect(() => windowOf('passive', { livenessThreshold: 2 })).toThrow(/livenessThreshold/);
+    expect(livenessModeFlags('passive+turn')).toEqual({ passive: true, blink: false, turn: true });
+  });
+});
