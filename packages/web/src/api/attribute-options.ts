@@ -32,3 +32,11 @@ export function attributeList(value: readonly AttributeKind[] | undefined, name:
   for (const v of value) if (!ATTRIBUTE_KINDS.includes(v)) throw new InvalidOptionError(`${name}: unknown attribute "${String(v)}"; use ${ATTRIBUTE_KINDS.join(', ')}`);
   return [...new Set(value)];
 }
+
+/** The models (each once) and the id answering each asked attribute. */
+export function attributeNeeds(models: Readonly<Record<AttributeKind, ModelSpec>>, kinds: readonly AttributeKind[]): { specs: ModelSpec[]; ids: Partial<Record<AttributeKind, string>> } {
+  return {
+    specs: [...new Set(kinds.map((k) => models[k]))],
+    ids: Object.fromEntries(kinds.map((k) => [k, models[k].id])) as Partial<Record<AttributeKind, string>>,
+  };
+}

@@ -1,0 +1,80 @@
+// createFaceKit's option resolution in Node: defaults, packs, URLs, and a typed error for every
+// bad option, before any worker would start.
+import { getModel, thresholdFor } from '@facekit/core';
+import { describe, expect, it } from 'vitest';
+import { InvalidOptionError } from './errors.js';
+import { DEFAULT_MAX_QUEUE, folderUrl, matchThreshold, resolveFetchPolicy, resolveKitOptions } from './kit-options.js';
+import type { FaceKitOptions } from './options.js';
+
+const PAGE = 'https://app.example/login/index.html';
+const resolve = (o: FaceKitOptions) => resolveKitOptions(o, PAGE);
+
+describe('resolveKitOptions', () => {
+  it('defaults: the facekit_s pack, one worker, the detector loaded first, models beside the page', () => {
+    const r = resolve({});
+    expect(r.models.detector.id).toBe('det_500m');
+    expect(r.models.recognizer.id).toBe('fr_feature');
+    expect(r.models.antispoof.map((m) => m.id)).toEqual(['minifasnet_v2', 'minifasnet_v1se']);
+    expect(r.models.eyeModel.id).toBe('fr_eye');
+    expect(r.models.attributeModels.eyes).toBe(r.models.eyeModel);
+    expect(r.initial.map((m) => m.id)).toEqual(['det_500m']);
+    expect(r).toMatchObject({ workers: 1, maxQueue: DEFAULT_MAX_QUEUE, requestedThreads: undefined, cacheName: 'facekit', wasmBase: undefined });
+    expect(r.modelBase).toBe('https://app.example/login/models/');
+    expect(r.fetchPolicy).toEqual({ stallTimeoutMs: 30_000, retries: 2, retryDelayMs: 500 });
+  });
+
+  it('a pack, explicit models, preloadRecognizer and the pool sizes', () => {
+    const r = resolve({ pack: 'commercial_s', recognizer: 'w600k_mbf', preloadRecognizer: true, workers: 3, maxQueue: 7, threadsPerWorker: 2, cacheName: 'x' });
+    expect(r.models.detector.id).toBe('yunet_2026may');
+    expect(r.initial.map((m) => m.id)).toEqual(['yunet_2026may', 'w600k_mbf']);
+    expect(r).toMatchObject({ workers: 3, maxQueue: 7, requestedThreads: 2, cacheName: 'x' });
+  });
+
+  it('assetBaseUrl puts models and ORT under one folder; modelBaseUrl and wasmBaseUrl override it', () => {
+    expect(resolve({ assetBaseUrl: '/static/facekit' })).toMatchObject({ modelBase: 'https://app.example/static/facekit/models/', wasmBase: 'https://app.example/static/facekit/ort/' });
+    expect(resolve({ assetBaseUrl: 'https://cdn.example/fk/', modelBaseUrl: '../m', wasmPaths: 'https://cdn.example/ort' }))
+      .toMatchObject({ modelBase: 'https://app.example/m/', wasmBase: 'https://cdn.example/ort/' });
+  });
+
+  it.each<[FaceKitOptions, RegExp]>([
+    [{ pack: 'nope' }, /^pack: Unknown pack "nope"/],
+    [{ detector: 'fr_feature' }, /^detector: "fr_feature" is a recognition model/],
+    [{ recognizer: 'nope' }, /^recognizer: Unknown model "nope"/],
+    [{ livenessModels: ['det_500m'] }, /^livenessModels:/],
+    [{ eyeStateModel: 'fr_age' }, /^eyeStateModel:/],
+    [{ attributeModels: { age: 'fr_gender' } }, /^attributeModels\.age:/],
+    [{ workers: 0 }, /workers/],
+    [{ workers: 1.5 }, /workers/],
+    [{ maxQueue: -1 }, /maxQueue/],
+    [{ threadsPerWorker: 65 }, /threadsPerWorker/],
+    [{ modelFetch: { retries: 11 } }, /modelFetch\.retries/],
+    [{ modelFetch: { stallTimeoutMs: 0 } }, /modelFetch\.stallTimeoutMs/],
+    [{ modelFetch: { retryDelayMs: -1 } }, /modelFetch\.retryDelayMs/],
+    [{ modelBaseUrl: 'http://[bad' }, /^modelBaseUrl: "http:\/\/\[bad" is not a URL/],
+  ])('%j → InvalidOptionError %s', (o, message) => {
+    const call = () => resolve(o);
+    expect(call).toThrow(InvalidOptionError);
+    expect(call).toThrow(message);
+  });
+
+  it('without a page, a relative URL is an error that says so', () => {
+    expect(() => resolveKitOptions({ modelBaseUrl: 'models' }, undefined)).toThrow(/not a URL \(absolute, or relative to the page\)/);
+    expect(folderUrl('https://cdn.example/a', 'x', undefined)).toBe('https://cdn.example/a/');
+  });
+});
+
+describe('resolveFetchPolicy', () => {
+  it('keeps the defaults for what is not given', () => {
+    expect(resolveFetchPolicy({ retries: 0 })).toEqual({ stallTimeoutMs: 30_000, retries: 0, retryDelayMs: 500 });
+  });
+});
+
+describe('matchThreshold', () => {
+  const fr = getModel('fr_feature');
+  it('an explicit threshold wins; otherwise the calibrated one at far (flip table with flip)', () => {
+    expect(matchThreshold(fr, { threshold: 0.42, far: 1e-2 })).toBe(0.42);
+    expect(matchThreshold(fr, { far: 1e-3, flip: true })).toBe(thresholdFor('fr_feature', 1e-3, true));
+    expect(() => matchThreshold(fr, { threshold: Number.NaN })).toThrow(InvalidOptionError);
+    expect(() => matchThreshold(fr, { far: 0.5 })).toThrow(InvalidOptionError);
+  });
+});
