@@ -19,9 +19,9 @@ const BLINK: AlternateSpec = {
 interface FrameInfo { timestamp: number; at: number; format: string | null; codedWidth: number; codedHeight: number; displayWidth: number; displayHeight: number; luma: number }
 interface Capture { settings: { width?: number; height?: number; frameRate?: number; deviceId?: string }; label: string; hasProcessor: boolean; frames: FrameInfo[] }
 
-/** Opens the camera and reads VideoFrames for `ms` through MediaStreamTrackProcessor, closing each. */
-function captureFrames(page: Page, ms: number): Promise<Capture> {
-  return page.evaluate(async (ms) => {
+/** Opens the camera and reads `count` VideoFrames through MediaStreamTrackProcessor, closing each. */
+function captureFrames(page: Page, count: number): Promise<Capture> {
+  return page.evaluate(async (count) => {
     type Processor = new (init: { track: MediaStreamTrack }) => { readable: ReadableStream<VideoFrame> };
     const Ctor = (globalThis as { MediaStreamTrackProcessor?: Processor }).MediaStreamTrackProcessor;
     const stream = await navigator.mediaDevices.getUserMedia({ video: true });
@@ -39,8 +39,7 @@ function captureFrames(page: Page, ms: number): Promise<Capture> {
       for (let y = 0; y < f.codedHeight; y++) for (let x = 0, p = offset + y * stride; x < f.codedWidth; x++, p++) sum += buf[p]!;
       return sum / (f.codedWidth * f.codedHeight);
     };
-    const t0 = performance.now();
-    while (performance.now() - t0 < ms) {
+    while (out.frames.length < count) {
       const { value: f, done } = await reader.read();
       if (done) break;
       try {
@@ -55,7 +54,7 @@ function captureFrames(page: Page, ms: number): Promise<Capture> {
     await reader.cancel();
     track.stop();
     return out;
-  }, ms);
+  }, count);
 }
 
 test.describe('fake camera streams', () => {
@@ -65,11 +64,12 @@ test.describe('fake camera streams', () => {
     expect([y4m.width, y4m.height, y4m.fps]).toEqual([640, 480, 15]);
     const cam = await openCameraPage(file, { baseURL });
     try {
-      const c = await captureFrames(cam.page, 2000);
-      expect(c.settings).toMatchObject({ width: 640, height: 480 });
+      const c = await captureFrames(cam.page, 30);
+      // The file's rate, as the device reports it (the measured rate below is printed, not asserted).
+      expect(c.settings).toMatchObject({ width: 640, height: 480, frameRate: y4m.fps });
       expect(c.label).toBe(file); // the fake device is named after its file
       expect(c.hasProcessor).toBe(true);
-      expect(c.frames.length).toBeGreaterThanOrEqual(20);
+      expect(c.frames.length).toBe(30);
       for (const f of c.frames) {
         expect(f).toMatchObject({ format: 'I420', codedWidth: 640, codedHeight: 480, displayWidth: 640, displayHeight: 480 });
         expect(Math.abs(f.luma - y4m.lumaMeans[0]!)).toBeLessThan(0.01); // the file's pixels, unconverted
@@ -79,10 +79,8 @@ test.describe('fake camera streams', () => {
       const fps = (ts.length - 1) / ((ts.at(-1)! - ts[0]!) / 1e6);
       const wallFps = (ts.length - 1) / ((c.frames.at(-1)!.at - c.frames[0]!.at) / 1e3);
       const deltas = ts.slice(1).map((t, i) => (t - ts[i]!) / 1000);
-      console.log(`still: ${c.frames.length} frames in 2 s, ${fps.toFixed(2)} fps by timestamps (µs), ${wallFps.toFixed(2)} by arrival; `
+      console.log(`still: ${c.frames.length} frames, ${fps.toFixed(2)} fps by timestamps (µs), ${wallFps.toFixed(2)} by arrival; `
         + `frame gaps ${Math.min(...deltas).toFixed(1)}–${Math.max(...deltas).toFixed(1)} ms; settings ${JSON.stringify(c.settings)}; first ${JSON.stringify(c.frames[0])}`);
-      expect(fps).toBeGreaterThan(y4m.fps * 0.85);
-      expect(fps).toBeLessThan(y4m.fps * 1.15);
     } finally {
       await cam.close();
     }
@@ -95,11 +93,11 @@ test.describe('fake camera streams', () => {
     expect(y4m.lumaMeans.map((l) => (l === open ? 'o' : 'c')).join('')).toBe('ooooooooooocccc'); // 11 + 4 frames at 15 fps
     const cam = await openCameraPage(file, { baseURL });
     try {
-      const c = await captureFrames(cam.page, 2500);
+      const c = await captureFrames(cam.page, 40);
       const seen = c.frames.map((f) => (Math.abs(f.luma - open) < 0.01 ? 'o' : Math.abs(f.luma - closed) < 0.01 ? 'c' : '?')).join('');
       console.log(`alternate: luma open ${open.toFixed(2)}, closed ${closed.toFixed(2)}; frames seen ${seen}`);
       expect(seen).not.toContain('?');
-      expect(seen.match(/oc/g)?.length ?? 0).toBeGreaterThanOrEqual(2); // at least two blinks in 2.5 s
+      expect(seen.match(/oc/g)?.length ?? 0).toBeGreaterThanOrEqual(2); // at least two blinks in 40 frames (a cycle is 16)
       // Whole runs inside the capture show the file's cycle, 11 open and 4 closed frames, except
       // that the device shows a file's first frame twice each time it loops: 12 open.
       for (const run of seen.match(/(?<=c)o+(?=c)/g) ?? []) expect(run).toHaveLength(12);
@@ -133,14 +131,14 @@ test.describe('fake camera streams', () => {
       const first = makeStream(KEVIN1), second = makeStream(KEVIN2);
       let cam = await openCameraPage(first, { baseURL, userDataDir });
       try {
-        expect((await captureFrames(cam.page, 300)).frames[0]!.luma).toBeCloseTo(readY4m(first).lumaMeans[0]!, 2);
+        expect((await captureFrames(cam.page, 3)).frames[0]!.luma).toBeCloseTo(readY4m(first).lumaMeans[0]!, 2);
         await idb(cam.page, 'kevin');
       } finally {
         await cam.close();
       }
       cam = await openCameraPage(second, { baseURL, userDataDir });
       try {
-        expect((await captureFrames(cam.page, 300)).frames[0]!.luma).toBeCloseTo(readY4m(second).lumaMeans[0]!, 2);
+        expect((await captureFrames(cam.page, 3)).frames[0]!.luma).toBeCloseTo(readY4m(second).lumaMeans[0]!, 2);
         expect(await idb(cam.page, null)).toBe('kevin');
       } finally {
         await cam.close();
@@ -194,27 +192,28 @@ test.describe('fake camera streams', () => {
         document.body.append(video);
         await video.play();
         const calls: { mediaTime: number; presentedFrames: number; width: number; height: number }[] = [];
+        // 30 callbacks, one per presented frame (the timer only ends a wait that would never end).
         await new Promise<void>((resolve) => {
-          const end = performance.now() + 2000;
           const onFrame = (_now: number, meta: VideoFrameCallbackMetadata) => {
             calls.push({ mediaTime: meta.mediaTime, presentedFrames: meta.presentedFrames, width: meta.width, height: meta.height });
-            if (performance.now() < end) video.requestVideoFrameCallback(onFrame); else resolve();
+            if (calls.length < 30) video.requestVideoFrameCallback(onFrame); else resolve();
           };
           video.requestVideoFrameCallback(onFrame);
-          setTimeout(resolve, 5000);
+          setTimeout(resolve, 60_000);
         });
         (video.srcObject as MediaStream).getTracks().forEach((t) => t.stop());
-        return { crossOriginIsolated, memory: { before, withWorker, workerMiB }, inWorker, rvfc: { callsIn2s: calls.length, first: calls[0], last: calls.at(-1) } };
+        return { crossOriginIsolated, memory: { before, withWorker, workerMiB }, inWorker, rvfc: { calls: calls.length, first: calls[0], last: calls.at(-1), presentedFrames: calls.map((c) => c.presentedFrames) } };
       });
       for (const [k, v] of Object.entries(facts)) console.log(`platform ${k}: ${JSON.stringify(v)}`);
       expect(facts.crossOriginIsolated).toBe(true);
       expect(facts.memory.before!.breakdown.flatMap((b) => b.types)).toContain('JavaScript');
-      expect(facts.memory.before!.ms).toBeLessThan(5000);
       // Plain (non-shared) WebAssembly.Memory is not counted; shared wasm memory and ArrayBuffers are.
       expect(facts.memory.workerMiB.sharedWasm).toBeGreaterThanOrEqual(64);
       expect(facts.memory.workerMiB.arrayBuffer).toBeGreaterThanOrEqual(64);
       expect(facts.inWorker).toMatchObject({ processor: 'undefined', videoFrame: 'function', offscreen: 'function' });
-      expect(facts.rvfc.callsIn2s).toBeGreaterThanOrEqual(20);
+      expect(facts.rvfc.calls).toBe(30);
+      // Each callback is for a newer presented frame.
+      for (let i = 1; i < facts.rvfc.presentedFrames.length; i++) expect(facts.rvfc.presentedFrames[i]!).toBeGreaterThan(facts.rvfc.presentedFrames[i - 1]!);
       expect(facts.rvfc.last).toMatchObject({ width: 640, height: 480 });
     } finally {
       await cam.close();

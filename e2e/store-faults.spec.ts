@@ -56,16 +56,15 @@ test.describe('model downloads on a bad network', () => {
     const r = await page.evaluate(async (base) => {
       const fk = window.facekit;
       const outcome = async (mode: string, cacheName: string, modelFetch: Record<string, number>) => {
-        const t0 = performance.now();
         try {
           const kit = await fk.createFaceKit({ modelBaseUrl: `${base}/${mode}/`, cacheName, modelFetch });
           const cached = (await kit.listCached()).map((m) => m.model);
           await kit.dispose();
-          return { ok: true, cached, ms: performance.now() - t0 };
+          return { ok: true, cached };
         } catch (e) {
           const err = e as Error & { code?: string; status?: number | null };
           const cached = (await fk.listCachedModels(cacheName)).map((m) => m.model);
-          return { ok: false, name: err.name, code: err.code, status: err.status, message: err.message, typed: e instanceof fk.ModelFetchError, cached, ms: performance.now() - t0 };
+          return { ok: false, name: err.name, code: err.code, status: err.status, message: err.message, typed: e instanceof fk.ModelFetchError, cached };
         }
       };
       const quick = { retries: 2, retryDelayMs: 50 };
@@ -91,10 +90,11 @@ test.describe('model downloads on a bad network', () => {
     expect(r.cors).toMatchObject({ ok: false, name: 'ModelFetchError', status: null, cached: [] });
     expect(r.cors.message).toMatch(/CORS/);
     expect(faults.hits('/nocors/det_500m.onnx')).toBe(2);
-    // A stalled connection fails after the stall timeout, not never.
+    // A stalled connection fails (the stall timeout ends it, not never: the test's own timeout
+    // catches a hang), with one request, since retries: 0.
     expect(r.stall).toMatchObject({ ok: false, name: 'ModelFetchError', cached: [] });
     expect(r.stall.message).toMatch(/stalled/);
-    expect(r.stall.ms).toBeLessThan(15_000);
+    expect(faults.hits('/stall/det_500m.onnx')).toBe(1);
     // The server is fixed: the same cache name now fills.
     expect(r.fixed).toMatchObject({ ok: true, cached: ['det_500m'] });
   });

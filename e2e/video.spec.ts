@@ -51,13 +51,14 @@ test('latest frame wins: with the pipeline slower than the camera, results keep 
     const r = await cam.page.evaluate(async () => {
       const kit = await window.facekit.createFaceKit();
       const camera = await window.facekit.openCamera();
-      const rows: { ts: number; newest: number; roundTrip: number; pending: number }[] = [];
+      const rows: { ts: number; newest: number; roundTrip: number; pending: number; received: number; dropped: number; processed: number; failed: number; hiddenDropped: number }[] = [];
       const ac = new AbortController();
       // Slow on purpose: full-resolution detection plus liveness and flip-test embedding.
       const loop = await kit.createVideoLoop(camera.stream, {
         inputSize: 640, fullDetectionEvery: 1, liveness: true, embed: true, flip: true, signal: ac.signal,
         onFrame: (f) => {
-          rows.push({ ts: f.timestamp, newest: f.newestTimestamp, roundTrip: f.timings.roundTrip, pending: loop.stats.pending });
+          const { pending, received, dropped, processed, failed, hiddenDropped } = loop.stats;
+          rows.push({ ts: f.timestamp, newest: f.newestTimestamp, roundTrip: f.timings.roundTrip, pending, received, dropped, processed, failed, hiddenDropped });
           if (rows.length >= 30) ac.abort();
         },
       });
@@ -68,25 +69,31 @@ test('latest frame wins: with the pipeline slower than the camera, results keep 
     });
     const { rows, stats } = r;
     expect(rows.length).toBe(30);
-    const frameMs = 1000 / 30;
+    // Frame counts and order only, no clock: the loop holds one frame in flight and the source one
+    // waiting frame (the newest; a newer one replaces it). So when result i-1 is handed on, the
+    // next frame taken is the one waiting then, or else the next one delivered.
     for (let i = 1; i < rows.length; i++) {
-      expect(rows[i]!.ts, `frame ${i} is newer than frame ${i - 1}`).toBeGreaterThan(rows[i - 1]!.ts);
-      // Each processed frame is the newest one at hand when the pipeline got free: the gap
-      // between consecutive processed frames is about one round trip, never a backlog.
-      expect(rows[i]!.ts - rows[i - 1]!.ts).toBeLessThan(rows[i]!.roundTrip + rows[i - 1]!.roundTrip + 3 * frameMs);
+      const [prev, row] = [rows[i - 1]!, rows[i]!];
+      expect(row.ts, `frame ${i} is newer than frame ${i - 1}`).toBeGreaterThan(prev.ts);
+      // Latest frame wins: the next frame processed is never older than the newest frame the
+      // camera had delivered when the previous result was ready (a queue would hand on the frame
+      // right after the previous one). So a result lags the newest frame by at most the frames
+      // delivered while it was in flight, never by a backlog.
+      expect(row.ts, `frame ${i} is at least as new as the newest frame at result ${i - 1}`).toBeGreaterThanOrEqual(prev.newest);
     }
     for (const row of rows) {
+      // Nothing queues: at most one frame waits, and every frame delivered so far was processed,
+      // replaced unprocessed by a newer one, or is that one waiting frame.
       expect(row.pending).toBeLessThanOrEqual(1);
-      // When a result is ready, the camera is at most one round trip (plus a frame) ahead of it.
-      expect(row.newest - row.ts).toBeLessThanOrEqual(row.roundTrip + 4 * frameMs);
+      expect(row.received, JSON.stringify(row)).toBe(row.processed + row.dropped + row.pending + row.failed + row.hiddenDropped);
+      expect(row.newest).toBeGreaterThanOrEqual(row.ts);
     }
-    const lag = (xs: typeof rows) => xs.reduce((s, x) => s + (x.newest - x.ts), 0) / xs.length;
+    const skipped = rows.slice(1).map((row, i) => row.dropped - rows[i]!.dropped);
     const median = [...rows].map((x) => x.roundTrip).sort((a, b) => a - b)[15]!;
-    console.log(`latest frame wins: ${stats.processed} processed, ${stats.received} received, ${stats.dropped} dropped; round trip median ${median.toFixed(0)} ms; lag first 10 ${lag(rows.slice(0, 10)).toFixed(0)} ms, last 10 ${lag(rows.slice(-10)).toFixed(0)} ms`);
-    expect(median).toBeGreaterThan(2 * frameMs); // the pipeline really is slower than the camera
+    console.log(`latest frame wins: ${stats.processed} processed, ${stats.received} received, ${stats.dropped} dropped; frames replaced unprocessed per result ${Math.min(...skipped)}–${Math.max(...skipped)}; round trip median ${median.toFixed(0)} ms (not asserted)`);
+    // The pipeline really is slower than the camera: more frames were replaced unprocessed than
+    // processed, so the order checks above ran with newer frames arriving during each round trip.
     expect(stats.dropped).toBeGreaterThan(stats.processed);
-    // The lag does not grow: nothing queues.
-    expect(lag(rows.slice(-10))).toBeLessThan(lag(rows.slice(0, 10)) + 2 * median);
   } finally {
     await cam.close();
   }
