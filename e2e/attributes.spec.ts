@@ -2,10 +2,10 @@
 // only the models asked for load, and per-track attributes in the live loop on the fake camera.
 import { expect, test } from '@playwright/test';
 import { ATTRIBUTE_KINDS, MODELS, runAttributes, type AttributeModels, type Box, type FaceAttributes, type Keypoints5 } from '@facekit/core';
-import { createNodeAttributeRuntime, pixelSource } from '../packages/core/test-support/node.js';
+import { createNodeAttributeRuntime, pixelSource } from '@facekit/test-support/node';
 import { openCameraPage } from './camera.js';
 import { imageUrl, openHarness } from './harness.js';
-import { makeStream } from './streams.js';
+import { makeStream } from '@facekit/test-support/streams';
 
 test.describe.configure({ mode: 'serial' });
 

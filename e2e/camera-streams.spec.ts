@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { openCameraPage } from './camera.js';
-import { makeStream, readY4m, type AlternateSpec, type StillSpec } from './streams.js';
+import { makeStream, readY4m, type AlternateSpec, type StillSpec } from '@facekit/test-support/streams';
 
 const KEVIN1: StillSpec = { kind: 'still', image: 'images/ppu_uniface/image-kevin1.png' };
 const KEVIN2: StillSpec = { kind: 'still', image: 'images/ppu_uniface/image-kevin2.jpg' };

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, expect, test } from '@playwright/test';
 import { openCameraPage } from './camera.js';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, PORT } from './config.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, PORT } from '@facekit/test-support/config';
 import { openHarness } from './harness.js';
-import { makeStream } from './streams.js';
+import { makeStream } from '@facekit/test-support/streams';
 
 test('no camera: openCamera rejects with NoCameraError, listCameras is empty', async ({ page }) => {
   // The default test browser has no fake device: this machine has no camera.

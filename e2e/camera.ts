@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from '@playwright/test';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, PORT } from './config.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, PORT } from '@facekit/test-support/config';
 
 export const CAMERA_BASE_URL = `http://127.0.0.1:${PORT}`;
 

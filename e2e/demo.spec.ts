@@ -4,9 +4,9 @@
 import { resolve } from 'node:path';
 import { chromium, expect, test, type Page } from '@playwright/test';
 import { cameraArgs, openCameraPage } from './camera.js';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from './config.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '@facekit/test-support/config';
 import { IMAGES_DIR, openHarness } from './harness.js';
-import { makeStream, type StillSpec } from './streams.js';
+import { makeStream, type StillSpec } from '@facekit/test-support/streams';
 
 function collectErrors(page: Page): string[] {
   const errors: string[] = [];

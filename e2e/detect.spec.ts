@@ -1,7 +1,7 @@
 // Detection end to end in real headless Chromium: real workers, real ORT, real models, real photos.
 import { expect, test } from '@playwright/test';
 import { MODELS, type Box, type Keypoints5 } from '@facekit/core';
-import { createNodeDetector } from '../packages/core/test-support/node.js';
+import { createNodeDetector } from '@facekit/test-support/node';
 import { expectClose, imageUrl, openHarness, readImageManifest } from './harness.js';
 
 type FaceJson = { box: Box; score: number; keypoints: Keypoints5 };

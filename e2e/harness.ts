@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { expect, type Page } from '@playwright/test';
-import { SHARED_DIR } from './config.js';
+import { SHARED_DIR } from '@facekit/test-support/config';
 
 export const IMAGES_DIR = resolve(SHARED_DIR, 'data/images');
 

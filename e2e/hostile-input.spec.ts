@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { expect, test } from '@playwright/test';
-import { rng } from '../packages/core/test-support/random.js';
+import { rng } from '@facekit/test-support/random';
 import { IMAGES_DIR, imageUrl, openHarness } from './harness.js';
 
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {

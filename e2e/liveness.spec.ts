@@ -8,9 +8,9 @@ import { resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { DEFAULT_LIVENESS_THRESHOLD, LIVENESS_CALIBRATION } from '@facekit/core';
 import { openCameraPage } from './camera.js';
-import { SHARED_DIR } from './config.js';
+import { SHARED_DIR } from '@facekit/test-support/config';
 import { openHarness } from './harness.js';
-import { makeStream } from './streams.js';
+import { makeStream } from '@facekit/test-support/streams';
 
 const DIR = resolve(SHARED_DIR, 'data/spoof-dev');
 const files = (label: 'real' | 'spoof') => readdirSync(resolve(DIR, label)).sort().map((f) => `spoof-dev/${label}/${f}`);

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync,
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { ROOT, SHARED_DIR } from './config.js';
+import { ROOT, SHARED_DIR } from '@facekit/test-support/config';
 
 const NODE_PKG = resolve(ROOT, 'packages/node');
 const MODELS = resolve(process.env.FACEKIT_MODELS ?? resolve(ROOT, 'models/files'));

@@ -7,10 +7,10 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { ROOT, SHARED_DIR } from './config.js';
+import { ROOT, SHARED_DIR } from '@facekit/test-support/config';
 import { openCameraPage } from './camera.js';
-import { startStaticServer, type StaticServer } from './static-server.js';
-import { makeStream } from './streams.js';
+import { startStaticServer, type StaticServer } from '@facekit/test-support/static-server';
+import { makeStream } from '@facekit/test-support/streams';
 
 const MODELS = resolve(process.env.FACEKIT_MODELS ?? resolve(ROOT, 'models/files'));
 const IMAGES = resolve(SHARED_DIR, 'data/images');

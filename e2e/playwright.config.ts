@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { defineConfig } from '@playwright/test';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, PORT, PORT_NO_ISOLATION, SHARED_DIR } from './config.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, PORT, PORT_NO_ISOLATION, SHARED_DIR } from '@facekit/test-support/config';
 
 const root = resolve(import.meta.dirname, '..');
 const server = (port: number, isolated: boolean) => ({

@@ -4,8 +4,8 @@
 // telemetry. Templates live in the origin's IndexedDB, and clearAll() leaves no facekit record.
 import { expect, test, type Page } from '@playwright/test';
 import { openCameraPage } from './camera.js';
-import { PORT } from './config.js';
-import { makeStream, type StillSpec } from './streams.js';
+import { PORT } from '@facekit/test-support/config';
+import { makeStream, type StillSpec } from '@facekit/test-support/streams';
 
 const KEVIN1: StillSpec = { kind: 'still', image: 'images/ppu_uniface/image-kevin1.png', width: 1280, height: 720 };
 const ORIGIN = `http://127.0.0.1:${PORT}`;

@@ -1,7 +1,7 @@
 // Align → embed → verify → search in real headless Chromium, on real photos and the real recognizer.
 import { expect, test } from '@playwright/test';
 import { MODELS, type Box, type Keypoints5 } from '@facekit/core';
-import { VERIFICATION_PEOPLE, createNodeDetector, createNodeRecognizer } from '../packages/core/test-support/node.js';
+import { VERIFICATION_PEOPLE, createNodeDetector, createNodeRecognizer } from '@facekit/test-support/node';
 import { imageUrl, openHarness } from './harness.js';
 
 const PEOPLE = VERIFICATION_PEOPLE;

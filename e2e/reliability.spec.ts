@@ -1,6 +1,6 @@
 // Faults and load on the worker pool, in real Chromium with the real models: a worker that dies
 // mid-call, a bounded queue under a burst of 500 calls, aborted queued work, dispose.
-import type { TestHooks as Hooks } from '../packages/web/src/api/test-hooks.js';
+import type { TestHooks as Hooks } from 'facekit/test-hooks';
 import { expect, test } from '@playwright/test';
 import { imageUrl, openHarness } from './harness.js';
 

@@ -1,6 +1,6 @@
 // The runtime around detection: model store and cache, typed errors, backends, threads, lifecycle.
 import { expect, test, type Request } from '@playwright/test';
-import { PORT_NO_ISOLATION } from './config.js';
+import { PORT_NO_ISOLATION } from '@facekit/test-support/config';
 import { imageUrl, openHarness } from './harness.js';
 
 const isModelRequest = (r: Request) => /\/models\/[^/]+\.onnx$/.test(new URL(r.url()).pathname);

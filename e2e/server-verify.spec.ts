@@ -11,10 +11,10 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { createFaceKit, createPgGallery, type NodeFaceKit, type PgGallery, type RecheckResult } from '@facekit/node';
-import { createVerifyServer, type LoginAnswer } from '../examples/server-verify/src/server.js';
+import { createVerifyServer, type LoginAnswer } from '@facekit/example-server-verify/server';
 import { openCameraPage } from './camera.js';
-import { ROOT } from './config.js';
-import { DATA_DIR, makeStream, type PhotoLook } from './streams.js';
+import { ROOT } from '@facekit/test-support/config';
+import { DATA_DIR, makeStream, type PhotoLook } from '@facekit/test-support/streams';
 
 const MAX_BODY = 2 * 1024 * 1024;
 let kit: NodeFaceKit;

@@ -1,9 +1,9 @@
 // A live session under faults and over time, on the fake camera with the real models: a worker
 // killed mid-session, an abort, and a 2,000-frame soak with memory measured by the browser.
-import type { TestHooks as Hooks } from '../packages/web/src/api/test-hooks.js';
+import type { TestHooks as Hooks } from 'facekit/test-hooks';
 import { expect, test } from '@playwright/test';
 import { openCameraPage } from './camera.js';
-import { makeStream } from './streams.js';
+import { makeStream } from '@facekit/test-support/streams';
 
 const KEVIN = { kind: 'still', image: 'images/ppu_uniface/image-kevin1.png' } as const;
 

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { openCameraPage } from './camera.js';
-import { SHARED_DIR } from './config.js';
-import { makeStream, type StreamSpec } from './streams.js';
+import { SHARED_DIR } from '@facekit/test-support/config';
+import { makeStream, type StreamSpec } from '@facekit/test-support/streams';
 import type { VerifierOptions, VerifyResult, EnrollResult, IdentifyResult } from 'facekit';
 
 test.describe.configure({ mode: 'serial' });

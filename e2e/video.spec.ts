@@ -2,7 +2,7 @@
 // and the quality gate's refusals at enrollment.
 import { expect, test } from '@playwright/test';
 import { openCameraPage } from './camera.js';
-import { T1_PAN, makeStream } from './streams.js';
+import { T1_PAN, makeStream } from '@facekit/test-support/streams';
 
 test.describe.configure({ mode: 'serial' });
 

@@ -6,8 +6,8 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { listModels } from '../packages/core/src/index.js';
-import { fillModelFolder } from '../packages/web/src/cli/model-files.js';
+import { listModels } from '@facekit/core';
+import { fillModelFolder } from 'facekit/cli/model-files';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);

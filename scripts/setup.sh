@@ -22,7 +22,7 @@ fi
 if [ "$mode" = test ]; then
   apt_packages=()
   if [ -z "${CHROMIUM_PATH:-}" ] && [ ! -x /usr/bin/chromium ]; then apt_packages+=(chromium); fi
-  # ffmpeg makes the fake-camera video files (e2e/streams.ts).
+  # ffmpeg makes the fake-camera video files (packages/test-support/src/streams.ts).
   if ! command -v ffmpeg >/dev/null 2>&1; then apt_packages+=(ffmpeg); fi
   if [ "${#apt_packages[@]}" -gt 0 ]; then
     echo "setup: installing ${apt_packages[*]} from apt"

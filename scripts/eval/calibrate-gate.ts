@@ -9,16 +9,16 @@
 //   pnpm calibrate:gate [-- --folds 5]
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseLfwPairs, type LfwPair } from '../../packages/core/src/eval/lfw.js';
-import { meanStd, personFolds } from '../../packages/core/src/eval/person-folds.js';
-import { thresholdFor } from '../../packages/core/src/match/thresholds.js';
-import { assessQuality, DEFAULT_QUALITY_THRESHOLDS, type QualityThresholds } from '../../packages/core/src/quality/quality-gate.js';
-import { SHARED_DIR } from '../../packages/core/test-support/node.js';
-import { parseArgs } from '../browser-session.js';
+import { parseLfwPairs, type LfwPair } from '@facekit/core';
+import { meanStd, personFolds } from '@facekit/core';
+import { thresholdFor } from '@facekit/core';
+import { assessQuality, DEFAULT_QUALITY_THRESHOLDS, type QualityThresholds } from '@facekit/core';
+import { SHARED_DIR } from '@facekit/test-support/node';
+import { parseArgs } from '@facekit/test-support/browser-session';
 import { collectGateFeatures, type GateRecord } from './gate-features.js';
 import { collectEyeFeatures } from './eye-features.js';
-import { EYE_CROP_SCALES } from '../../packages/core/src/models/eye-state.js';
-import { logit, sigmoid } from '../../packages/core/src/util/log-odds.js';
+import { EYE_CROP_SCALES } from '@facekit/core';
+import { logit, sigmoid } from '@facekit/core';
 
 const args = parseArgs(process.argv.slice(2));
 const k = Number(args.get('folds') ?? 5);

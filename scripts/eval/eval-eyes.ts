@@ -6,10 +6,10 @@
 // largest on the grid whose false "closed" rate there is ≤ the target; it is then measured on
 // the held-out fold. Prints a table, then one JSON line.
 //   pnpm eval:eyes [-- --folds 5 --target 0.01]
-import { meanStd, personFolds } from '../../packages/core/src/eval/person-folds.js';
-import { DEFAULT_QUALITY_THRESHOLDS } from '../../packages/core/src/quality/quality-gate.js';
-import { logit, sigmoid } from '../../packages/core/src/util/log-odds.js';
-import { parseArgs } from '../browser-session.js';
+import { meanStd, personFolds } from '@facekit/core';
+import { DEFAULT_QUALITY_THRESHOLDS } from '@facekit/core';
+import { logit, sigmoid } from '@facekit/core';
+import { parseArgs } from '@facekit/test-support/browser-session';
 import { collectEyeFeatures, type EyePass, type EyeRecord } from './eye-features.js';
 
 const args = parseArgs(process.argv.slice(2));

@@ -1,5 +1,5 @@
 // The live verifier on hundreds of camera streams: for N lfw-dev pairs (half same person, half
-// different), each photo becomes a 640×480, 15 fps fake-camera stream (e2e/streams.ts: the
+// different), each photo becomes a 640×480, 15 fps fake-camera stream (@facekit/test-support/streams: the
 // 250×250 photo scaled to fit, I420), still or with small motion (±4 % zoom, ±5° roll, a slow
 // pan). One headless Chromium plays each stream as a camera track (a MediaStreamTrackGenerator
 // fed the stream's I420 frames at 15 fps, the bytes Chromium's fake camera would deliver) into
@@ -10,15 +10,15 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { parseLfwPairs } from '../../packages/core/src/eval/lfw.js';
-import { median, percentile } from '../../packages/core/src/util/stats.js';
-import { SHARED_DIR } from '../../packages/core/test-support/node.js';
-import { makeStream, type StreamSpec } from '../../e2e/streams.js';
-import { openBrowserSession, parseArgs } from '../browser-session.js';
-import { MODELS } from '../../packages/core/src/registry/models.js';
-import { thresholdFor } from '../../packages/core/src/match/thresholds.js';
-import { mainFaceIndex } from '../../packages/core/src/quality/quality-gate.js';
-import { createNodeDetector, createNodeRecognizer, decodeImageFile } from '../../packages/core/test-support/node.js';
+import { parseLfwPairs } from '@facekit/core';
+import { median, percentile } from '@facekit/core';
+import { SHARED_DIR } from '@facekit/test-support/node';
+import { makeStream, type StreamSpec } from '@facekit/test-support/streams';
+import { openBrowserSession, parseArgs } from '@facekit/test-support/browser-session';
+import { MODELS } from '@facekit/core';
+import { thresholdFor } from '@facekit/core';
+import { mainFaceIndex } from '@facekit/core';
+import { createNodeDetector, createNodeRecognizer, decodeImageFile } from '@facekit/test-support/node';
 
 const args = parseArgs(process.argv.slice(2));
 const count = Number(args.get('pairs') ?? 300);

@@ -1,23 +1,23 @@
 // Eye-state features of every lfw-dev face as the live verifier sees it: the photo drawn into a
-// 640×480 fake-camera frame (ffmpeg, as e2e/streams.ts renders a still: bicubic, I420), det_500m
+// 640×480 fake-camera frame (ffmpeg, as @facekit/test-support/streams renders a still: bicubic, I420), det_500m
 // at the video's 320 input (a full pass) and again at 160 in the crop around the box (a region
 // pass), then fr_eye on each pass's keypoints at several crop scales, and the 68-landmark eye
 // aspect ratio. Cached in .cache/eye-features.json (slow to make, quick to re-read).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { MODELS } from '../../packages/core/src/registry/models.js';
-import { regionRect } from '../../packages/core/src/pipeline/frame.js';
-import { mainFaceIndex } from '../../packages/core/src/quality/quality-gate.js';
-import { headPoseFromKeypoints } from '../../packages/core/src/geometry/head-pose.js';
-import { eyeCrops, eyeOpenLogit } from '../../packages/core/src/models/eye-state.js';
-import { writeModelCrop } from '../../packages/core/src/pipeline/model-crop.js';
-import { runAttributes } from '../../packages/core/src/pipeline/attributes.js';
-import { eyeAspectRatios } from '../../packages/core/src/quality/eye-aspect-ratio.js';
-import type { Keypoints5 } from '../../packages/core/src/models/detection-types.js';
-import type { TensorPool } from '../../packages/core/src/pipeline/detection.js';
-import { createNodeModel, imageSource } from '../../packages/core/test-support/liveness.js';
-import { createNodeDetector, cropPixels, IMAGES_DIR, REPO_ROOT, SHARED_DIR, type RgbaImage } from '../../packages/core/test-support/node.js';
+import { MODELS } from '@facekit/core';
+import { regionRect } from '@facekit/core';
+import { mainFaceIndex } from '@facekit/core';
+import { headPoseFromKeypoints } from '@facekit/core';
+import { eyeCrops, eyeOpenLogit } from '@facekit/core';
+import { writeModelCrop } from '@facekit/core';
+import { runAttributes } from '@facekit/core';
+import { eyeAspectRatios } from '@facekit/core';
+import type { Keypoints5 } from '@facekit/core';
+import type { TensorPool } from '@facekit/core';
+import { createNodeModel, imageSource } from '@facekit/test-support/liveness';
+import { createNodeDetector, cropPixels, IMAGES_DIR, REPO_ROOT, SHARED_DIR, type RgbaImage } from '@facekit/test-support/node';
 
 export const EYE_SCALES = [0.5, 0.6, 0.7, 0.8, 1.0] as const;
 

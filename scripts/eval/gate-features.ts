@@ -1,18 +1,18 @@
 // What the quality gate sees on every lfw-dev photo as the live verifier's camera shows it (a
-// 640×480 frame, e2e/streams.ts's still rendering): analyzeFrame's full pass at the video's 320
+// 640×480 frame, @facekit/test-support/streams's still rendering): analyzeFrame's full pass at the video's 320
 // input with the gate's measures, eye state, and the main face's flip-test embedding. Cached in
 // .cache/gate-features.json. The gate's thresholds are then chosen from it (calibrate-gate.ts).
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { MODELS } from '../../packages/core/src/registry/models.js';
-import { analyzeFrame } from '../../packages/core/src/pipeline/frame.js';
-import { DETECT_DEFAULTS } from '../../packages/core/src/pipeline/detection.js';
-import { eyesOpenScore } from '../../packages/core/src/models/eye-state.js';
-import type { QualityMeasures } from '../../packages/core/src/quality/quality-gate.js';
-import type { Box } from '../../packages/core/src/geometry/box.js';
-import type { Keypoints5 } from '../../packages/core/src/models/detection-types.js';
-import { createNodeFrameRuntime } from '../../packages/core/test-support/frame.js';
-import { REPO_ROOT, SHARED_DIR } from '../../packages/core/test-support/node.js';
+import { MODELS } from '@facekit/core';
+import { analyzeFrame } from '@facekit/core';
+import { DETECT_DEFAULTS } from '@facekit/core';
+import { eyesOpenScore } from '@facekit/core';
+import type { QualityMeasures } from '@facekit/core';
+import type { Box } from '@facekit/core';
+import type { Keypoints5 } from '@facekit/core';
+import { createNodeFrameRuntime } from '@facekit/test-support/frame';
+import { REPO_ROOT, SHARED_DIR } from '@facekit/test-support/node';
 import { cameraFrame } from './eye-features.js';
 
 export interface GateRecord {

@@ -6,17 +6,17 @@
 //   pnpm exec tsx scripts/eval/liveness-crops.ts [-- --fit]
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { MODELS } from '../../packages/core/src/registry/models.js';
-import { regionRect } from '../../packages/core/src/pipeline/frame.js';
-import { mainFaceIndex } from '../../packages/core/src/quality/quality-gate.js';
-import { applyAffine, arcfaceAlignment } from '../../packages/core/src/geometry/similarity-transform.js';
-import { boxInKeypointFrame, keypointFaceBox } from '../../packages/core/src/geometry/keypoint-box.js';
-import type { Box } from '../../packages/core/src/geometry/box.js';
-import type { Keypoints5 } from '../../packages/core/src/models/detection-types.js';
-import { meanStd } from '../../packages/core/src/eval/person-folds.js';
-import { createNodeLiveness } from '../../packages/core/test-support/liveness.js';
-import { createNodeDetector, cropPixels, SHARED_DIR, type RgbaImage } from '../../packages/core/test-support/node.js';
-import { parseArgs } from '../browser-session.js';
+import { MODELS } from '@facekit/core';
+import { regionRect } from '@facekit/core';
+import { mainFaceIndex } from '@facekit/core';
+import { applyAffine, arcfaceAlignment } from '@facekit/core';
+import { boxInKeypointFrame, keypointFaceBox } from '@facekit/core';
+import type { Box } from '@facekit/core';
+import type { Keypoints5 } from '@facekit/core';
+import { meanStd } from '@facekit/core';
+import { createNodeLiveness } from '@facekit/test-support/liveness';
+import { createNodeDetector, cropPixels, SHARED_DIR, type RgbaImage } from '@facekit/test-support/node';
+import { parseArgs } from '@facekit/test-support/browser-session';
 import { cameraFrame } from './eye-features.js';
 
 const args = parseArgs(process.argv.slice(2));

@@ -12,10 +12,10 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-web';
 import onnxProto from 'onnx-proto';
-import { MODELS, median, medianTime } from '../../core/src/index.js';
-import { modelPath } from '../../core/test-support/node.js';
-import { rng } from '../../core/test-support/random.js';
-import { parseArgs } from '../../../scripts/browser-session.js';
+import { MODELS, median, medianTime } from '@facekit/core';
+import { modelPath } from '@facekit/test-support/node';
+import { rng } from '@facekit/test-support/random';
+import { parseArgs } from '@facekit/test-support/browser-session';
 import { quantizeQdq } from './qdq-quantize.js';
 
 const args = parseArgs(process.argv.slice(2));

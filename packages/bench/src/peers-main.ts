@@ -3,14 +3,14 @@
 //   pnpm exec tsx packages/bench/src/peers-main.ts -- --runs 30
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { SHARED_DIR } from '../../../e2e/config.js';
-import { parseArgs } from '../../../scripts/browser-session.js';
+import { SHARED_DIR } from '@facekit/test-support/config';
+import { parseArgs } from '@facekit/test-support/browser-session';
 import { benchPeers, type PeerName, type PeerResult } from './peers.js';
 
 const args = parseArgs(process.argv.slice(2));
 const runs = Number(args.get('runs') ?? 30);
 const warmup = Number(args.get('warmup') ?? 5);
-// Same frame and naming as scripts/bench.ts: relative to the shared images folder.
+// Same frame and naming as bench.ts: relative to the shared images folder.
 const imageArg = String(args.get('image') ?? 'ppu_uniface/image-fake1.jpg');
 const image = isAbsolute(imageArg) ? imageArg : resolve(SHARED_DIR, 'data/images', imageArg);
 const only = args.get('only');

@@ -5,9 +5,9 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, resolve } from 'node:path';
 import { chromium, type Browser } from '@playwright/test';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../../e2e/config.js';
-import { startStaticServer, type StaticServer } from '../../../e2e/static-server.js';
-import { median, percentile } from '../../../scripts/browser-session.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '@facekit/test-support/config';
+import { startStaticServer, type StaticServer } from '@facekit/test-support/static-server';
+import { median, percentile } from '@facekit/test-support/browser-session';
 
 export type PeerName = 'human' | 'face-api';
 export type ThreadSetting = 'default' | 2;

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-web';
 import { describe, expect, it } from 'vitest';
-import { MODELS } from '../../core/src/index.js';
-import { decodeImageFile, IMAGES_DIR, modelPath } from '../../core/test-support/node.js';
+import { MODELS } from '@facekit/core';
+import { decodeImageFile, IMAGES_DIR, modelPath } from '@facekit/test-support/node';
 import { quantizeQdq } from './qdq-quantize.js';
 
 // The int8 lever in levers.ts is only meaningful if the quantized graph computes the same

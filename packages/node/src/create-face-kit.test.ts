@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FaceKitError } from '@facekit/core';
-import { IMAGES_DIR, MODEL_DIR } from '../../core/test-support/node.js';
+import { IMAGES_DIR, MODEL_DIR } from '@facekit/test-support/node';
 import { createFaceKit, type NodeFaceKit } from './index.js';
 
 const img = (f: string) => join(IMAGES_DIR, f);

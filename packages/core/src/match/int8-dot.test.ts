@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { KERNELS, renderKernel } from '../../../../scripts/build-kernels.js';
+import { KERNELS, renderKernel } from '../../tools/build-kernels.js';
 import { rng } from '../../test-support/random.js';
 import { Int8Index, int8DotModule, jsDots } from './int8-index.js';
 

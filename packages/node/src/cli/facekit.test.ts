@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyLfwFolder } from '../../../core/test-support/lfw-folder.js';
-import { MODEL_DIR, REPO_ROOT } from '../../../core/test-support/node.js';
+import { copyLfwFolder } from '@facekit/test-support/lfw-folder';
+import { MODEL_DIR, REPO_ROOT } from '@facekit/test-support/node';
 import type { EnrollSummary } from './enroll.js';
 
 const CLI = join(REPO_ROOT, 'packages/node/src/cli/facekit.ts');

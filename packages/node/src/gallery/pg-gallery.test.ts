@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DisposedError, InvalidInputError, InvalidOptionError, StorageError, createGallery, l2Normalize } from '@facekit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gaussian, randomUnit, rng } from '../../../core/test-support/random.js';
+import { gaussian, randomUnit, rng } from '@facekit/test-support/random';
 import { openGalleryDatabase, type GalleryDatabase } from './gallery-database.js';
 import { createPgGallery } from './pg-gallery.js';
 

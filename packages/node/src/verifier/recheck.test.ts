@@ -3,7 +3,7 @@
 import { join, resolve } from 'node:path';
 import { InvalidInputError } from '@facekit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IMAGES_DIR, MODEL_DIR, SHARED_DIR } from '../../../core/test-support/node.js';
+import { IMAGES_DIR, MODEL_DIR, SHARED_DIR } from '@facekit/test-support/node';
 import { createFaceKit, type NodeFaceKit } from '../create-face-kit.js';
 import { createPgGallery, type PgGallery } from '../gallery/pg-gallery.js';
 import { recheckFrames } from './recheck.js';

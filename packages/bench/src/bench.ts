@@ -20,13 +20,13 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from '@playwright/test';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, SHARED_DIR } from '../e2e/config.js';
-import { decodeImageFile } from '../packages/core/test-support/node.js';
-import { benchPeers, type PeerResult } from '../packages/bench/src/peers.js';
-import { median, openBrowserSession, parseArgs, percentile } from './browser-session.js';
-import { benchNative, type NativeTimes } from './bench/native.js';
-import { benchPgvector, printPgvector } from './bench/pgvector.js';
-import { benchVideo, printVideo, type VideoBench } from './bench/video.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, ROOT, SHARED_DIR } from '@facekit/test-support/config';
+import { decodeImageFile } from '@facekit/test-support/node';
+import { benchPeers, type PeerResult } from './peers.js';
+import { median, openBrowserSession, parseArgs, percentile } from '@facekit/test-support/browser-session';
+import { benchNative, type NativeTimes } from './native.js';
+import { benchPgvector, printPgvector } from './pgvector.js';
+import { benchVideo, printVideo, type VideoBench } from './video.js';
 
 const args = parseArgs(process.argv.slice(2));
 const runs = Number(args.get('runs') ?? 30);
@@ -300,7 +300,7 @@ let video: VideoBench | undefined;
 // Node only (no browser page): the embedded PGlite, or the server given with --pg-db.
 const pgvector = only.has('pgvector')
   ? await benchPgvector({
-    root: resolve(import.meta.dirname, '..'), shared: SHARED_DIR,
+    root: ROOT, shared: SHARED_DIR,
     n: Number(args.get('pg-n') ?? 100_000), queries: Number(args.get('pg-queries') ?? 100), candidates: [40, 100, 200],
     m: Number(args.get('pg-m') ?? 16), efConstruction: Number(args.get('pg-efc') ?? 64),
     ...(typeof args.get('pg-db') === 'string' ? { db: String(args.get('pg-db')) } : {}),

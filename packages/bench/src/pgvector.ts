@@ -8,13 +8,13 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createGallery, setGallerySearchPath } from '../../packages/core/src/match/gallery.js';
-import { l2Normalize } from '../../packages/core/src/match/vector.js';
-import { median, percentile } from '../../packages/core/src/util/stats.js';
-import { createFaceKit } from '../../packages/node/src/create-face-kit.js';
-import { openGalleryDatabase } from '../../packages/node/src/gallery/gallery-database.js';
-import { createPgGallery } from '../../packages/node/src/gallery/pg-gallery.js';
-import { rng } from '../../packages/core/test-support/random.js';
+import { createGallery, setGallerySearchPath } from '@facekit/core/match/gallery';
+import { l2Normalize } from '@facekit/core';
+import { median, percentile } from '@facekit/core';
+import { createFaceKit } from '@facekit/node';
+import { openGalleryDatabase } from '@facekit/node';
+import { createPgGallery } from '@facekit/node';
+import { rng } from '@facekit/test-support/random';
 
 export interface PgvectorBench {
   n: number;

@@ -1,12 +1,12 @@
 // 1:N gallery search speed in Node: the exact float32 pass against the int8-bounded search,
 // on data shaped like face embeddings, checking that both give identical top-k every query.
-//   pnpm exec tsx scripts/bench-gallery.ts -- --n 100000 [--dim 512 --per 1 --queries 30 --k 5 --js]
+//   pnpm bench:gallery -- --n 100000 [--dim 512 --per 1 --queries 30 --k 5 --js]
 // Identities are random unit vectors (impostor similarity ≈ N(0, 1/√dim) ≈ N(0, 0.044) at 512);
 // --per > 1 stores each identity as several near-duplicates (base + small noise). A query is
 // one identity's vector plus noise so that the true match scores about 0.5–0.8.
-import { createGallery, gallerySearchInfo, setGallerySearchPath, type GalleryMatch, type GallerySearchPath } from '../packages/core/src/match/gallery.js';
-import { rng } from '../packages/core/test-support/random.js';
-import { median } from '../packages/core/src/util/stats.js';
+import { createGallery, gallerySearchInfo, setGallerySearchPath, type GalleryMatch, type GallerySearchPath } from '@facekit/core/match/gallery';
+import { rng } from '@facekit/test-support/random';
+import { median } from '@facekit/core';
 
 function parseArgs(argv: string[]): Map<string, string> {
   const out = new Map<string, string>();

@@ -6,9 +6,9 @@
 //   pnpm eval:video-input [-- --images 200]
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { MODELS, interocularDistance, type DetectedFace } from '../packages/core/src/index.js';
-import { SHARED_DIR, createNodeDetector, createNodeRecognizer, decodeImageFile, type RgbaImage } from '../packages/core/test-support/node.js';
-import { median, parseArgs } from './browser-session.js';
+import { MODELS, interocularDistance, type DetectedFace } from '@facekit/core';
+import { SHARED_DIR, createNodeDetector, createNodeRecognizer, decodeImageFile, type RgbaImage } from '@facekit/test-support/node';
+import { median, parseArgs } from '@facekit/test-support/browser-session';
 
 const args = parseArgs(process.argv.slice(2));
 const count = Number(args.get('images') ?? 200);

@@ -2,7 +2,7 @@
 // the evaluation and benchmark scripts (the e2e tests use Playwright's own runner).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chromium, type Browser, type Page } from '@playwright/test';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, ROOT } from '../e2e/config.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, ROOT } from './config.js';
 
 export interface BrowserSession {
   page: Page;
@@ -71,4 +71,4 @@ export function parseArgs(argv: string[]): Map<string, string | true> {
   return out;
 }
 
-export { median, percentile } from '../packages/core/src/util/stats.js';
+export { median, percentile } from '@facekit/core';

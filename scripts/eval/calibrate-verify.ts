@@ -5,9 +5,9 @@
 //   pnpm calibrate:verify -- [--images ../shared/data/lfw-dev/images] [--model fr_feature]
 import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { tarAtFar } from '../packages/core/src/index.js';
-import { SHARED_DIR } from '../e2e/config.js';
-import { openBrowserSession, parseArgs } from './browser-session.js';
+import { tarAtFar } from '@facekit/core';
+import { SHARED_DIR } from '@facekit/test-support/config';
+import { openBrowserSession, parseArgs } from '@facekit/test-support/browser-session';
 import { cosine, embedImages } from './lfw-embeddings.js';
 
 const args = parseArgs(process.argv.slice(2));

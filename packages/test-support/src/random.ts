@@ -1,4 +1,4 @@
-import { l2Normalize } from '../src/match/vector.js';
+import { l2Normalize } from '@facekit/core';
 
 /** Deterministic PRNG (mulberry32) in [0, 1), so randomised tests reproduce. */
 export function rng(seed: number): () => number {

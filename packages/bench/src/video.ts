@@ -4,9 +4,9 @@
 // flip-test embedding, every frame, as the verifier runs it). Each at detector inputs 320 and
 // 640; then a long run with main and worker memory after 100 frames and at the end.
 import { resolve } from 'node:path';
-import { SHARED_DIR } from '../../e2e/config.js';
-import { T1_PAN, makeStream } from '../../e2e/streams.js';
-import { openBrowserSession } from '../browser-session.js';
+import { SHARED_DIR } from '@facekit/test-support/config';
+import { T1_PAN, makeStream } from '@facekit/test-support/streams';
+import { openBrowserSession } from '@facekit/test-support/browser-session';
 import { startCpuMeter, type CpuUse } from './system-cpu.js';
 
 export type LoopConfig = 'track' | 'verify';

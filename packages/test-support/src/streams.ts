@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
-import { jpegOrientation } from '../packages/core/test-support/exif.js';
+import { jpegOrientation } from './exif.js';
 import { ROOT, SHARED_DIR } from './config.js';
 
 export { jpegOrientation };

@@ -7,14 +7,14 @@ import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import * as ort from 'onnxruntime-web';
 // The Node package's pixel reads and session runner, here on onnxruntime-web's WASM build.
-import { cropPixels, letterboxRgba, pixelSource, type RgbaImage } from '../../node/src/pixels.js';
-import { runFirst, runNamed, type OrtModule } from '../../node/src/session-runtime.js';
+import { cropPixels, letterboxRgba, pixelSource, type RgbaImage } from '@facekit/node/pixels';
+import { runFirst, runNamed, type OrtModule } from '@facekit/node/session-runtime';
 
 const ORT = ort as unknown as OrtModule;
 import {
   alignmentsFor, runDetection, runRecognition, type DetectedFace, type RecognitionRun, type DetectOptions, type DetectionRun, type DetectionRuntime,
   type AttributeRuntime, type LetterboxPlan, type ModelSpec, type NamedOutputs, type TensorPool,
-} from '../src/index.js';
+} from '@facekit/core';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 /** The shared folder (photos, data sets, model sources): `$FACEKIT_SHARED` or `../shared`. */

@@ -8,7 +8,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from '@playwright/test';
-import { openBrowserSession, parseArgs } from './browser-session.js';
+import { openBrowserSession, parseArgs } from '@facekit/test-support/browser-session';
 
 const args = parseArgs(process.argv.slice(2));
 const genderFile = args.get('gender');

@@ -1,7 +1,7 @@
 // A Node FrameRuntime (onnxruntime-web wasm) for `analyzeFrame`: the same stages the browser
 // worker runs, on decoded photos. Not part of the published package.
 import * as ort from 'onnxruntime-web';
-import { resizeBilinearRGBA, type FrameRuntime, type ModelSpec, type NamedOutputs, type PixelRect } from '../src/index.js';
+import { resizeBilinearRGBA, type FrameRuntime, type ModelSpec, type NamedOutputs, type PixelRect } from '@facekit/core';
 import { createNodeModel, type NodeModel } from './liveness.js';
 import { createSession, cropPixels, type RgbaImage } from './node.js';
 

@@ -4,8 +4,8 @@
 // that fold (labelled as such). A pair with a face not found counts as a wrong answer.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { evaluateVerification, parseLfwPairs, type ScoredPair } from '../packages/core/src/index.js';
-import { openBrowserSession, parseArgs } from './browser-session.js';
+import { evaluateVerification, parseLfwPairs, type ScoredPair } from '@facekit/core';
+import { openBrowserSession, parseArgs } from '@facekit/test-support/browser-session';
 import { cosine, embedImages } from './lfw-embeddings.js';
 
 const args = parseArgs(process.argv.slice(2));

@@ -1,7 +1,7 @@
-// The video section of `pnpm bench` on its own (see scripts/bench/video.ts). Tables, then one JSON line.
+// The video section of `pnpm bench` on its own (see video.ts). Tables, then one JSON line.
 //   pnpm bench:video [-- --frames 2000 --stream still|pan --threads 1]
-import { parseArgs } from './browser-session.js';
-import { benchVideo, printVideo } from './bench/video.js';
+import { parseArgs } from '@facekit/test-support/browser-session';
+import { benchVideo, printVideo } from './video.js';
 
 const args = parseArgs(process.argv.slice(2));
 const v = await benchVideo({

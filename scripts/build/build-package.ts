@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build, type Plugin } from 'esbuild';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const WEB = resolve(ROOT, 'packages/web');
 const DIST = resolve(WEB, 'dist');
 const ORT_DIST = resolve(ROOT, 'node_modules/onnxruntime-web/dist');

@@ -10,10 +10,10 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   DEFAULT_LIVENESS_THRESHOLD, LIVENESS_CALIBRATION, MODELS, livenessErrorRates, thresholdAboveSpoofs, type ModelSpec,
-} from '../packages/core/src/index.js';
-import { decodeImageFileOriented } from '../packages/core/test-support/exif.js';
-import { createNodeLiveness } from '../packages/core/test-support/liveness.js';
-import { createNodeDetector, IMAGES_DIR, SHARED_DIR } from '../packages/core/test-support/node.js';
+} from '@facekit/core';
+import { decodeImageFileOriented } from '@facekit/test-support/exif';
+import { createNodeLiveness } from '@facekit/test-support/liveness';
+import { createNodeDetector, IMAGES_DIR, SHARED_DIR } from '@facekit/test-support/node';
 
 const argv = process.argv.slice(2);
 const opt = (name: string): string | undefined => { const i = argv.indexOf(`--${name}`); return i >= 0 ? argv[i + 1] : undefined; };

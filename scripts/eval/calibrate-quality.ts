@@ -5,12 +5,12 @@
 //   pnpm calibrate:quality [-- --lfw ../shared/data/lfw-dev/images]
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { MODELS } from '../packages/core/src/registry/models.js';
-import { alignedFaceCrop } from '../packages/core/src/pipeline/frame.js';
-import { interocularDistance } from '../packages/core/src/quality/quality-gate.js';
-import { laplacianVariance, rgbaToGray } from '../packages/core/src/quality/measures.js';
-import { IMAGES_DIR, SHARED_DIR, createNodeDetector, cropPixels, decodeImageFile } from '../packages/core/test-support/node.js';
-import { parseArgs } from './browser-session.js';
+import { MODELS } from '@facekit/core';
+import { alignedFaceCrop } from '@facekit/core';
+import { interocularDistance } from '@facekit/core';
+import { laplacianVariance, rgbaToGray } from '@facekit/core';
+import { IMAGES_DIR, SHARED_DIR, createNodeDetector, cropPixels, decodeImageFile } from '@facekit/test-support/node';
+import { parseArgs } from '@facekit/test-support/browser-session';
 
 const args = parseArgs(process.argv.slice(2));
 const lfwDir = resolve(String(args.get('lfw') ?? join(SHARED_DIR, 'data/lfw-dev/images')));

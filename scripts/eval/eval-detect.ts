@@ -8,8 +8,8 @@
 // IoU 0.5 only for that reason).
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { clipBox, evaluateDetections, parseFddbEllipses, type Box, type FddbImage } from '../packages/core/src/index.js';
-import { openBrowserSession, parseArgs } from './browser-session.js';
+import { clipBox, evaluateDetections, parseFddbEllipses, type Box, type FddbImage } from '@facekit/core';
+import { openBrowserSession, parseArgs } from '@facekit/test-support/browser-session';
 
 const args = parseArgs(process.argv.slice(2));
 const dir = args.get('fddb');

@@ -1,7 +1,7 @@
 // Node runtimes (onnxruntime-web wasm) for the passive-liveness and eye-state pipelines, for
 // tests and evaluation scripts. Not part of the published package.
 import * as ort from 'onnxruntime-web';
-import { runPassiveLiveness, type Box, type LivenessRun, type ModelSpec, type TensorPool } from '../src/index.js';
+import { runPassiveLiveness, type Box, type LivenessRun, type ModelSpec, type TensorPool } from '@facekit/core';
 import { createSession, cropPixels, type RgbaImage } from './node.js';
 
 /** Runs one model on a float32 tensor of the given shape; returns its first output. */

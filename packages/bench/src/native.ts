@@ -3,8 +3,8 @@
 // recognizer. The native CPU build (MLAS with NCHWc and depthwise kernels) is the ceiling.
 import { readFileSync } from 'node:fs';
 import * as ortNode from 'onnxruntime-node';
-import { MODELS, fitInputToStride, medianTime, planLetterbox, rgbaToChw } from '../../packages/core/src/index.js';
-import { letterboxInNode, modelPath, type RgbaImage } from '../../packages/core/test-support/node.js';
+import { MODELS, fitInputToStride, medianTime, planLetterbox, rgbaToChw } from '@facekit/core';
+import { letterboxInNode, modelPath, type RgbaImage } from '@facekit/test-support/node';
 
 export interface NativeTimes {
   threads: number;
