@@ -1,3 +1,3 @@
 // Moved to @facekit/test-support (packages/test-support/src/liveness.ts). This re-export keeps core's
-// tests, which import '../../test-support/liveness.js', working until they import the package name.
+// tests working, which still reach this file by a relative path, until they use the package name.
 export * from '@facekit/test-support/liveness';
