@@ -16,6 +16,7 @@ import { clearAllData } from '../store/clear-all.js';
 import { openGalleryStore } from '../store/gallery-store.js';
 import { openModelCache, type CachedModel } from '../store/model-cache.js';
 import { createFrameProcessor, planFrames } from '../video/frame-processor.js';
+import { createFrameSource } from '../video/frame-source.js';
 import { resolveLoopOptions, startVideoLoop } from '../video/video-loop.js';
 import { createVerifier } from '../verifier/verifier.js';
 
@@ -85,7 +86,8 @@ export async function createFaceKit(options: FaceKitOptions = {}): Promise<FaceK
     const resolved = resolveLoopOptions(lo);
     const plan = planFrames(lo, resolved, o.models, still.detectOptions({ inputSize: resolved.inputSize, ...(lo.minScore !== undefined ? { minScore: lo.minScore } : {}) }));
     for (const m of plan.need) await raceAbort(loader.ensure(m), lo.signal);
-    return startVideoLoop(source, lo, resolved, plan.buildRequest, createFrameProcessor(pool, plan.models, () => disposed));
+    const frames = createFrameSource(source, { pauseWhenHidden: lo.pauseWhenHidden ?? true });
+    return startVideoLoop(frames, lo, resolved, plan.buildRequest, createFrameProcessor(pool, plan.models, () => disposed));
   };
 
   const kit: FaceKit = {

@@ -8,7 +8,7 @@ import {
   type Keypoints5, type LivenessAnchor, type QualityCode, type QualityReport, type QualityThresholds, type ScoreWindow,
 } from '@facekit/core';
 import { AbortedError, FaceKitError, InvalidOptionError, QueueFullError, WorkerCrashedError } from '../api/errors.js';
-import { createFrameSource, type FrameSource, type SourceFrame, type VideoSource } from './frame-source.js';
+import type { FrameSource, SourceFrame } from './frame-source.js';
 
 const MAX_CRASHES_IN_A_ROW = 3;
 
@@ -169,17 +169,17 @@ export function resolveLoopOptions(o: VideoLoopOptions): ResolvedLoopOptions {
 }
 
 /**
- * Starts the loop on `source`. `buildRequest` turns the per-frame decision (full or regions) into
- * the worker request; `process` runs it.
+ * Starts the loop on `frames` (a camera or video opened with `createFrameSource`; the loop closes
+ * it when it stops). `buildRequest` turns the per-frame decision (full or regions) into the
+ * worker request; `process` runs it.
  */
 export function startVideoLoop(
-  source: VideoSource,
+  frames: FrameSource,
   options: VideoLoopOptions,
   resolved: ResolvedLoopOptions,
   buildRequest: (regions: readonly Box[] | undefined, attributesDue: boolean) => FrameRequest,
   process: FrameProcessor,
 ): VideoLoop {
-  const frames = createFrameSource(source, { pauseWhenHidden: options.pauseWhenHidden ?? true });
   const tracker = createFaceTracker<FrameFace>({ fullEvery: resolved.fullDetectionEvery });
   const windows = new Map<number, ScoreWindow>();
   const attributes = new Map<number, { value: FaceAttributes; frame: number }>();
