@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError, InvalidOptionError } from '../errors.js';
-import { rng } from '../../test-support/random.js';
+import { rng } from '@facekit/test-support/random';
 import { accuracyAt, bestThreshold, evaluateVerification, tarAtFar, type ScoredPair } from './verification-metrics.js';
 
 const pair = (similarity: number | null, same: boolean, fold = 0): ScoredPair => ({ similarity, same, fold });

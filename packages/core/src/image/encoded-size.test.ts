@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { IMAGES_DIR } from '../../test-support/node.js';
+import { IMAGES_DIR } from '@facekit/test-support/node';
 import { encodedImageSize } from './encoded-size.js';
 
 describe('encodedImageSize', () => {

@@ -3,7 +3,7 @@
 // reference written here, over random, clustered (near-duplicate), multi-row and tied data.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { InvalidInputError, InvalidOptionError } from '../errors.js';
-import { gaussian, randomUnit, rng } from '../../test-support/random.js';
+import { gaussian, randomUnit, rng } from '@facekit/test-support/random';
 import { FloatRows } from './float-rows.js';
 import { createGallery, galleryFromJSON, gallerySearchInfo, setGallerySearchPath, type Gallery, type GalleryMatch, type GallerySearchPath } from './gallery.js';
 import { int8DotModule } from './int8-index.js';

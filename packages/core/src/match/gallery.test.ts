@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rng } from '../../test-support/random.js';
+import { rng } from '@facekit/test-support/random';
 import { InvalidInputError, InvalidOptionError } from '../errors.js';
 import { createGallery, galleryFromJSON, type Gallery, type GalleryMatch } from './gallery.js';
 import { cosineSimilarity } from './vector.js';

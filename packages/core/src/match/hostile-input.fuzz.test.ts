@@ -3,7 +3,7 @@
 // never a hang), and a gallery built beforehand must keep its exact top-k throughout.
 // Replay a failure with FUZZ_SEED=<seed> (the failure message names the seed and the case).
 import { describe, expect, it } from 'vitest';
-import { rng } from '../../test-support/random.js';
+import { rng } from '@facekit/test-support/random';
 import { FACEKIT_ERROR_CODES, FaceKitError, type FaceKitErrorCode } from '../errors.js';
 import { createGallery, galleryFromJSON, type Gallery, type GalleryJSON } from './gallery.js';
 import { cosineSimilarity, dot, l2Normalize } from './vector.js';

@@ -1,6 +1,6 @@
 ;; Integer dot products for the gallery's quantized pre-filter (see int8-index.ts).
 ;;
-;; Build: `pnpm exec tsx scripts/build-kernels.ts` turns this file into int8-dot.wasm.ts
+;; Build: `pnpm exec tsx packages/core/tools/build-kernels.ts` turns this file into int8-dot.wasm.ts
 ;; (base64 bytes); a test recompiles it and checks that the committed bytes match.
 ;;
 ;; Needs the fixed-width SIMD proposal (SIMD128: Chrome 91+, Firefox 89+, Safari 16.4+,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gaussian, rng } from '../../test-support/random.js';
+import { gaussian, rng } from '@facekit/test-support/random';
 import { Int8Index, threshold, type Int8Kernel } from './int8-index.js';
 import { l2Normalize } from './vector.js';
 

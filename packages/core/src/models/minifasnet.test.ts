@@ -1,7 +1,7 @@
 // MiniFASNet preprocessing: Silent-Face's crop box on hand-computed cases, crop + cv2.resize as one
 // affine warp, and the decoding.
 import { describe, expect, it } from 'vitest';
-import { rng } from '../../test-support/random.js';
+import { rng } from '@facekit/test-support/random';
 import { applyAffine } from '../geometry/similarity-transform.js';
 import { warpAffineToChw } from '../image/warp.js';
 import { MODELS } from '../registry/models.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createNodeAttributeRuntime, createNodeDetector, decodeImageFile, IMAGES_DIR, pixelSource, type NodeDetector, type RgbaImage,
-} from '../../test-support/node.js';
+} from '@facekit/test-support/node';
 import { headPoseFromKeypoints } from '../geometry/head-pose.js';
 import type { DetectedFace } from './detection.js';
 import type { Keypoints5 } from '../models/detection-types.js';

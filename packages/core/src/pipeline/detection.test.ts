@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidOptionError } from '../errors.js';
-import { createNodeDetector, decodeImageFile, IMAGES_DIR, type NodeDetector } from '../../test-support/node.js';
+import { createNodeDetector, decodeImageFile, IMAGES_DIR, type NodeDetector } from '@facekit/test-support/node';
 import { MODELS } from '../registry/models.js';
 import { resolveDetectOptions, type TensorPool } from './detection.js';
 

@@ -1,8 +1,8 @@
 // Eye state on the real model (faceplugin fr_eye) with det_500m keypoints, in Node.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNodeModel, imageSource, type NodeModel } from '../../test-support/liveness.js';
-import { createNodeDetector, decodeImageFile, IMAGES_DIR, type NodeDetector, type RgbaImage } from '../../test-support/node.js';
+import { createNodeModel, imageSource, type NodeModel } from '@facekit/test-support/liveness';
+import { createNodeDetector, decodeImageFile, IMAGES_DIR, type NodeDetector, type RgbaImage } from '@facekit/test-support/node';
 import type { Affine2x3 } from '../geometry/similarity-transform.js';
 import { warpAffineToRgba } from '../image/warp.js';
 import type { Keypoints5 } from '../models/detection-types.js';

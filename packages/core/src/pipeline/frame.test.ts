@@ -4,8 +4,8 @@ import { MODELS } from '../registry/models.js';
 import { resolveDetectOptions } from './detection.js';
 import { assessQuality } from '../quality/quality-gate.js';
 import { analyzeFrame, regionRect } from './frame.js';
-import { createNodeFrameRuntime, type NodeFrameRuntime } from '../../test-support/frame.js';
-import { IMAGES_DIR, decodeImageFile } from '../../test-support/node.js';
+import { createNodeFrameRuntime, type NodeFrameRuntime } from '@facekit/test-support/frame';
+import { IMAGES_DIR, decodeImageFile } from '@facekit/test-support/node';
 
 const photo = (rel: string) => decodeImageFile(resolve(IMAGES_DIR, rel));
 

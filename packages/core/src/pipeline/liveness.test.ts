@@ -3,9 +3,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyOrientation, decodeImageFileOriented, jpegOrientation } from '../../test-support/exif.js';
-import { createNodeLiveness, type NodeLiveness } from '../../test-support/liveness.js';
-import { createNodeDetector, SHARED_DIR, type NodeDetector } from '../../test-support/node.js';
+import { applyOrientation, decodeImageFileOriented, jpegOrientation } from '@facekit/test-support/exif';
+import { createNodeLiveness, type NodeLiveness } from '@facekit/test-support/liveness';
+import { createNodeDetector, SHARED_DIR, type NodeDetector } from '@facekit/test-support/node';
 import type { Box } from '../geometry/box.js';
 import { minifasnetAffine } from '../models/minifasnet.js';
 import { MODELS } from '../registry/models.js';

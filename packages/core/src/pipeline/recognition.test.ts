@@ -1,7 +1,7 @@
 // Alignment + embedding on the real recognizer (fr_feature), in Node.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VERIFICATION_PEOPLE, createNodeDetector, createNodeRecognizer, decodeImageFile, IMAGES_DIR, type NodeDetector, type NodeRecognizer } from '../../test-support/node.js';
+import { VERIFICATION_PEOPLE, createNodeDetector, createNodeRecognizer, decodeImageFile, IMAGES_DIR, type NodeDetector, type NodeRecognizer } from '@facekit/test-support/node';
 import { MODELS } from '../registry/models.js';
 import { offsetAffine, warpSourceRect } from './recognition.js';
 import { warpAffineToChw } from '../image/warp.js';

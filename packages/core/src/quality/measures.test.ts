@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../errors.js';
-import { rng } from '../../test-support/random.js';
+import { rng } from '@facekit/test-support/random';
 import { laplacianVariance, lumaStats, rgbaToGray } from './measures.js';
 
 function rgba(width: number, height: number, pixel: (x: number, y: number) => [number, number, number]): Uint8ClampedArray {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidOptionError } from '../errors.js';
-import { rng } from '../../test-support/random.js';
+import { rng } from '@facekit/test-support/random';
 import type { Keypoints5 } from '../models/detection-types.js';
 import { createKeypointSmoother, createOneEuroFilter, KEYPOINT_SMOOTHING_DEFAULTS } from './one-euro.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidOptionError } from '../errors.js';
-import { rng } from '../../test-support/random.js';
+import { rng } from '@facekit/test-support/random';
 import type { Box } from '../geometry/box.js';
 import type { Keypoints5 } from '../models/detection-types.js';
 import { createFaceTracker, resolveTrackerOptions } from './tracker.js';

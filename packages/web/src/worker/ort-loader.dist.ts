@@ -1,4 +1,4 @@
-// The published package's ORT loader (swapped in for ort-loader.ts by scripts/build-package.ts):
+// The published package's ORT loader (swapped in for ort-loader.ts by scripts/build/build-package.ts):
 // onnxruntime-web's builds ship in the package's ort/ folder, next to worker.js. Every file is
 // named by a literal `new URL('./ort/…', import.meta.url)` so that an app's bundler (Vite,
 // webpack 5, …) copies it along when it bundles the worker; without a bundler the URLs resolve

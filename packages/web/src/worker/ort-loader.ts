@@ -1,7 +1,7 @@
 // Loads onnxruntime-web in the worker. In the workspace (demo, tests) the app's bundler resolves
 // the package's bundled builds, which carry their own glue and reference their .wasm for the
 // bundler to emit. The published package swaps this module for ort-loader.dist.ts (see
-// scripts/build-package.ts), which loads the copies shipped in the package's own ort/ folder.
+// scripts/build/build-package.ts), which loads the copies shipped in the package's own ort/ folder.
 import type { Backend } from '../runtime/backend.js';
 
 export type Ort = typeof import('onnxruntime-web/wasm');

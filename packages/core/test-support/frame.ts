@@ -1,3 +1,0 @@
-// Moved to @facekit/test-support (packages/test-support/src/frame.ts). This re-export keeps core's
-// tests working, which still reach this file by a relative path, until they use the package name.
-export * from '@facekit/test-support/frame';
