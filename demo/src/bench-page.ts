@@ -1,7 +1,8 @@
 // The Bench page: times `analyze` on one photo (chosen, or one camera frame) at detector input
 // 640 and 320 and shows per-stage medians, wall time and frames/s, with what the kit runs on.
-import { createFaceKit, openCamera, type Analysis, type FaceKit, type FaceKitInfo } from 'facekit';
-import { median, percentile } from '@facekit/core';
+// The measuring is @facekit/bench's (page/analyze-timing.ts); this page picks the photo and shows.
+import { createFaceKit, openCamera, type FaceKit, type FaceKitInfo } from 'facekit';
+import { ANALYZE_STAGES as STAGES, timeAnalyze, type AnalyzeTiming as SizeResult } from '@facekit/bench/page/analyze-timing';
 import { errorSentence } from './hints.js';
 import { mountNav } from './nav.js';
 import { statusLine } from './status.js';
@@ -22,29 +23,6 @@ const progress = $<HTMLProgressElement>('progress');
 const status = statusLine(progress, $('status'));
 
 const INPUT_SIZES = [640, 320] as const;
-
-/** The stages in the table, in order: the label and where each comes from in an `Analysis`. */
-const STAGES = [
-  { key: 'decode', label: 'Decode', of: (a: Analysis) => a.timings.decode },
-  { key: 'detectPreprocess', label: 'Detect preprocess', of: (a: Analysis) => a.timings.preprocess },
-  { key: 'detectInference', label: 'Detect inference', of: (a: Analysis) => a.timings.inference },
-  { key: 'detectPostprocess', label: 'Detect postprocess', of: (a: Analysis) => a.timings.postprocess },
-  { key: 'embedPreprocess', label: 'Embed preprocess', of: (a: Analysis) => a.embeddingTimings.preprocess },
-  { key: 'embedInference', label: 'Embed inference', of: (a: Analysis) => a.embeddingTimings.inference },
-] as const;
-type StageKey = (typeof STAGES)[number]['key'];
-
-interface SizeResult {
-  inputSize: number;
-  /** Faces found in the last timed call (embedding time grows with each face). */
-  faces: number;
-  /** Timed calls where nothing was found at this size and the tight-crop retry ran. */
-  retried: number;
-  medians: Record<StageKey, number>;
-  wallMedian: number;
-  wallP95: number;
-  framesPerSecond: number;
-}
 
 interface BenchReport {
   date: string;
@@ -152,21 +130,6 @@ async function getKit(): Promise<FaceKit> {
   return kit;
 }
 
-/** Times `calls` analyze calls at one input size; `label` is the progress line's prefix. */
-async function timeCalls(k: FaceKit, blob: Blob, inputSize: number, calls: number, label: string, step: () => void): Promise<{ analyses: Analysis[]; walls: number[] }> {
-  const analyses: Analysis[] = [];
-  const walls: number[] = [];
-  for (let i = 0; i < calls; i++) {
-    const t0 = performance.now();
-    const a = await k.analyze(blob, { inputSize });
-    walls.push(performance.now() - t0);
-    analyses.push(a);
-    status.say(`${label} @ ${inputSize}: ${i + 1}/${calls}`);
-    step();
-  }
-  return { analyses, walls };
-}
-
 async function runBenchmark(): Promise<void> {
   if (running) return;
   const photo = sample;
@@ -182,25 +145,16 @@ async function runBenchmark(): Promise<void> {
     const step = () => { progress.value = ++done / total; };
     const results: SizeResult[] = [];
     for (const inputSize of INPUT_SIZES) {
-      // Warm-up: the first calls at a size pay for allocation and JIT, not for the model.
-      const warm = await timeCalls(k, photo.blob, inputSize, warmup, 'warm-up', step);
-      const first = warm.analyses[0] ?? (await k.analyze(photo.blob, { inputSize }));
-      if (first.faces.length === 0) {
+      const result = await timeAnalyze(k, photo.blob, inputSize, warmup, runs, (phase, i, of) => {
+        status.say(`${phase} @ ${inputSize}: ${i}/${of}`);
+        step();
+      });
+      if (!result) {
         progress.hidden = true;
         status.say(`No face found in this photo at input ${inputSize}: choose a photo with one clear face.`);
         return;
       }
-      const { analyses, walls } = await timeCalls(k, photo.blob, inputSize, runs, 'analyze', step);
-      const medians = Object.fromEntries(STAGES.map((s) => [s.key, median(analyses.map(s.of))])) as Record<StageKey, number>;
-      results.push({
-        inputSize,
-        faces: analyses.at(-1)?.faces.length ?? 0,
-        retried: analyses.filter((a) => a.retried).length,
-        medians,
-        wallMedian: median(walls),
-        wallP95: percentile(walls, 95),
-        framesPerSecond: runs / (walls.reduce((a, b) => a + b, 0) / 1000),
-      });
+      results.push(result);
       showResults(results);
     }
     progress.hidden = true;
