@@ -694,11 +694,10 @@ describe('createWorkerPool: dispose', () => {
     expect(spawn).toHaveBeenCalledTimes(1);
   });
 
-  // BUG (reported, not fixed here): a worker that crashes (or loses its WebGPU device) while
-  // dispose() waits for its answer is released and terminated by `replace`; dispose() then
-  // releases the comlink proxy a second time, which throws "Proxy has been released", so
-  // dispose() rejects, and `workers` counts the worker off twice (-1).
-  it.fails('resolves dispose() when a worker crashes while it is being disposed', async () => {
+  // A worker that crashes while dispose() waits for its answer is already released and
+  // terminated by the crash handling: dispose() must not release it again (comlink throws) or
+  // count it off twice.
+  it('resolves dispose() when a worker crashes while it is being disposed', async () => {
     const { lab, pool } = makePool();
     await pool.ready();
     lab.hangDispose.add(0);
@@ -712,11 +711,9 @@ describe('createWorkerPool: dispose', () => {
     expect(pool.stats().workers).toBe(0);
   });
 
-  // BUG (reported, not fixed here): dispose() drops waiting calls but not a call a worker is
-  // running. It terminates the worker, whose reply then never comes, and nothing rejects the
-  // call: `await kit.detect(...)` started just before `kit.dispose()` never settles.
-  // `it.fails` keeps the scenario running; flip it to `it` once dispose rejects such calls.
-  it.fails('rejects a call still running at dispose with DisposedError', async () => {
+  // dispose() drops waiting calls, and a call a worker is still running gets no reply once the
+  // worker is terminated: it must fail with DisposedError, not hang `await kit.detect(...)`.
+  it('rejects a call still running at dispose with DisposedError', async () => {
     const { lab, pool } = makePool();
     await pool.ready();
     const a = outcome(pool.run(call('a')));

@@ -306,9 +306,13 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
         if (s.dead) return; // terminated already (it kept dying while starting)
         // Release sessions politely, but never wait long for a stuck worker.
         await Promise.race([s.remote.dispose().catch(() => undefined), new Promise((r) => setTimeout(r, 2000))]);
+        if (s.dead) return; // it crashed meanwhile, and replace() terminated it
+        s.dead = true;
         s.remote[releaseProxy]();
         s.worker.terminate();
         live--;
+        // A call it was still running will get no reply now: it fails instead of hanging.
+        s.crash(new DisposedError('The kit was disposed while this call was running.'));
       }));
       slots.length = 0;
     },
