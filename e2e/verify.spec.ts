@@ -1,12 +1,12 @@
 // Enroll → verify on the fake camera: each stream is its own browser launch sharing one profile,
 // so the template enrolled from one stream is in IndexedDB when the next stream verifies.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { openCameraPage } from './camera.js';
-import { SHARED_DIR } from '@facekit/test-support/config';
+import { ROOT, SHARED_DIR } from '@facekit/test-support/config';
 import { makeStream, type StreamSpec } from '@facekit/test-support/streams';
 import type { VerifierOptions, VerifyResult, EnrollResult, IdentifyResult } from 'facekit';
 
@@ -139,18 +139,26 @@ test('blink: a stream alternating open and closed eyes passes the blink challeng
   }
 });
 
-/** `image` (under shared/data) mirrored left-right, as a PNG in `dir`: the same head turned the other way. */
-function mirrored(image: string, dir: string): string {
+/**
+ * `image` (under shared/data) mirrored left-right, as a PNG in .cache/mirrored/: the same head
+ * turned the other way. A stable path, so the stream made from it is rendered once and reused
+ * (its cache key holds the path).
+ */
+function mirrored(image: string): string {
+  const dir = resolve(ROOT, '.cache/mirrored');
+  mkdirSync(dir, { recursive: true });
   const out = join(dir, `${image.replace(/[^\w]+/g, '_')}-mirrored.png`);
-  const r = spawnSync('ffmpeg', ['-v', 'error', '-nostdin', '-y', '-i', resolve(SHARED_DIR, 'data', image), '-vf', 'hflip', out]);
+  if (existsSync(out)) return out;
+  const tmp = `${out}.${process.pid}.png`;
+  const r = spawnSync('ffmpeg', ['-v', 'error', '-nostdin', '-y', '-i', resolve(SHARED_DIR, 'data', image), '-vf', 'hflip', tmp]);
   if (r.status !== 0) throw new Error(`ffmpeg hflip failed: ${r.stderr.toString()}`);
+  renameSync(tmp, out);
   return out;
 }
 
 test('head turn: photos of one person facing, then turned each way, pass the challenge; a still photo and a tilted print do not', async () => {
   test.setTimeout(420_000);
   const profile = mkdtempSync(join(tmpdir(), 'facekit-verify-'));
-  const dir = mkdtempSync(join(tmpdir(), 'facekit-turn-'));
   const options: VerifierOptions = { liveness: 'turn', timeoutMs: 15_000 };
   try {
     // haaland1 faces the camera (yaw 0°); haaland2 is turned to his right (−26°), and mirrored to his left.
@@ -161,7 +169,7 @@ test('head turn: photos of one person facing, then turned each way, pass the cha
     ];
     for (const p of people) {
       // Facing, turned one way, facing, turned the other way: whichever side is asked first comes within a cycle.
-      const turning: StreamSpec = { kind: 'alternate', images: [p.front, p.turnedTo, p.front, mirrored(p.turnedTo, dir)], segmentMs: [1000, 800, 1000, 800], seconds: 7.2, ...HD };
+      const turning: StreamSpec = { kind: 'alternate', images: [p.front, p.turnedTo, p.front, mirrored(p.turnedTo)], segmentMs: [1000, 800, 1000, 800], seconds: 7.2, ...HD };
       value(await watch<EnrollResult>(profile, still(p.front), 'enroll', p.id, { liveness: 'off' }));
       const v = value(await watch<VerifyResult>(profile, turning, 'verify', p.id, options));
       console.log(`turn ${p.id}: verified ${v.verified}, turned ${v.turned}, similarity ${v.similarity.toFixed(3)}, ${(v.durationMs / 1000).toFixed(1)} s`);
@@ -178,6 +186,5 @@ test('head turn: photos of one person facing, then turned each way, pass the cha
     }
   } finally {
     rmSync(profile, { recursive: true, force: true });
-    rmSync(dir, { recursive: true, force: true });
   }
 });
