@@ -3,8 +3,8 @@
 import { expect, test } from '@playwright/test';
 import { ATTRIBUTE_KINDS, MODELS, runAttributes, type AttributeModels, type Box, type FaceAttributes, type Keypoints5 } from '@facekit/core';
 import { createNodeAttributeRuntime, pixelSource } from '@facekit/test-support/node';
-import { openCameraPage } from './camera.js';
-import { imageUrl, openHarness } from './harness.js';
+import { openCameraPage } from './fake-camera.js';
+import { imageUrl, openHarness } from './harness-page.js';
 import { makeStream } from '@facekit/test-support/streams';
 
 test.describe.configure({ mode: 'serial' });

@@ -1,11 +1,11 @@
 // The fake camera itself: y4m files made by streams.ts, streamed by Chromium's fake device
-// (camera.ts), arrive as VideoFrames at the file's size and rate, with the file's pixels.
+// (fake-camera.ts), arrive as VideoFrames at the file's size and rate, with the file's pixels.
 // Also prints platform facts the video pipeline is designed around.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { openCameraPage } from './camera.js';
+import { openCameraPage } from './fake-camera.js';
 import { makeStream, readY4m, type AlternateSpec, type StillSpec } from '@facekit/test-support/streams';
 
 const KEVIN1: StillSpec = { kind: 'still', image: 'images/ppu_uniface/image-kevin1.png' };

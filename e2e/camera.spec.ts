@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, expect, test } from '@playwright/test';
-import { openCameraPage } from './camera.js';
+import { openCameraPage } from './fake-camera.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, PORT } from '@facekit/test-support/config';
-import { openHarness } from './harness.js';
+import { openHarness } from './harness-page.js';
 import { makeStream } from '@facekit/test-support/streams';
 
 test('no camera: openCamera rejects with NoCameraError, listCameras is empty', async ({ page }) => {

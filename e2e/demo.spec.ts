@@ -3,9 +3,9 @@
 // camera: enroll a name, see it listed, verify it, delete it; and the camera-denied sentence.
 import { resolve } from 'node:path';
 import { chromium, expect, test, type Page } from '@playwright/test';
-import { cameraArgs, openCameraPage } from './camera.js';
+import { cameraArgs, openCameraPage } from './fake-camera.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '@facekit/test-support/config';
-import { IMAGES_DIR, openHarness } from './harness.js';
+import { IMAGES_DIR, openHarness } from './harness-page.js';
 import { makeStream, type StillSpec } from '@facekit/test-support/streams';
 
 function collectErrors(page: Page): string[] {

@@ -2,7 +2,7 @@
 import { expect, test } from '@playwright/test';
 import { MODELS, type Box, type Keypoints5 } from '@facekit/core';
 import { createNodeDetector } from '@facekit/test-support/node';
-import { expectClose, imageUrl, openHarness, readImageManifest } from './harness.js';
+import { expectClose, imageUrl, openHarness, readImageManifest } from './harness-page.js';
 
 type FaceJson = { box: Box; score: number; keypoints: Keypoints5 };
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { expect, test } from '@playwright/test';
 import { rng } from '@facekit/test-support/random';
-import { IMAGES_DIR, imageUrl, openHarness } from './harness.js';
+import { IMAGES_DIR, imageUrl, openHarness } from './harness-page.js';
 
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
   let c = n;

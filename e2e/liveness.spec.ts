@@ -7,9 +7,9 @@ import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { DEFAULT_LIVENESS_THRESHOLD, LIVENESS_CALIBRATION } from '@facekit/core';
-import { openCameraPage } from './camera.js';
+import { openCameraPage } from './fake-camera.js';
 import { SHARED_DIR } from '@facekit/test-support/config';
-import { openHarness } from './harness.js';
+import { openHarness } from './harness-page.js';
 import { makeStream } from '@facekit/test-support/streams';
 
 const DIR = resolve(SHARED_DIR, 'data/spoof-dev');

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { createFaceKit } from '@facekit/node';
 import { ROOT } from '@facekit/test-support/config';
-import { IMAGES_DIR, imageUrl, openHarness } from './harness.js';
+import { IMAGES_DIR, imageUrl, openHarness } from './harness-page.js';
 
 // Detector scales from 0.5 to 1.4: a 640×480 camera frame (1), small photos scaled up, and
 // 1,200–1,280-pixel photos scaled down.

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { ROOT, SHARED_DIR } from '@facekit/test-support/config';
-import { openCameraPage } from './camera.js';
+import { openCameraPage } from './fake-camera.js';
 import { startStaticServer, type StaticServer } from '@facekit/test-support/static-server';
 import { makeStream } from '@facekit/test-support/streams';
 

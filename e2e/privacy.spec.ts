@@ -3,7 +3,7 @@
 // goes to the page's own origin, for the app, the runtime and the models: nothing else, no
 // telemetry. Templates live in the origin's IndexedDB, and clearAll() leaves no facekit record.
 import { expect, test, type Page } from '@playwright/test';
-import { openCameraPage } from './camera.js';
+import { openCameraPage } from './fake-camera.js';
 import { PORT } from '@facekit/test-support/config';
 import { makeStream, type StillSpec } from '@facekit/test-support/streams';
 

@@ -2,7 +2,7 @@
 import { expect, test } from '@playwright/test';
 import { MODELS, type Box, type Keypoints5 } from '@facekit/core';
 import { VERIFICATION_PEOPLE, createNodeDetector, createNodeRecognizer } from '@facekit/test-support/node';
-import { imageUrl, openHarness } from './harness.js';
+import { imageUrl, openHarness } from './harness-page.js';
 
 const PEOPLE = VERIFICATION_PEOPLE;
 type Kit = Awaited<ReturnType<typeof window.facekit.createFaceKit>>;

@@ -2,7 +2,7 @@
 // mid-call, a bounded queue under a burst of 500 calls, aborted queued work, dispose.
 import type { TestHooks as Hooks } from 'facekit/test-hooks';
 import { expect, test } from '@playwright/test';
-import { imageUrl, openHarness } from './harness.js';
+import { imageUrl, openHarness } from './harness-page.js';
 
 declare global {
   interface Window { hooksOf(kit: object): Hooks }

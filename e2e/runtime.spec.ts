@@ -1,7 +1,7 @@
 // The runtime around detection: model store and cache, typed errors, backends, threads, lifecycle.
 import { expect, test, type Request } from '@playwright/test';
 import { PORT_NO_ISOLATION } from '@facekit/test-support/config';
-import { imageUrl, openHarness } from './harness.js';
+import { imageUrl, openHarness } from './harness-page.js';
 
 const isModelRequest = (r: Request) => /\/models\/[^/]+\.onnx$/.test(new URL(r.url()).pathname);
 

@@ -12,7 +12,7 @@ import { resolve } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { createFaceKit, createPgGallery, type NodeFaceKit, type PgGallery, type RecheckResult } from '@facekit/node';
 import { createVerifyServer, type LoginAnswer } from '@facekit/example-server-verify/server';
-import { openCameraPage } from './camera.js';
+import { openCameraPage } from './fake-camera.js';
 import { ROOT } from '@facekit/test-support/config';
 import { DATA_DIR, makeStream, type PhotoLook } from '@facekit/test-support/streams';
 

@@ -2,7 +2,7 @@
 // killed mid-session, an abort, and a 2,000-frame soak with memory measured by the browser.
 import type { TestHooks as Hooks } from 'facekit/test-hooks';
 import { expect, test } from '@playwright/test';
-import { openCameraPage } from './camera.js';
+import { openCameraPage } from './fake-camera.js';
 import { makeStream } from '@facekit/test-support/streams';
 
 const KEVIN = { kind: 'still', image: 'images/ppu_uniface/image-kevin1.png' } as const;

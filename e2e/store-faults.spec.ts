@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, expect, test } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, PORT, ROOT } from '@facekit/test-support/config';
-import { imageUrl, openHarness } from './harness.js';
+import { imageUrl, openHarness } from './harness-page.js';
 
 const MODEL_DIR = resolve(process.env.FACEKIT_MODELS ?? resolve(ROOT, 'models/files'));
 

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { openCameraPage } from './camera.js';
+import { openCameraPage } from './fake-camera.js';
 import { ROOT, SHARED_DIR } from '@facekit/test-support/config';
 import { makeStream, type StreamSpec } from '@facekit/test-support/streams';
 import type { VerifierOptions, VerifyResult, EnrollResult, IdentifyResult } from 'facekit';

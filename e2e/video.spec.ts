@@ -1,7 +1,7 @@
 // The live loop on the fake camera (real photos streamed as y4m): tracking, latest-frame-wins,
 // and the quality gate's refusals at enrollment.
 import { expect, test } from '@playwright/test';
-import { openCameraPage } from './camera.js';
+import { openCameraPage } from './fake-camera.js';
 import { T1_PAN, makeStream } from '@facekit/test-support/streams';
 
 test.describe.configure({ mode: 'serial' });

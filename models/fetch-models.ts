@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listModels } from '@facekit/core';
-import { fillModelFolder } from 'facekit/cli/model-files';
+import { fillModelFolder } from 'facekit/cli/fill-model-folder';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);

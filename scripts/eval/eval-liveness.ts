@@ -12,7 +12,7 @@ import {
   DEFAULT_LIVENESS_THRESHOLD, LIVENESS_CALIBRATION, MODELS, livenessErrorRates, thresholdAboveSpoofs, type ModelSpec,
 } from '@facekit/core';
 import { decodeImageFileOriented } from '@facekit/test-support/exif';
-import { createNodeLiveness } from '@facekit/test-support/liveness';
+import { createNodeLiveness } from '@facekit/test-support/liveness-runtime';
 import { createNodeDetector, IMAGES_DIR, SHARED_DIR } from '@facekit/test-support/node';
 
 const argv = process.argv.slice(2);

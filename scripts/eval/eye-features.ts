@@ -16,7 +16,7 @@ import { runAttributes } from '@facekit/core';
 import { eyeAspectRatios } from '@facekit/core';
 import type { Keypoints5 } from '@facekit/core';
 import type { TensorPool } from '@facekit/core';
-import { createNodeModel, imageSource } from '@facekit/test-support/liveness';
+import { createNodeModel, imageSource } from '@facekit/test-support/liveness-runtime';
 import { createNodeDetector, cropPixels, IMAGES_DIR, REPO_ROOT, SHARED_DIR, type RgbaImage } from '@facekit/test-support/node';
 
 export const EYE_SCALES = [0.5, 0.6, 0.7, 0.8, 1.0] as const;

@@ -11,7 +11,7 @@ import { eyesOpenScore } from '@facekit/core';
 import type { QualityMeasures } from '@facekit/core';
 import type { Box } from '@facekit/core';
 import type { Keypoints5 } from '@facekit/core';
-import { createNodeFrameRuntime } from '@facekit/test-support/frame';
+import { createNodeFrameRuntime } from '@facekit/test-support/frame-runtime';
 import { REPO_ROOT, SHARED_DIR } from '@facekit/test-support/node';
 import { cameraFrame } from './eye-features.js';
 

@@ -14,7 +14,7 @@ import { boxInKeypointFrame, keypointFaceBox } from '@facekit/core';
 import type { Box } from '@facekit/core';
 import type { Keypoints5 } from '@facekit/core';
 import { meanStd } from '@facekit/core';
-import { createNodeLiveness } from '@facekit/test-support/liveness';
+import { createNodeLiveness } from '@facekit/test-support/liveness-runtime';
 import { createNodeDetector, cropPixels, SHARED_DIR, type RgbaImage } from '@facekit/test-support/node';
 import { parseArgs } from '@facekit/test-support/browser-session';
 import { cameraFrame } from './eye-features.js';

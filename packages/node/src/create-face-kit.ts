@@ -9,7 +9,7 @@ import {
   type DetectOptions, type DetectedFace, type Keypoints5, type ModelSpec, type TensorPool,
 } from '@facekit/core';
 import { decodeImage, type NodeImageInput } from './decode.js';
-import { readModelFile } from './model-files.js';
+import { readModelFile } from './read-model-file.js';
 import { letterboxRgba, pixelSource, type RgbaImage } from './pixels.js';
 import { runFirst, runNamed, type OrtModule } from './session-runtime.js';
 

@@ -19,7 +19,7 @@ import {
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 /** The shared folder (photos, data sets, model sources): `$FACEKIT_SHARED` or `../shared`. */
 export const SHARED_DIR = resolve(process.env.FACEKIT_SHARED ?? resolve(REPO_ROOT, '../shared'));
-/** The local model folder filled by `models/fetch-models.mjs`: `$FACEKIT_MODELS` or `models/files`. */
+/** The local model folder filled by `models/fetch-models.ts`: `$FACEKIT_MODELS` or `models/files`. */
 export const MODEL_DIR = resolve(process.env.FACEKIT_MODELS ?? resolve(REPO_ROOT, 'models/files'));
 export const IMAGES_DIR = resolve(SHARED_DIR, 'data/images');
 

@@ -1,6 +1,6 @@
 export { createFaceKit, listCachedModels, clearModelCache, type FaceKit, type FaceLike } from './api/create-face-kit.js';
 export type { FaceKitOptions, DetectCallOptions, DetectOptions, BackendOption, AnalyzeCallOptions, EmbedCallOptions, VerifyOptions } from './api/options.js';
-export type { Face, Detection, FaceKitInfo, ProgressEvent, Box, Point, Keypoints5, StageTimings, AnalyzedFace, Analysis, AlignedFace } from './api/types.js';
+export type { Face, Detection, FaceKitInfo, ProgressEvent, Box, Point, Keypoints5, StageTimings, AnalyzedFace, Analysis, AlignedFace } from './api/result-types.js';
 export {
   FaceKitError, InvalidInputError, InvalidOptionError, ModelIntegrityError, ModelFetchError,
   BackendError, WorkerCrashedError, DisposedError, AbortedError, CameraDeniedError, NoCameraError, CameraInUseError,
@@ -30,4 +30,4 @@ export {
   defineFaceKitVerify, type FaceKitVerifyElement, type FaceKitVerifyEventMap,
   type FaceKitEnrolledDetail, type FaceKitVerifiedDetail, type FaceKitHintDetail, type FaceKitErrorDetail,
 } from './element/facekit-verify.js';
-export { DEFAULT_VERIFY_MESSAGES, DEFAULT_HINT_MESSAGES, type FaceKitVerifyMessages } from './element/messages.js';
+export { DEFAULT_VERIFY_MESSAGES, DEFAULT_HINT_MESSAGES, type FaceKitVerifyMessages } from './element/verify-messages.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyAffine, arcfaceAlignment, ARCFACE_TEMPLATE_112 } from '../geometry/similarity-transform.js';
-import type { Keypoints5 } from '../models/detection-types.js';
+import type { Keypoints5 } from '../model-io/detection-types.js';
 import { alignedSquareAffine, faceSquare, insightfaceCropAffine, scaleSquare, squareAffine } from './face-crops.js';
 
 describe('face crops', () => {

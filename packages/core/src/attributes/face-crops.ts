@@ -7,7 +7,7 @@
 // gender) is the exception: see FACEPLUGIN_CROPS in pipeline/attributes.ts.
 import type { Box } from '../geometry/box.js';
 import { arcfaceAlignment, type Affine2x3 } from '../geometry/similarity-transform.js';
-import type { Keypoints5 } from '../models/detection-types.js';
+import type { Keypoints5 } from '../model-io/detection-types.js';
 import { supersampleFor } from '../pipeline/model-crop.js';
 
 /** An axis-aligned square in source pixels. */

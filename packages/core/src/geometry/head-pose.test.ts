@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Keypoints5 } from '../models/detection-types.js';
+import type { Keypoints5 } from '../model-io/detection-types.js';
 import type { Point } from './box.js';
 import { FACE_MODEL_MOUTH_DEPTH, FACE_MODEL_NOSE_DEPTH, headPoseFromKeypoints } from './head-pose.js';
 import { ARCFACE_TEMPLATE_112 } from './similarity-transform.js';

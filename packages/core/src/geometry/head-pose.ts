@@ -1,4 +1,4 @@
-import type { Keypoints5 } from '../models/detection-types.js';
+import type { Keypoints5 } from '../model-io/detection-types.js';
 import { ARCFACE_TEMPLATE_112 } from './similarity-transform.js';
 import { checkPoints } from './check-points.js';
 

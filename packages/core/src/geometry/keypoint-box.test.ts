@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Keypoints5 } from '../models/detection-types.js';
+import type { Keypoints5 } from '../model-io/detection-types.js';
 import type { Box } from './box.js';
 import { boxInKeypointFrame, keypointFaceBox, KEYPOINT_BOX_TEMPLATE } from './keypoint-box.js';
 import { ARCFACE_TEMPLATE_112 } from './similarity-transform.js';

@@ -3,7 +3,7 @@
 // liveness) follow the face's geometry, not one detector pass's box edges.
 import type { Box } from './box.js';
 import { arcfaceAlignment, applyAffine, invertAffine, type Affine2x3 } from './similarity-transform.js';
-import type { Keypoints5 } from '../models/detection-types.js';
+import type { Keypoints5 } from '../model-io/detection-types.js';
 
 /** det_500m's box in ArcFace 112×112 template coordinates (fitted: see scripts/eval/liveness-crops.ts --fit). */
 export const KEYPOINT_BOX_TEMPLATE: Readonly<Box> = Object.freeze([17.3, 7.7, 95.2, 120.6]) as unknown as Box;

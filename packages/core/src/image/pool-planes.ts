@@ -1,4 +1,4 @@
-import type { InputSpec } from '../registry/types.js';
+import type { InputSpec } from '../registry/model-spec.js';
 import { channelTransform } from './normalize.js';
 import { InvalidInputError } from '../errors.js';
 

@@ -1,5 +1,5 @@
 import { invertAffine, type Affine2x3 } from '../geometry/similarity-transform.js';
-import type { InputSpec } from '../registry/types.js';
+import type { InputSpec } from '../registry/model-spec.js';
 import { channelTransform } from './normalize.js';
 import { InvalidInputError } from '../errors.js';
 

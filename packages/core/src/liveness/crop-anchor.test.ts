@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Box } from '../geometry/box.js';
 import { ARCFACE_TEMPLATE_112 } from '../geometry/similarity-transform.js';
-import type { Keypoints5 } from '../models/detection-types.js';
+import type { Keypoints5 } from '../model-io/detection-types.js';
 import { createCropAnchor, livenessBox } from './crop-anchor.js';
 
 const face = (s: number, dx: number, dy: number): Keypoints5 => ARCFACE_TEMPLATE_112.map(([x, y]) => [x * s + dx, y * s + dy]) as Keypoints5;

@@ -10,7 +10,7 @@
 // first placed boxes, then fixed; a face that moves past a dead band gets its placed box at once.
 import { boxInKeypointFrame, keypointFaceBox } from '../geometry/keypoint-box.js';
 import { iou, type Box } from '../geometry/box.js';
-import type { Keypoints5 } from '../models/detection-types.js';
+import type { Keypoints5 } from '../model-io/detection-types.js';
 import { InvalidOptionError } from '../errors.js';
 
 /** A live track's anchor, as the loop hands it to the frame request. */

@@ -2,7 +2,7 @@
 // and of a flat picture of the same face moved by plane-to-plane maps.
 import { describe, expect, it } from 'vitest';
 import { headPoseFromKeypoints } from '../geometry/head-pose.js';
-import type { Keypoints5 } from '../models/detection-types.js';
+import type { Keypoints5 } from '../model-io/detection-types.js';
 import { createHeadTurnChallenge, noseParallax, type HeadTurnSample } from './head-turn.js';
 
 /** Face points in half inter-ocular distances (x right, y down, z towards the camera), MediaPipe's proportions. */

@@ -9,7 +9,7 @@
 // video as it did in life).
 import { applyHomography, homographyFrom4 } from '../geometry/homography.js';
 import { headPoseFromKeypoints } from '../geometry/head-pose.js';
-import type { Keypoints5 } from '../models/detection-types.js';
+import type { Keypoints5 } from '../model-io/detection-types.js';
 import { dot } from '../match/vector.js';
 import { InvalidOptionError } from '../errors.js';
 

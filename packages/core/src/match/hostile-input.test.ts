@@ -4,8 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { FaceKitError, InvalidInputError, InvalidOptionError } from '../errors.js';
 import { headPoseFromKeypoints } from '../geometry/head-pose.js';
-import { keypointAgreement, keypointsFrom68 } from '../models/landmarks.js';
-import { getModel, getPack } from '../registry/models.js';
+import { keypointAgreement, keypointsFrom68 } from '../model-io/landmarks.js';
+import { getModel, getPack } from '../registry/model-registry.js';
 import { createGallery, galleryFromJSON, type Gallery, type GalleryJSON } from './gallery.js';
 import { thresholdFor } from './thresholds.js';
 import { cosineSimilarity, dot, l2Normalize } from './vector.js';

@@ -7,9 +7,9 @@ import {
 } from '@facekit/test-support/node';
 import { headPoseFromKeypoints } from '../geometry/head-pose.js';
 import type { DetectedFace } from './detection.js';
-import type { Keypoints5 } from '../models/detection-types.js';
-import { keypointAgreement, keypointsFrom68 } from '../models/landmarks.js';
-import { MODELS } from '../registry/models.js';
+import type { Keypoints5 } from '../model-io/detection-types.js';
+import { keypointAgreement, keypointsFrom68 } from '../model-io/landmarks.js';
+import { MODELS } from '../registry/model-registry.js';
 import { ATTRIBUTE_KINDS, runAttributes, type AttributeModels, type FaceAttributes } from './attributes.js';
 
 /** Every single-face photo of shared/data/images (MANIFEST.md), but the two phone-screen spoofs. */

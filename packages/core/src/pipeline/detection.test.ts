@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidOptionError } from '../errors.js';
 import { createNodeDetector, decodeImageFile, IMAGES_DIR, type NodeDetector } from '@facekit/test-support/node';
-import { MODELS } from '../registry/models.js';
+import { MODELS } from '../registry/model-registry.js';
 import { resolveDetectOptions, type TensorPool } from './detection.js';
 
 const img = (p: string) => decodeImageFile(join(IMAGES_DIR, p));

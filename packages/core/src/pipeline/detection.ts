@@ -2,10 +2,10 @@ import { nms } from '../geometry/nms.js';
 import type { Box } from '../geometry/box.js';
 import { fitInputToStride, planLetterbox, roundToStride, type LetterboxPlan } from '../image/letterbox.js';
 import { rgbaToChw } from '../image/normalize.js';
-import type { DetectionDecoder, Keypoints5, NamedOutputs } from '../models/detection-types.js';
-import { decodeScrfd } from '../models/scrfd.js';
-import { decodeYunet } from '../models/yunet.js';
-import type { ModelFamily, ModelSpec } from '../registry/types.js';
+import type { DetectionDecoder, Keypoints5, NamedOutputs } from '../model-io/detection-types.js';
+import { decodeScrfd } from '../model-io/scrfd.js';
+import { decodeYunet } from '../model-io/yunet.js';
+import type { ModelFamily, ModelSpec } from '../registry/model-spec.js';
 import { InvalidOptionError } from '../errors.js';
 
 /** Options of one detection call. */

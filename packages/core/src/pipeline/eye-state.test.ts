@@ -1,14 +1,14 @@
 // Eye state on the real model (faceplugin fr_eye) with det_500m keypoints, in Node.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNodeModel, imageSource, type NodeModel } from '@facekit/test-support/liveness';
+import { createNodeModel, imageSource, type NodeModel } from '@facekit/test-support/liveness-runtime';
 import { createNodeDetector, decodeImageFile, IMAGES_DIR, type NodeDetector, type RgbaImage } from '@facekit/test-support/node';
 import type { Affine2x3 } from '../geometry/similarity-transform.js';
 import { warpAffineToRgba } from '../image/warp.js';
-import type { Keypoints5 } from '../models/detection-types.js';
-import { EYE_CROP_SCALES, eyeCrops } from '../models/eye-state.js';
+import type { Keypoints5 } from '../model-io/detection-types.js';
+import { EYE_CROP_SCALES, eyeCrops } from '../model-io/fr-eye.js';
 import { sigmoid } from '../util/log-odds.js';
-import { MODELS } from '../registry/models.js';
+import { MODELS } from '../registry/model-registry.js';
 import { runEyeState, type EyeState } from './eye-state.js';
 import { warpSourceRect, type PixelRect } from './recognition.js';
 

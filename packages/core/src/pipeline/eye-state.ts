@@ -1,7 +1,7 @@
-import type { Keypoints5 } from '../models/detection-types.js';
-import { EYE_CROP_SCALES, eyeCrops, eyeOpenLogit } from '../models/eye-state.js';
+import type { Keypoints5 } from '../model-io/detection-types.js';
+import { EYE_CROP_SCALES, eyeCrops, eyeOpenLogit } from '../model-io/fr-eye.js';
 import { sigmoid } from '../util/log-odds.js';
-import type { ModelSpec } from '../registry/types.js';
+import type { ModelSpec } from '../registry/model-spec.js';
 import { tensorFor, type TensorPool } from './detection.js';
 import { writeModelCrop } from './model-crop.js';
 import type { ReadPixels } from './recognition.js';

@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MODELS } from '../registry/models.js';
+import { MODELS } from '../registry/model-registry.js';
 import { resolveDetectOptions } from './detection.js';
 import { assessQuality } from '../quality/quality-gate.js';
 import { analyzeFrame, regionRect } from './frame.js';
-import { createNodeFrameRuntime, type NodeFrameRuntime } from '@facekit/test-support/frame';
+import { createNodeFrameRuntime, type NodeFrameRuntime } from '@facekit/test-support/frame-runtime';
 import { IMAGES_DIR, decodeImageFile } from '@facekit/test-support/node';
 
 const photo = (rel: string) => decodeImageFile(resolve(IMAGES_DIR, rel));

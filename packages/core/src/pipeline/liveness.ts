@@ -1,7 +1,7 @@
 import type { Box } from '../geometry/box.js';
 import { warpAffineToChw } from '../image/warp.js';
-import { fuseMinifasnet, MINIFASNET_REAL_CLASS, minifasnetAffine, softmax } from '../models/minifasnet.js';
-import type { ModelSpec } from '../registry/types.js';
+import { fuseMinifasnet, MINIFASNET_REAL_CLASS, minifasnetAffine, softmax } from '../model-io/minifasnet.js';
+import type { ModelSpec } from '../registry/model-spec.js';
 import { tensorFor, type TensorPool } from './detection.js';
 import { readForWarp, type ReadPixels } from './recognition.js';
 import { InvalidOptionError } from '../errors.js';

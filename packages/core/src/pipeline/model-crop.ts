@@ -4,7 +4,7 @@
 import type { Affine2x3 } from '../geometry/similarity-transform.js';
 import { poolPlanesToInput } from '../image/pool-planes.js';
 import { warpAffineToChw } from '../image/warp.js';
-import type { InputSpec } from '../registry/types.js';
+import type { InputSpec } from '../registry/model-spec.js';
 import { tensorFor, type TensorPool } from './detection.js';
 import { readForWarp, type ReadPixels } from './recognition.js';
 

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VERIFICATION_PEOPLE, createNodeDetector, createNodeRecognizer, decodeImageFile, IMAGES_DIR, type NodeDetector, type NodeRecognizer } from '@facekit/test-support/node';
-import { MODELS } from '../registry/models.js';
+import { MODELS } from '../registry/model-registry.js';
 import { offsetAffine, warpSourceRect } from './recognition.js';
 import { warpAffineToChw } from '../image/warp.js';
 import { applyAffine } from '../geometry/similarity-transform.js';

@@ -1,8 +1,8 @@
 import { applyAffine, arcfaceAlignment, invertAffine, type Affine2x3 } from '../geometry/similarity-transform.js';
-import type { Keypoints5 } from '../models/detection-types.js';
-import { decodeEmbeddings } from '../models/arcface.js';
+import type { Keypoints5 } from '../model-io/detection-types.js';
+import { decodeEmbeddings } from '../model-io/arcface.js';
 import { warpAffineToChw } from '../image/warp.js';
-import type { ModelSpec } from '../registry/types.js';
+import type { ModelSpec } from '../registry/model-spec.js';
 import { tensorFor, type TensorPool } from './detection.js';
 import { InvalidOptionError } from '../errors.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { headPoseFromKeypoints } from '../geometry/head-pose.js';
-import type { Keypoints5 } from '../models/detection-types.js';
+import type { Keypoints5 } from '../model-io/detection-types.js';
 import { poseHint } from './pose-hint.js';
 
 const LIMITS = { maxYaw: 30, maxPitch: 25 };

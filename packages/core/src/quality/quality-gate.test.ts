@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidOptionError } from '../errors.js';
 import type { Box } from '../geometry/box.js';
-import type { Keypoints5 } from '../models/detection-types.js';
+import type { Keypoints5 } from '../model-io/detection-types.js';
 import { assessQuality, DEFAULT_QUALITY_THRESHOLDS, QUALITY_CODE_ORDER, resolveQualityThresholds, withQualityCode, mainFaceIndex, type FaceQualityInput } from './quality-gate.js';
 
 const FRAME = { width: 640, height: 480 };

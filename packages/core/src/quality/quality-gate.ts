@@ -1,6 +1,6 @@
 import type { Box } from '../geometry/box.js';
 import { headPoseFromKeypoints, type HeadPose } from '../geometry/head-pose.js';
-import type { Keypoints5 } from '../models/detection-types.js';
+import type { Keypoints5 } from '../model-io/detection-types.js';
 import type { LumaStats } from './measures.js';
 import { InvalidOptionError } from '../errors.js';
 

@@ -1,3 +1,3 @@
-export * from './types.js';
-export * from './models.js';
+export * from './model-spec.js';
+export * from './model-registry.js';
 export * from './model-option.js';

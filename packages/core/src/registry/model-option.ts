@@ -1,6 +1,6 @@
 import { InvalidOptionError } from '../errors.js';
-import { getModel } from './models.js';
-import type { ModelSpec } from './types.js';
+import { getModel } from './model-registry.js';
+import type { ModelSpec } from './model-spec.js';
 
 const TASK_NOUN: Record<ModelSpec['task'], string> = {
   detection: 'face detector', recognition: 'face recognizer', antispoof: 'liveness (anti-spoofing) model',

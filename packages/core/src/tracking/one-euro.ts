@@ -1,5 +1,5 @@
 import type { Point } from '../geometry/box.js';
-import type { Keypoints5 } from '../models/detection-types.js';
+import type { Keypoints5 } from '../model-io/detection-types.js';
 import { InvalidOptionError } from '../errors.js';
 
 /**

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidOptionError } from '../errors.js';
 import { rng } from '@facekit/test-support/random';
 import type { Box } from '../geometry/box.js';
-import type { Keypoints5 } from '../models/detection-types.js';
+import type { Keypoints5 } from '../model-io/detection-types.js';
 import { createFaceTracker, resolveTrackerOptions } from './tracker.js';
 
 interface Face { box: Box; keypoints: Keypoints5; name: string }

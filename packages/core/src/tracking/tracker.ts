@@ -1,5 +1,5 @@
 import { iou, type Box } from '../geometry/box.js';
-import type { Keypoints5 } from '../models/detection-types.js';
+import type { Keypoints5 } from '../model-io/detection-types.js';
 import { createKeypointSmoother, createOneEuroFilter, KEYPOINT_SMOOTHING_DEFAULTS, type KeypointSmoother, type OneEuroFilter, type OneEuroOptions } from './one-euro.js';
 import { InvalidOptionError } from '../errors.js';
 

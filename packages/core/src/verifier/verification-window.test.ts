@@ -2,7 +2,7 @@
 // told, when a decision is due, and the liveness verdict from the loop's aggregate.
 import { describe, expect, it } from 'vitest';
 import { headPoseFromKeypoints } from '../geometry/head-pose.js';
-import type { Keypoints5 } from '../models/detection-types.js';
+import type { Keypoints5 } from '../model-io/detection-types.js';
 import { DEFAULT_QUALITY_THRESHOLDS } from '../quality/quality-gate.js';
 import { createVerificationWindow, livenessModeFlags, type LivenessMode, type VerificationWindowOptions, type WindowFace, type WindowFrame } from './verification-window.js';
 

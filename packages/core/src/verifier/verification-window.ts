@@ -3,11 +3,11 @@
 // when the window is ready, and whether liveness passed. The web verifier feeds it one processed
 // frame at a time and acts on what it answers.
 import { InvalidOptionError } from '../errors.js';
-import type { Keypoints5 } from '../models/detection-types.js';
+import type { Keypoints5 } from '../model-io/detection-types.js';
 import type { HeadPose } from '../geometry/head-pose.js';
 import { createBlinkDetector, type EyeOpenness } from '../liveness/blink.js';
 import { createHeadTurnChallenge, HEAD_TURN_DEFAULTS, type HeadTurnOptions } from '../liveness/head-turn.js';
-import { eyesOpenScore } from '../models/eye-state.js';
+import { eyesOpenScore } from '../model-io/fr-eye.js';
 import { poseHint, type PoseHint } from '../quality/pose-hint.js';
 import type { QualityCode } from '../quality/quality-gate.js';
 

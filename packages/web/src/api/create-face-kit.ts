@@ -8,7 +8,7 @@ import { createModelLoader } from './model-loading.js';
 import type { FaceKitOptions } from './options.js';
 import { createStillImageCalls } from './still-image-calls.js';
 import { attachTestHooks } from './test-hooks.js';
-import type { FaceKitInfo } from './types.js';
+import type { FaceKitInfo } from './result-types.js';
 import { createWorkerPool, unwrapReply } from '../pool/worker-pool.js';
 import { raceAbort } from '../pool/abort.js';
 import { resolveBackend, resolveThreads } from '../runtime/backend.js';

@@ -1,7 +1,7 @@
 // The public shape of a kit: what `createFaceKit` resolves to.
 import type { Gallery, Keypoints5, MatchResult } from '@facekit/core';
 import type { AnalyzeCallOptions, DetectCallOptions, EmbedCallOptions, VerifyOptions } from './options.js';
-import type { AlignedFace, Analysis, Detection, FaceKitInfo } from './types.js';
+import type { AlignedFace, Analysis, Detection, FaceKitInfo } from './result-types.js';
 import type { ImageInput } from '../media/input.js';
 import type { CachedModel } from '../store/model-cache.js';
 import type { VideoSource } from '../video/frame-source.js';

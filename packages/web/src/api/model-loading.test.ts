@@ -5,9 +5,9 @@ import { getModel, type ModelSpec } from '@facekit/core';
 import type { Remote } from 'comlink';
 import { describe, expect, it } from 'vitest';
 import { createModelLoader, overallProgress } from './model-loading.js';
-import type { ProgressEvent } from './types.js';
+import type { ProgressEvent } from './result-types.js';
 import type { PoolWorker } from '../pool/worker-pool.js';
-import type { LoadedModel, LoadModelRequest, Reply, WorkerApi } from '../worker/messages.js';
+import type { LoadedModel, LoadModelRequest, Reply, WorkerApi } from '../worker/worker-protocol.js';
 import type { ModelFileProgress } from '../store/model-store.js';
 
 const det = getModel('det_500m'), fr = getModel('fr_feature'), eye = getModel('fr_eye');

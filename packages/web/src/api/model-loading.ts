@@ -3,7 +3,7 @@
 // over the files of a load and the cache's warnings passed on.
 import type { ModelSpec } from '@facekit/core';
 import { proxy } from 'comlink';
-import type { ProgressEvent } from './types.js';
+import type { ProgressEvent } from './result-types.js';
 import { unwrapReply, type PoolWorker } from '../pool/worker-pool.js';
 import type { ModelFileProgress } from '../store/model-store.js';
 

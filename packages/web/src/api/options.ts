@@ -1,7 +1,7 @@
 import type { ModelFetchPolicy } from '../store/model-store.js';
 import type { AttributeKind, DetectOptions } from '@facekit/core';
 import type { BackendOption } from '../runtime/backend.js';
-import type { ProgressEvent } from './types.js';
+import type { ProgressEvent } from './result-types.js';
 
 export type { AttributeKind, DetectOptions, BackendOption };
 

@@ -11,7 +11,7 @@ import type { EmbedCallOptions } from './options.js';
 import { toWorkerImage, transferablesOf, type ImageInput } from '../media/input.js';
 import { raceAbort } from '../pool/abort.js';
 import type { WorkerPool } from '../pool/worker-pool.js';
-import type { Reply, WorkerApi, WorkerImage } from '../worker/messages.js';
+import type { Reply, WorkerApi, WorkerImage } from '../worker/worker-protocol.js';
 
 export interface StillImageContext {
   pool: Pick<WorkerPool, 'run' | 'stats'>;

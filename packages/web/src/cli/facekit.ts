@@ -7,7 +7,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getModel, getPack, type ModelSpec } from '@facekit/core';
-import { fillModelFolder } from './model-files.js';
+import { fillModelFolder } from './fill-model-folder.js';
 
 const USAGE = `usage: facekit assets <dir> [--pack facekit_s] [--models id,id] [--from <dir>] [--no-runtime]
 

@@ -14,7 +14,7 @@ import { createFaceKit, type FaceKit } from '../api/create-face-kit.js';
 import { AbortedError, FaceKitError, InvalidOptionError, LivenessError, type FaceKitErrorCode } from '../api/errors.js';
 import { openCamera, type Camera } from '../media/camera.js';
 import type { LivenessMode, Verifier, VerifierHint, VerifierProgress } from '../verifier/verifier.js';
-import { DEFAULT_VERIFY_MESSAGES, formatMessage, type FaceKitVerifyMessages } from './messages.js';
+import { DEFAULT_VERIFY_MESSAGES, formatMessage, type FaceKitVerifyMessages } from './verify-messages.js';
 
 export interface FaceKitEnrolledDetail { id: string; frames: number; livenessScore: number | undefined }
 export interface FaceKitVerifiedDetail {

@@ -1,6 +1,6 @@
 import { checkImageSize } from '@facekit/core';
 import { InvalidInputError } from '../api/errors.js';
-import type { WorkerImage } from '../worker/messages.js';
+import type { WorkerImage } from '../worker/worker-protocol.js';
 
 /** Everything `detect` accepts. */
 export type ImageInput =

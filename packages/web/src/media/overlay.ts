@@ -1,4 +1,4 @@
-import type { Face } from '../api/types.js';
+import type { Face } from '../api/result-types.js';
 
 export interface DrawStyle {
   /** @defaultValue '#22d3ee' */ boxColor?: string;

@@ -8,7 +8,7 @@ import {
   AbortedError, BackendError, DisposedError, FaceKitError, InvalidInputError, ModelFetchError, QueueFullError, WorkerCrashedError,
   serializeError,
 } from '../api/errors.js';
-import { DEVICE_LOST, type DetectRequest, type Reply, type WorkerApi } from '../worker/messages.js';
+import { DEVICE_LOST, type DetectRequest, type Reply, type WorkerApi } from '../worker/worker-protocol.js';
 import { raceAbort } from './abort.js';
 import { createWorkerPool, type PoolWorker, type WorkerPool, type WorkerPoolOptions } from './worker-pool.js';
 

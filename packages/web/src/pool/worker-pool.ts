@@ -1,6 +1,6 @@
 import { wrap, releaseProxy, type Remote } from 'comlink';
 import { AbortedError, DisposedError, QueueFullError, WorkerCrashedError, deserializeError } from '../api/errors.js';
-import { DEVICE_LOST, type Reply, type WorkerApi } from '../worker/messages.js';
+import { DEVICE_LOST, type Reply, type WorkerApi } from '../worker/worker-protocol.js';
 
 export interface PoolWorker {
   readonly index: number;

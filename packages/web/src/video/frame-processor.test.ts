@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { DisposedError, InvalidOptionError } from '../api/errors.js';
 import { resolveKitOptions } from '../api/kit-options.js';
 import type { RunOptions, WorkerPool } from '../pool/worker-pool.js';
-import type { FrameMessage, WorkerApi } from '../worker/messages.js';
+import type { FrameMessage, WorkerApi } from '../worker/worker-protocol.js';
 import { createFrameProcessor, planFrames } from './frame-processor.js';
 import type { SourceFrame } from './frame-source.js';
 import { resolveLoopOptions, type VideoLoopOptions } from './video-loop.js';

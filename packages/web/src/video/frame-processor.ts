@@ -7,7 +7,7 @@ import { attributeList, attributeNeeds } from '../api/attribute-options.js';
 import { DisposedError, InvalidOptionError } from '../api/errors.js';
 import type { KitModels } from '../api/kit-options.js';
 import type { WorkerPool } from '../pool/worker-pool.js';
-import type { FrameMessage, WorkerImage } from '../worker/messages.js';
+import type { FrameMessage, WorkerImage } from '../worker/worker-protocol.js';
 import type { FrameProcessor, ResolvedLoopOptions, VideoLoopOptions } from './video-loop.js';
 
 /** The model ids every frame message carries. */

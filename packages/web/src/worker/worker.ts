@@ -7,14 +7,14 @@ import {
 } from '@facekit/core';
 import type { InferenceSession, Tensor } from 'onnxruntime-web';
 import { BackendError, InvalidInputError, InvalidOptionError, serializeError } from '../api/errors.js';
-import { DEVICE_LOST } from './messages.js';
+import { DEVICE_LOST } from './worker-protocol.js';
 import { probeModelCache, type ModelCache } from '../store/model-cache.js';
 import { DEFAULT_FETCH_POLICY, loadModelBytes, type ModelFetchPolicy } from '../store/model-store.js';
 import { createPixelReader } from './pixel-reader.js';
 import { loadOrt, ortFilePaths, type Ort } from './ort-loader.js';
 import type {
   AlignedCrop, AnalyzeReply, DetectReply, EmbedReply, FrameReply, LoadedModel, Reply, WorkerApi, WorkerImage, WorkerInit, WorkerReady,
-} from './messages.js';
+} from './worker-protocol.js';
 
 
 interface LoadedSession { spec: ModelSpec; session: InferenceSession }

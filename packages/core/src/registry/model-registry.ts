@@ -1,4 +1,4 @@
-import type { InputSpec, ModelLicence, ModelSource, ModelSpec } from './types.js';
+import type { InputSpec, ModelLicence, ModelSource, ModelSpec } from './model-spec.js';
 import { InvalidOptionError } from '../errors.js';
 
 // Licences, stated once and referenced per model.

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { rng } from '@facekit/test-support/random';
 import { applyAffine } from '../geometry/similarity-transform.js';
 import { warpAffineToChw } from '../image/warp.js';
-import { MODELS } from '../registry/models.js';
+import { MODELS } from '../registry/model-registry.js';
 import { cropResizeAffine, fuseMinifasnet, minifasnetAffine, minifasnetCropBox, minifasnetScale, silentFaceBox, softmax, type InclusiveBox } from './minifasnet.js';
 
 describe('silentFaceBox', () => {

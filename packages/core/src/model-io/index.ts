@@ -3,7 +3,7 @@ export * from './scrfd.js';
 export * from './yunet.js';
 export * from './arcface.js';
 export * from './minifasnet.js';
-export * from './eye-state.js';
+export * from './fr-eye.js';
 export * from './ssr-net.js';
 export * from './hopenet.js';
 export * from './expression.js';

@@ -2,7 +2,7 @@
 // worker runs, on decoded photos. Not part of the published package.
 import * as ort from 'onnxruntime-web';
 import { resizeBilinearRGBA, type FrameRuntime, type ModelSpec, type NamedOutputs, type PixelRect } from '@facekit/core';
-import { createNodeModel, type NodeModel } from './liveness.js';
+import { createNodeModel, type NodeModel } from './liveness-runtime.js';
 import { createSession, cropPixels, type RgbaImage } from './node.js';
 
 export interface NodeFrameModels {

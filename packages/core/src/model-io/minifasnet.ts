@@ -2,7 +2,7 @@
 // The crop follows Silent-Face's CropImage (src/generate_patches.py) and test.py, re-written here.
 import type { Box } from '../geometry/box.js';
 import type { Affine2x3 } from '../geometry/similarity-transform.js';
-import type { ModelSpec } from '../registry/types.js';
+import type { ModelSpec } from '../registry/model-spec.js';
 import { FaceKitError } from '../errors.js';
 
 /** Silent-Face's face box: `[x, y, width, height]`, integers. */

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Point } from '../geometry/box.js';
 import { applyAffine } from '../geometry/similarity-transform.js';
 import type { Keypoints5 } from './detection-types.js';
-import { eyeCropAffine, eyeCrops, eyeOpenLogit, eyesOpenScore } from './eye-state.js';
+import { eyeCropAffine, eyeCrops, eyeOpenLogit, eyesOpenScore } from './fr-eye.js';
 import { sigmoid } from '../util/log-odds.js';
 
 const face = (l: Point, r: Point): Keypoints5 => [l, r, [0, 0], [0, 0], [0, 0]];
