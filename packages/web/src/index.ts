@@ -6,7 +6,7 @@ export {
   BackendError, WorkerCrashedError, DisposedError, AbortedError, CameraDeniedError, NoCameraError, CameraInUseError,
   UnsupportedBrowserError, VerificationTimeoutError, LivenessError, NotEnrolledError, QueueFullError, StorageError,
   type FaceKitErrorCode, type BlockingHint,
-} from './api/errors.js';
+} from './errors.js';
 export { openCamera, listCameras, type Camera, type CameraOptions, type CameraInfo } from './media/camera.js';
 export type { VideoSource, FrameSourceStats } from './video/frame-source.js';
 export type { VideoLoop, VideoLoopOptions, VideoLoopStats, VideoFrameResult, VideoFace } from './video/video-loop.js';

@@ -1,6 +1,6 @@
 // Which model answers each attribute (checked at kit creation), and the attribute lists of calls.
 import { ATTRIBUTE_KINDS, checkAttributeModel, getModel, type AttributeKind, type ModelSpec } from '@facekit/core';
-import { InvalidOptionError } from './errors.js';
+import { InvalidOptionError } from '../errors.js';
 import type { FaceKitOptions } from './options.js';
 
 const DEFAULT_ATTRIBUTE_MODELS = { age: 'fr_age', gender: 'fr_gender', expression: 'fr_expression', pose: 'fr_pose', landmarks: 'fr_landmark' } as const;

@@ -1,7 +1,7 @@
 // createFaceKit wires the kit's modules together: resolved options, the backend, the worker
 // pool, model loading, the still-image calls, the live loop and the verifier, and the stores.
 import { ATTRIBUTE_KINDS, cosineSimilarity, createGallery, DEFAULT_LIVENESS_THRESHOLD, type AttributeKind } from '@facekit/core';
-import { AbortedError, DisposedError } from './errors.js';
+import { AbortedError, DisposedError } from '../errors.js';
 import type { FaceKit } from './face-kit.js';
 import { matchThreshold, resolveKitOptions } from './kit-options.js';
 import { createModelLoader } from './model-loading.js';

@@ -2,7 +2,7 @@
 // bad option, before any worker would start.
 import { getModel, thresholdFor } from '@facekit/core';
 import { describe, expect, it } from 'vitest';
-import { InvalidOptionError } from './errors.js';
+import { InvalidOptionError } from '../errors.js';
 import { DEFAULT_MAX_QUEUE, folderUrl, matchThreshold, resolveFetchPolicy, resolveKitOptions } from './kit-options.js';
 import type { FaceKitOptions } from './options.js';
 

@@ -3,7 +3,7 @@
 // option throws InvalidOptionError here, before any worker starts.
 import { getPack, intOption, modelOption, thresholdFor, type AttributeKind, type ModelSpec } from '@facekit/core';
 import { attributeModelOptions } from './attribute-options.js';
-import { InvalidOptionError } from './errors.js';
+import { InvalidOptionError } from '../errors.js';
 import type { FaceKitOptions } from './options.js';
 import { DEFAULT_FETCH_POLICY, type ModelFetchPolicy } from '../store/model-store.js';
 

@@ -4,7 +4,7 @@
 import { DEFAULT_LIVENESS_THRESHOLD, resolveDetectOptions, type DetectOptions } from '@facekit/core';
 import { transfer, type Remote } from 'comlink';
 import { attributeList, attributeNeeds } from './attribute-options.js';
-import { DisposedError, InvalidOptionError, QueueFullError } from './errors.js';
+import { DisposedError, InvalidOptionError, QueueFullError } from '../errors.js';
 import type { FaceKit, FaceLike } from './face-kit.js';
 import type { KitModels } from './kit-options.js';
 import type { EmbedCallOptions } from './options.js';

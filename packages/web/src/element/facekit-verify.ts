@@ -11,7 +11,7 @@
 // Theme: --facekit-accent, --facekit-text, --facekit-background, --facekit-radius, --facekit-font,
 // and the parts frame, video, overlay, status, button.
 import { createFaceKit, type FaceKit } from '../api/create-face-kit.js';
-import { AbortedError, FaceKitError, InvalidOptionError, LivenessError, type FaceKitErrorCode } from '../api/errors.js';
+import { AbortedError, FaceKitError, InvalidOptionError, LivenessError, type FaceKitErrorCode } from '../errors.js';
 import { openCamera, type Camera } from '../media/camera.js';
 import type { LivenessMode, Verifier, VerifierHint, VerifierProgress } from '../verifier/verifier.js';
 import { DEFAULT_VERIFY_MESSAGES, formatMessage, type FaceKitVerifyMessages } from './verify-messages.js';

@@ -1,4 +1,4 @@
-import { AbortedError, CameraDeniedError, CameraInUseError, FaceKitError, InvalidOptionError, NoCameraError, UnsupportedBrowserError } from '../api/errors.js';
+import { AbortedError, CameraDeniedError, CameraInUseError, FaceKitError, InvalidOptionError, NoCameraError, UnsupportedBrowserError } from '../errors.js';
 
 /** Options of `openCamera`. */
 export interface CameraOptions {

@@ -1,5 +1,5 @@
 import { checkImageSize } from '@facekit/core';
-import { InvalidInputError } from '../api/errors.js';
+import { InvalidInputError } from '../errors.js';
 import type { WorkerImage } from '../worker/worker-protocol.js';
 
 /** Everything `detect` accepts. */

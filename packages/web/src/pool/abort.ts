@@ -1,4 +1,4 @@
-import { AbortedError } from '../api/errors.js';
+import { AbortedError } from '../errors.js';
 
 /**
  * `promise`, or an AbortedError as soon as `signal` fires; the listener is removed either way,

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   AbortedError, BackendError, DisposedError, FaceKitError, InvalidInputError, ModelFetchError, QueueFullError, WorkerCrashedError,
   serializeError,
-} from '../api/errors.js';
+} from '../errors.js';
 import { DEVICE_LOST, type DetectRequest, type Reply, type WorkerApi } from '../worker/worker-protocol.js';
 import { raceAbort } from './abort.js';
 import { createWorkerPool, type PoolWorker, type WorkerPool, type WorkerPoolOptions } from './worker-pool.js';

@@ -1,5 +1,5 @@
 import { wrap, releaseProxy, type Remote } from 'comlink';
-import { AbortedError, DisposedError, QueueFullError, WorkerCrashedError, deserializeError } from '../api/errors.js';
+import { AbortedError, DisposedError, QueueFullError, WorkerCrashedError, deserializeError } from '../errors.js';
 import { DEVICE_LOST, type Reply, type WorkerApi } from '../worker/worker-protocol.js';
 
 export interface PoolWorker {

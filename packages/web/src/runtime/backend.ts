@@ -1,4 +1,4 @@
-import { BackendError } from '../api/errors.js';
+import { BackendError } from '../errors.js';
 
 /** Which execution backend runs the models. @defaultValue 'auto' */
 export type BackendOption = 'auto' | 'wasm' | 'webgpu';

@@ -1,5 +1,5 @@
 import { clear, createStore } from 'idb-keyval';
-import { StorageError } from '../api/errors.js';
+import { StorageError } from '../errors.js';
 
 // Every IndexedDB database facekit writes, by name: `<cacheName>-<kind>` and its object store.
 const FIXED: Record<string, string> = { models: 'bytes', 'model-index': 'entries', galleries: 'galleries' };

@@ -1,6 +1,6 @@
 import { del, get, set, createStore } from 'idb-keyval';
 import { galleryFromJSON, type Gallery } from '@facekit/core';
-import { StorageError } from '../api/errors.js';
+import { StorageError } from '../errors.js';
 
 const failed = (what: string, e: unknown) => new StorageError(`IndexedDB could not ${what}: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`, { cause: e });
 

@@ -6,7 +6,7 @@ import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { createStore, set } from 'idb-keyval';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { StorageError } from '../api/errors.js';
+import { StorageError } from '../errors.js';
 import { memoryModelCache, openModelCache, probeModelCache, type CachedModel, type ModelCache } from './model-cache.js';
 
 const T0 = Date.UTC(2026, 0, 1);

@@ -1,5 +1,5 @@
 import { clear, createStore, del, get, set, values, type UseStore } from 'idb-keyval';
-import { StorageError } from '../api/errors.js';
+import { StorageError } from '../errors.js';
 
 /** What the cache knows of one stored model file (without its bytes). */
 export interface CachedModel {

@@ -3,7 +3,7 @@
 // hashes are real SHA-256. Timeouts and backoff run on fake timers: no test waits on the clock.
 import type { ModelSpec } from '@facekit/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AbortedError, ModelFetchError, ModelIntegrityError } from '../api/errors.js';
+import { AbortedError, ModelFetchError, ModelIntegrityError } from '../errors.js';
 import { memoryModelCache, type CachedModel, type ModelCache } from './model-cache.js';
 import { loadModelBytes, sha256Of, type ModelFetchPolicy, type ModelFileProgress } from './model-store.js';
 

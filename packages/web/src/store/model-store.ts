@@ -1,5 +1,5 @@
 import { sha256Hex, type ModelSpec } from '@facekit/core';
-import { AbortedError, ModelFetchError, ModelIntegrityError } from '../api/errors.js';
+import { AbortedError, ModelFetchError, ModelIntegrityError } from '../errors.js';
 import type { ModelCache } from './model-cache.js';
 
 /** Progress of one model file. `total` is 0 when the size is not known in advance. */

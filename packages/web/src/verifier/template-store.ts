@@ -1,5 +1,5 @@
 import { createStore, del, get, keys, set } from 'idb-keyval';
-import { StorageError } from '../api/errors.js';
+import { StorageError } from '../errors.js';
 
 /** IndexedDB's own errors (quota, blocked storage, disk) as facekit's typed one. */
 async function storage<T>(what: string, op: () => Promise<T>): Promise<T> {

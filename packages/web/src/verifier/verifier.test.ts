@@ -5,7 +5,7 @@
 import 'fake-indexeddb/auto';
 import { assessQuality, getModel, thresholdFor, type Keypoints5 } from '@facekit/core';
 import { describe, expect, it } from 'vitest';
-import { AbortedError, InvalidOptionError } from '../api/errors.js';
+import { AbortedError, InvalidOptionError } from '../errors.js';
 import { matchThreshold } from '../api/kit-options.js';
 import type { VideoFace, VideoFrameResult, VideoLoop, VideoLoopOptions, VideoLoopStats } from '../video/video-loop.js';
 import { createVerifier, type VerifierContext, type VerifierOptions } from './verifier.js';

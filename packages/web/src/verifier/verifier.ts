@@ -7,7 +7,7 @@ import {
   resolveQualityThresholds, type Gallery, type GalleryMatch, type HeadTurnOptions, type LivenessMode, type QualityThresholds, type VerificationWindow,
   type VerifierHint, type VerifyReason,
 } from '@facekit/core';
-import { AbortedError, InvalidOptionError } from '../api/errors.js';
+import { AbortedError, InvalidOptionError } from '../errors.js';
 import { LivenessError, NotEnrolledError, VerificationTimeoutError } from './verifier-errors.js';
 import type { VideoSource } from '../video/frame-source.js';
 import type { VideoFrameResult, VideoLoop, VideoLoopOptions } from '../video/video-loop.js';

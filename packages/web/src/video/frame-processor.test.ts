@@ -5,7 +5,7 @@
 import { DEFAULT_QUALITY_THRESHOLDS, resolveDetectOptions, type FrameRequest } from '@facekit/core';
 import type { Remote } from 'comlink';
 import { describe, expect, it } from 'vitest';
-import { DisposedError, InvalidOptionError } from '../api/errors.js';
+import { DisposedError, InvalidOptionError } from '../errors.js';
 import { resolveKitOptions } from '../api/kit-options.js';
 import type { RunOptions, WorkerPool } from '../pool/worker-pool.js';
 import type { FrameMessage, WorkerApi } from '../worker/worker-protocol.js';

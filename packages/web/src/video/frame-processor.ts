@@ -4,7 +4,7 @@
 import { resolveQualityThresholds, type AttributeKind, type Box, type DetectOptions, type FrameRequest, type ModelSpec } from '@facekit/core';
 import { transfer } from 'comlink';
 import { attributeList, attributeNeeds } from '../api/attribute-options.js';
-import { DisposedError, InvalidOptionError } from '../api/errors.js';
+import { DisposedError, InvalidOptionError } from '../errors.js';
 import type { KitModels } from '../api/kit-options.js';
 import type { WorkerPool } from '../pool/worker-pool.js';
 import type { FrameMessage, WorkerImage } from '../worker/worker-protocol.js';

@@ -3,7 +3,7 @@
 // document): the test decides when frames arrive and checks which ones the pipeline sees,
 // which are closed, and what the source releases.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { InvalidInputError, UnsupportedBrowserError } from '../api/errors.js';
+import { InvalidInputError, UnsupportedBrowserError } from '../errors.js';
 import { createFrameSource, type FrameSource, type SourceFrame } from './frame-source.js';
 
 class FakeTrack {

@@ -2,7 +2,7 @@
 // browser (which produces frames at the camera's rate) and the pipeline (which takes one when
 // it is ready). A frame that arrives while one is waiting replaces it, and the replaced frame is
 // closed at once, so the queue never grows and the camera never stalls on unreleased frames.
-import { InvalidInputError, UnsupportedBrowserError } from '../api/errors.js';
+import { InvalidInputError, UnsupportedBrowserError } from '../errors.js';
 import { is } from '../media/input.js';
 
 /** What `createVideoLoop` and the verifier watch. */

@@ -3,7 +3,7 @@
 // the per-track liveness median, eyes-closed over frames, lost frames, and stopping.
 import { assessQuality, resolveDetectOptions, type Box, type FrameAnalysis, type FrameFace, type FrameRequest, type Keypoints5 } from '@facekit/core';
 import { describe, expect, it } from 'vitest';
-import { AbortedError, QueueFullError, WorkerCrashedError } from '../api/errors.js';
+import { AbortedError, QueueFullError, WorkerCrashedError } from '../errors.js';
 import { resolveKitOptions } from '../api/kit-options.js';
 import { planFrames } from './frame-processor.js';
 import type { FrameSource, FrameSourceStats, SourceFrame } from './frame-source.js';

@@ -7,7 +7,7 @@ import {
   type AttributeKind, type Box, type CropAnchor, type EyesClosedFilter, type FaceAttributes, type FrameAnalysis, type FrameFace, type FrameRequest,
   type Keypoints5, type LivenessAnchor, type QualityCode, type QualityReport, type QualityThresholds, type ScoreWindow,
 } from '@facekit/core';
-import { AbortedError, FaceKitError, InvalidOptionError, QueueFullError, WorkerCrashedError } from '../api/errors.js';
+import { AbortedError, FaceKitError, InvalidOptionError, QueueFullError, WorkerCrashedError } from '../errors.js';
 import type { FrameSource, SourceFrame } from './frame-source.js';
 
 const MAX_CRASHES_IN_A_ROW = 3;

@@ -1,7 +1,7 @@
 // The one contract between the page and a facekit worker. Everything here is structured-
 // clonable; images and result buffers are transferred, never copied.
 import type { Affine2x3, AttributeKind, DetectOptions, DetectionRun, FaceAttributes, FrameAnalysis, FrameRequest, Keypoints5, ModelSpec, RecognitionRun } from '@facekit/core';
-import type { SerializedError } from '../api/errors.js';
+import type { SerializedError } from '../errors.js';
 import type { ModelFetchPolicy, ModelFileProgress } from '../store/model-store.js';
 import type { Backend } from '../runtime/backend.js';
 

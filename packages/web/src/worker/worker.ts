@@ -6,7 +6,7 @@ import {
   type Affine2x3, type AttributeKind, type AttributeModels, type DetectOptions, type FrameRuntime, type ModelSpec, type NamedOutputs, type TensorPool,
 } from '@facekit/core';
 import type { InferenceSession, Tensor } from 'onnxruntime-web';
-import { BackendError, InvalidInputError, InvalidOptionError, serializeError } from '../api/errors.js';
+import { BackendError, InvalidInputError, InvalidOptionError, serializeError } from '../errors.js';
 import { DEVICE_LOST } from './worker-protocol.js';
 import { probeModelCache, type ModelCache } from '../store/model-cache.js';
 import { DEFAULT_FETCH_POLICY, loadModelBytes, type ModelFetchPolicy } from '../store/model-store.js';

@@ -11,8 +11,8 @@ export {
   FACEKIT_ERROR_CODES, FaceKitError, InvalidInputError, InvalidOptionError, ModelIntegrityError, ModelFetchError, BackendError,
   WorkerCrashedError, DisposedError, AbortedError, QueueFullError, StorageError, type FaceKitErrorCode, type BlockingHint,
 } from '@facekit/core';
-export { CameraDeniedError, NoCameraError, CameraInUseError, UnsupportedBrowserError } from '../media/camera-errors.js';
-export { VerificationTimeoutError, LivenessError, NotEnrolledError } from '../verifier/verifier-errors.js';
+export { CameraDeniedError, NoCameraError, CameraInUseError, UnsupportedBrowserError } from './media/camera-errors.js';
+export { VerificationTimeoutError, LivenessError, NotEnrolledError } from './verifier/verifier-errors.js';
 
 /** An error as it crosses the worker boundary: plain data. */
 export interface SerializedError {
