@@ -8,7 +8,7 @@ import { DisposedError, InvalidOptionError, QueueFullError } from '../errors.js'
 import type { FaceKit, FaceLike } from './face-kit.js';
 import type { KitModels } from './kit-options.js';
 import type { EmbedCallOptions } from './options.js';
-import { toWorkerImage, transferablesOf, type ImageInput } from '../media/input.js';
+import { sendImage, toWorkerImage, transferablesOf, type ImageInput } from '../media/input.js';
 import { raceAbort } from '../pool/abort.js';
 import type { WorkerPool } from '../pool/worker-pool.js';
 import type { Reply, WorkerApi, WorkerImage } from '../worker/worker-protocol.js';
@@ -68,7 +68,7 @@ export function createStillImageCalls(ctx: StillImageContext): StillImageCalls {
       decoding--;
     }
     if (workerImage.kind === 'bitmap') tracked?.add(workerImage.bitmap);
-    return pool.run((remote) => call(remote, workerImage, (request) => transfer(request, transferablesOf(workerImage))), {
+    return pool.run((remote) => sendImage(workerImage, () => call(remote, workerImage, (request) => transfer(request, transferablesOf(workerImage)))), {
       ...(signal ? { signal } : {}),
       onDropped: () => { if (workerImage.kind === 'bitmap') workerImage.bitmap.close(); },
     });

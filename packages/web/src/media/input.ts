@@ -1,6 +1,6 @@
 import { checkImageSize } from '@facekit/core';
-import { InvalidInputError } from '../errors.js';
-import type { WorkerImage } from '../worker/worker-protocol.js';
+import { InvalidInputError, serializeError, WorkerCrashedError } from '../errors.js';
+import type { Reply, WorkerImage } from '../worker/worker-protocol.js';
 
 /** Everything `detect` accepts. */
 export type ImageInput =
@@ -83,4 +83,19 @@ export async function toWorkerImage(input: ImageInput): Promise<WorkerImage> {
 /** Transferables of a WorkerImage (the bitmap moves; a Blob is shared by reference). */
 export function transferablesOf(image: WorkerImage): Transferable[] {
   return image.kind === 'bitmap' ? [image.bitmap] : [];
+}
+
+/**
+ * Sends a request holding `image` unless the image was already transferred: the pool runs a call
+ * again on a new worker when its worker lost the WebGPU device, and a bitmap or VideoFrame handed
+ * to the dead worker went with it (posting it again would throw a raw DataCloneError). Such a
+ * call fails with WorkerCrashedError instead, which says to call again (a live loop counts the
+ * frame as lost and goes on).
+ */
+export function sendImage<T>(image: WorkerImage, send: () => Promise<Reply<T>>): Promise<Reply<T>> {
+  const gone = image.kind === 'bitmap' ? image.bitmap.width === 0 && image.bitmap.height === 0
+    : image.kind === 'frame' ? image.frame.format === null && image.frame.codedWidth === 0 : false;
+  if (!gone) return send();
+  const e = new WorkerCrashedError('The worker running this call lost its WebGPU device after the image was handed to it, and the image went with it. Call again: the kit runs on WASM now.');
+  return Promise.resolve({ ok: false, error: serializeError(e) });
 }

@@ -474,6 +474,7 @@ describe('createWorkerPool: crashes', () => {
     await expect(a).rejects.toThrow(/died 3 times while starting.*bad module/);
     expect(onDropped).toHaveBeenCalledTimes(1);
     await expect(ready).rejects.toBeInstanceOf(WorkerCrashedError);
+    await expect(ready).rejects.toThrow(/died 3 times while starting/);
     expect(spawn).toHaveBeenCalledTimes(3);
     expect(pool.stats()).toMatchObject({ workers: 0, respawned: 2 });
 

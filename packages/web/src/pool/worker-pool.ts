@@ -108,7 +108,12 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
 
   const track = (slot: Slot) => {
     slot.state = 'starting';
-    slot.ready.then(() => { slot.state = 'ready'; pump(); }, (e) => { slot.state = 'failed'; slot.failure = e; pump(); });
+    slot.ready.then(() => { slot.state = 'ready'; pump(); }, (e) => {
+      slot.state = 'failed';
+      // A worker that died for good while starting keeps replace()'s account of it.
+      if (!(slot.dead && slot.failure)) slot.failure = e;
+      pump();
+    });
   };
 
   const start = (index: number, after: Promise<unknown> = Promise.resolve(), attempts = 0): Slot => {
@@ -176,7 +181,8 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
         if (current.every((s, i) => slots[i] === s)) return;
       } catch (e) {
         const replaced = current.some((s, i) => slots[i] !== s);
-        if (!replaced || disposed) throw e;
+        // A worker that kept dying while starting is not being replaced: say that, not the last crash.
+        if (!replaced || disposed) throw current.find((s) => s.dead && s.failure)?.failure ?? e;
       }
     }
   };

@@ -5,10 +5,10 @@
 import { DEFAULT_QUALITY_THRESHOLDS, resolveDetectOptions, type FrameRequest } from '@facekit/core';
 import type { Remote } from 'comlink';
 import { describe, expect, it } from 'vitest';
-import { DisposedError, InvalidOptionError } from '../errors.js';
+import { DisposedError, InvalidOptionError, WorkerCrashedError } from '../errors.js';
 import { resolveKitOptions } from '../api/kit-options.js';
-import type { RunOptions, WorkerPool } from '../pool/worker-pool.js';
-import type { FrameMessage, WorkerApi } from '../worker/worker-protocol.js';
+import { unwrapReply, type RunOptions, type WorkerPool } from '../pool/worker-pool.js';
+import type { FrameMessage, Reply, WorkerApi } from '../worker/worker-protocol.js';
 import { createFrameProcessor, planFrames } from './frame-processor.js';
 import type { SourceFrame } from './frame-source.js';
 import { resolveLoopOptions, type VideoLoopOptions } from './video-loop.js';
@@ -83,6 +83,22 @@ describe('createFrameProcessor', () => {
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatchObject({ detector: 'det_500m', request, image: { kind: 'bitmap', bitmap: f.image, decodeMs: 0 } });
     expect(f.closed).toBe(0); // transferred, the worker owns it
+  });
+
+  it('a frame run again after its worker lost the device (its picture went with that worker) fails with WorkerCrashedError, not a DataCloneError', async () => {
+    const sent: FrameMessage[] = [];
+    const remote = {
+      processFrame: async (m: FrameMessage) => {
+        sent.push(m);
+        // Transferred: the sender's bitmap is detached.
+        Object.assign(m.image.kind === 'bitmap' ? m.image.bitmap : {}, { width: 0, height: 0 });
+        return { ok: false, error: { name: 'FaceKitError', code: 'INTERNAL', message: 'device lost' }, deviceLost: 'GPU device lost' };
+      },
+    } as unknown as Remote<WorkerApi>;
+    // What the pool does on a lost device: the same call again, on the replacement worker.
+    const pool = { run: async <T>(call: (r: Remote<WorkerApi>) => Promise<Reply<T>>) => { await call(remote); return unwrapReply(await call(remote)); } } as Pick<WorkerPool, 'run'>;
+    await expect(createFrameProcessor(pool, { detector: 'det_500m' }, () => false)(frame(), request, new AbortController().signal)).rejects.toBeInstanceOf(WorkerCrashedError);
+    expect(sent).toHaveLength(1);
   });
 
   it('closes a frame the pool drops, and one arriving after dispose', async () => {

@@ -6,6 +6,7 @@ import { transfer } from 'comlink';
 import { attributeList, attributeNeeds } from '../api/attribute-options.js';
 import { DisposedError, InvalidOptionError } from '../errors.js';
 import type { KitModels } from '../api/kit-options.js';
+import { sendImage } from '../media/input.js';
 import type { WorkerPool } from '../pool/worker-pool.js';
 import type { FrameMessage, WorkerImage } from '../worker/worker-protocol.js';
 import type { FrameProcessor, ResolvedLoopOptions, VideoLoopOptions } from './video-loop.js';
@@ -64,7 +65,7 @@ export function createFrameProcessor(pool: Pick<WorkerPool, 'run'>, models: Fram
     const image: WorkerImage = 'displayWidth' in frame.image
       ? { kind: 'frame', frame: frame.image }
       : { kind: 'bitmap', bitmap: frame.image, decodeMs: 0 };
-    return pool.run((remote) => remote.processFrame(transfer({ image, ...models, request }, [frame.image])), {
+    return pool.run((remote) => sendImage(image, () => remote.processFrame(transfer({ image, ...models, request }, [frame.image]))), {
       signal,
       onDropped: () => frame.close(),
     });
