@@ -6,10 +6,10 @@
 #   bash scripts/test/under-load.sh [--runs N] [--clean-clone] [--clone-dir DIR] [-- command ...]
 #
 #   --runs N        how many runs (default 3)
-#   --clean-clone   run in a fresh `git clone` of the current HEAD beside this repository (so
-#                   ../shared resolves the same), as CI does (`bash .ci/run` on a clean clone);
-#                   uncommitted changes are not in it. The clone stays for inspection and is
-#                   replaced by the next --clean-clone run.
+#   --clean-clone   run each time in a fresh `git clone` of the current HEAD beside this
+#                   repository (so ../shared resolves the same), as CI does (`bash .ci/run` on a
+#                   clean clone); uncommitted changes are not in it. The last clone stays for
+#                   inspection and is replaced by the next run.
 #   --clone-dir DIR where to clone (default: ../clone-under-load, beside this repository)
 #   --busy N        how many busy loops (default 2)
 #
@@ -67,8 +67,10 @@ trap cleanup EXIT
 trap 'echo "under-load: interrupted" >&2; exit 130' INT TERM
 
 workdir=$ROOT
-if [ $clean_clone -eq 1 ]; then
-  head=$(git -C "$ROOT" rev-parse HEAD) || exit 1
+head=$(git -C "$ROOT" rev-parse HEAD) || exit 1
+# A fresh clone of HEAD (CI's starting point: nothing installed, built or cached), made before
+# every run so that each run starts clean.
+fresh_clone() {
   if [ -e "$clone_dir" ]; then
     # Only ever replace a clone this script made.
     if [ ! -f "$clone_dir/.git/under-load-clone" ]; then
@@ -77,9 +79,11 @@ if [ $clean_clone -eq 1 ]; then
     fi
     rm -rf "$clone_dir"
   fi
-  echo "under-load: cloning $head into $clone_dir"
   git clone --quiet --no-checkout "$ROOT" "$clone_dir" && git -C "$clone_dir" checkout --quiet --detach "$head" || exit 1
   touch "$clone_dir/.git/under-load-clone"
+}
+if [ $clean_clone -eq 1 ]; then
+  echo "under-load: each run in a fresh clone of $head at $clone_dir"
   [ -e "$(dirname "$clone_dir")/shared" ] || echo "under-load: note: $(dirname "$clone_dir")/shared does not exist" >&2
   workdir=$clone_dir
 fi
@@ -101,6 +105,7 @@ start_all=$SECONDS
 for ((k = 1; k <= runs; k++)); do
   log="$log_dir/run-$k.log"
   start=$SECONDS
+  [ $clean_clone -eq 1 ] && fresh_clone
   # Its own process group (setsid), so that cleanup can stop the run with all its children.
   setsid bash -c 'cd "$1" && shift && exec "$@"' under-load "$workdir" "${cmd[@]}" >"$log" 2>&1 </dev/null &
   run_pid=$!
