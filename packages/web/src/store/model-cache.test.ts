@@ -194,13 +194,23 @@ describe('openModelCache: a full quota', () => {
     expect(await ids(cache)).toEqual(['rec']);
   });
 
-  it('gives up with StorageError when the space never frees, after 3.1 s of waits', async () => {
+  it('does not wait for space when the file is larger than the whole quota', async () => {
     quota(100, 60_000);
+    vi.stubGlobal('navigator', { storage: { estimate: async () => ({ quota: 150, usage: 100 }) } });
+    const cache = openModelCache('kit');
+    await cache.put(entry('aa', 'det', 100), bytes(100));
+    await expect(cache.put(entry('bb', 'rec', 200, T0 + 1), bytes(200))).rejects.toThrow(/even with every other model evicted/);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('gives up with StorageError when the space never frees, after 12.7 s of waits', async () => {
+    quota(100, 60_000);
+    vi.stubGlobal('navigator', { storage: { estimate: async () => ({ quota: 150, usage: 100 }) } });
     const cache = openModelCache('kit');
     await cache.put(entry('aa', 'det', 100), bytes(100));
     let err: unknown;
     const putting = cache.put(entry('bb', 'rec', 100, T0 + 1), bytes(100)).catch((e: unknown) => { err = e; });
-    for (const ms of [100, 200, 400, 800, 1600]) {
+    for (const ms of [100, 200, 400, 800, 1600, 3200, 6400]) {
       await timerSet();
       expect(err).toBeUndefined();
       await vi.advanceTimersByTimeAsync(ms - 1);
