@@ -15,7 +15,10 @@ export interface VideoRun {
   config: LoopConfig; inputSize: number; frames: number; seconds: number;
   /** From the median interval between results (a memory measurement pauses the worker now and then). */
   fps: number; cameraFps: number; dropped: number; fullPasses: number; regionPasses: number;
+  /** Median ms: stages, and `lag`, how far each result's frame is behind the newest the camera had delivered. */
   stages: Record<string, number>;
+  /** From `abort()` on the loop's signal (mid-frame) to `done` settling, ms. */
+  abortToDoneMs: number;
   cpu: CpuUse;
 }
 export interface VideoMemory { frames: number; mainBytes: number; workerBytes: number; totalBytes: number; mainHeapUsed: number }
@@ -58,9 +61,9 @@ export async function benchVideo(o: { frames: number; stream: 'still' | 'pan'; t
           const heap = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? NaN;
           return { frames: at, mainBytes: main, workerBytes: worker, totalBytes: m.bytes, mainHeapUsed: heap };
         };
-        const stages: Record<string, number[]> = { detectFull: [], detectRegions: [], quality: [], eyes: [], liveness: [], embed: [], worker: [], roundTrip: [] };
+        const stages: Record<string, number[]> = { detectFull: [], detectRegions: [], quality: [], eyes: [], liveness: [], embed: [], worker: [], roundTrip: [], lag: [] };
         const mems: Awaited<ReturnType<typeof measure>>[] = [];
-        let first = 0, firstTs = 0, lastTs = 0, lastAt = 0;
+        let first = 0, firstTs = 0, lastTs = 0, lastAt = 0, abortedAt = 0;
         const intervals: number[] = [];
         let pendingMark: Promise<void> = Promise.resolve();
         const ac = new AbortController();
@@ -75,18 +78,19 @@ export async function benchVideo(o: { frames: number; stream: 'still' | 'pan'; t
             const t = r.timings;
             stages[r.mode === 'full' ? 'detectFull' : 'detectRegions']!.push(t.detect.preprocess + t.detect.inference + t.detect.postprocess);
             stages.quality!.push(t.quality); stages.eyes!.push(t.eyes); stages.liveness!.push(t.liveness); stages.embed!.push(t.embed);
-            stages.worker!.push(t.worker); stages.roundTrip!.push(t.roundTrip);
+            stages.worker!.push(t.worker); stages.roundTrip!.push(t.roundTrip); stages.lag!.push(r.newestTimestamp - r.timestamp);
             if (marks.includes(r.frameIndex + 1)) pendingMark = pendingMark.then(async () => { mems.push(await measure(r.frameIndex + 1)); });
-            if (r.frameIndex + 1 >= frames) ac.abort();
+            if (r.frameIndex + 1 >= frames && !ac.signal.aborted) { abortedAt = performance.now(); ac.abort(); }
             if ((r.frameIndex + 1) % 10 === 0) void w.benchProgress(`\rvideo ${config} @ ${inputSize}: frame ${r.frameIndex + 1}/${frames}   `);
           },
         });
         const stats = await loop.done.catch(() => loop.stats);
+        const abortToDoneMs = performance.now() - abortedAt;
         await pendingMark;
         const run = {
           config, inputSize, frames: stats.processed, seconds: (performance.now() - first) / 1000, fps: 1000 / med(intervals),
           cameraFps: (stats.received - 1) / ((lastTs - firstTs) / 1000 || 1), dropped: stats.dropped, fullPasses: stats.fullPasses, regionPasses: stats.regionPasses,
-          stages: Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, med(v)])),
+          stages: Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, med(v)])), abortToDoneMs,
         };
         return { run, mems };
       }, { config, inputSize, frames, marks });
@@ -110,11 +114,11 @@ export async function benchVideo(o: { frames: number; stream: 'still' | 'pan'; t
 export function printVideo(v: VideoBench): void {
   console.log(`\nvideo loop, fake camera ${v.stream === 'pan' ? 'panning over insightface/t1.jpg (6 faces)' : 'still of ppu_uniface/image-kevin1.png @ 30 fps'}, 640×480; backend ${v.info.backend}, ${v.info.workers} worker × ${v.info.threadsPerWorker} thread(s)`);
   console.log('track = detect + track + quality; verify = + eyes, passive liveness and flip embedding of the main face, every frame');
-  console.log('loop | input | frames | loop fps | camera fps | dropped | full / region passes | detect full | detect region | quality | eyes | liveness | embed (flip) | worker | round trip (median ms) | CPU machine / Chromium %');
+  console.log('loop | input | frames | loop fps | camera fps | dropped | full / region passes | detect full | detect region | quality | eyes | liveness | embed (flip) | worker | round trip | lag behind newest frame (median ms) | abort → done ms | CPU machine / Chromium %');
   for (const r of [...v.runs, v.long]) {
     const s = r.stages;
     const f = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '–' : x.toFixed(1));
-    console.log(`${r.config} | ${r.inputSize} | ${r.frames} | ${r.fps.toFixed(1)} | ${r.cameraFps.toFixed(1)} | ${r.dropped} | ${r.fullPasses} / ${r.regionPasses} | ${f(s.detectFull)} | ${f(s.detectRegions)} | ${f(s.quality)} | ${f(s.eyes)} | ${f(s.liveness)} | ${f(s.embed)} | ${f(s.worker)} | ${f(s.roundTrip)} | ${r.cpu.machinePercent.toFixed(0)} / ${r.cpu.chromiumPercent.toFixed(0)}`);
+    console.log(`${r.config} | ${r.inputSize} | ${r.frames} | ${r.fps.toFixed(1)} | ${r.cameraFps.toFixed(1)} | ${r.dropped} | ${r.fullPasses} / ${r.regionPasses} | ${f(s.detectFull)} | ${f(s.detectRegions)} | ${f(s.quality)} | ${f(s.eyes)} | ${f(s.liveness)} | ${f(s.embed)} | ${f(s.worker)} | ${f(s.roundTrip)} | ${f(s.lag)} | ${f(r.abortToDoneMs)} | ${r.cpu.machinePercent.toFixed(0)} / ${r.cpu.chromiumPercent.toFixed(0)}`);
   }
   const mb = (b: number) => (b / 1048576).toFixed(1);
   for (const m of v.memory) console.log(`memory after ${m.frames} frames: main ${mb(m.mainBytes)} MB (JS heap used ${mb(m.mainHeapUsed)} MB), worker ${mb(m.workerBytes)} MB, page total ${mb(m.totalBytes)} MB (measureUserAgentSpecificMemory)`);
