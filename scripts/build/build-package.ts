@@ -25,10 +25,12 @@ const WEB = resolve(ROOT, 'packages/web');
 const DIST = resolve(WEB, 'dist');
 const ORT_DIST = resolve(ROOT, 'node_modules/onnxruntime-web/dist');
 /**
- * facekit's own JS, gzipped (onnxruntime and the models aside). 62 KB: raised from 60 KB when the
- * live verifier gained its head-turn challenge, liveness crop anchors and eyes-closed hysteresis.
+ * facekit's own JS, gzipped (onnxruntime and the models aside). 60 KB, raised to 62 KB when the
+ * live verifier gained its head-turn challenge, liveness crop anchors and eyes-closed hysteresis,
+ * and to 63 KB (at 62.0) when the web unit tests' fixes landed: dispose settling running calls,
+ * re-runs after a lost device, the storage quota's wait.
  */
-const BUDGET_GZIP_BYTES = 62 * 1024;
+const BUDGET_GZIP_BYTES = 63 * 1024;
 
 // The ORT files the worker loads: the WASM-only build, and the WebGPU one (asyncify).
 const ORT_FILES = [

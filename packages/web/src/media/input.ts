@@ -96,6 +96,6 @@ export function sendImage<T>(image: WorkerImage, send: () => Promise<Reply<T>>):
   const gone = image.kind === 'bitmap' ? image.bitmap.width === 0 && image.bitmap.height === 0
     : image.kind === 'frame' ? image.frame.format === null && image.frame.codedWidth === 0 : false;
   if (!gone) return send();
-  const e = new WorkerCrashedError('The worker running this call lost its WebGPU device after the image was handed to it, and the image went with it. Call again: the kit runs on WASM now.');
+  const e = new WorkerCrashedError('The worker lost its WebGPU device, and the image handed to it; call again (on WASM now).');
   return Promise.resolve({ ok: false, error: serializeError(e) });
 }
