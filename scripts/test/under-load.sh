@@ -57,6 +57,8 @@ cleanup() {
     # The run is its own process group (setsid below): stop it and its children.
     kill -TERM -- "-$run_pid" 2>/dev/null || kill -TERM "$run_pid" 2>/dev/null
   fi
+  # Servers Playwright started for the run (vite preview) may have left its process group.
+  [ $clean_clone -eq 1 ] && pkill -TERM -f -- "$clone_dir/" 2>/dev/null
   for pid in "${busy_pids[@]}"; do kill "$pid" 2>/dev/null; done
   for pid in "${busy_pids[@]}"; do wait "$pid" 2>/dev/null; done
   busy_pids=()
