@@ -23,9 +23,9 @@ const SHUT = { left: 1e-5, right: 1e-5 };
 
 function face(o: Partial<WindowFace> & { yaw?: number } = {}): WindowFace {
   const keypoints = turned(o.yaw ?? 0);
-  return { trackId: 1, keypoints, pose: headPoseFromKeypoints(keypoints), embedding: PERSON, eyes: OPEN, livenessMedian: 0.9, ...o };
+  return { trackId: 1, keypoints, measures: { pose: headPoseFromKeypoints(keypoints) }, embedding: PERSON, eyes: OPEN, livenessMedian: 0.9, ...o };
 }
-const good = (t: number, main: WindowFace = face()): WindowFrame => ({ timestamp: t * 66, ok: true, hint: null, pose: main.pose, main });
+const good = (t: number, main: WindowFace = face()): WindowFrame => ({ timestamp: t * 66, ok: true, hint: null, pose: main.measures.pose, main });
 
 function windowOf(liveness: LivenessMode, extra: Partial<VerificationWindowOptions> = {}) {
   return createVerificationWindow<string>({
@@ -67,7 +67,7 @@ describe('createVerificationWindow', () => {
     const w = windowOf('off');
     expect(w.update({ timestamp: 0, ok: false, hint: 'too-dark', main: face({ embedding: undefined }) })).toMatchObject({ hint: 'too-dark', joined: false, goodFrames: 0 });
     const away = face({ yaw: 70, embedding: undefined });
-    const step = w.update({ timestamp: 66, ok: false, hint: 'turned', pose: away.pose, main: away });
+    const step = w.update({ timestamp: 66, ok: false, hint: 'turned', pose: away.measures.pose, main: away });
     expect(['turn-left', 'turn-right']).toContain(step.hint);
     expect(w.update({ timestamp: 132, ok: false, hint: 'no-face' })).toMatchObject({ hint: 'no-face', ready: false });
     expect(w.blocking().map((b) => b.code).sort()).toEqual(['no-face', 'too-dark', step.hint].sort());

@@ -36,13 +36,13 @@ export type VerifyReason = 'no-match' | 'not-live';
 /** A hint code the quality gate or a liveness check reported, and on how many frames. */
 export interface BlockingHint { code: string; frames: number }
 
-/** The main face of one processed frame, as the window needs it. */
+/** The main face of one processed frame, as the window needs it (a video loop's face is one). */
 export interface WindowFace {
   /** Its track: a new track (someone else in front) restarts the window. */
   trackId: number;
   keypoints: Keypoints5;
   /** Its head pose (yaw in degrees: turn modes decide only on frames facing the camera). */
-  pose: HeadPose;
+  measures: { pose: HeadPose };
   /** Present on frames the loop embedded (those that passed the quality gate). */
   embedding?: Float32Array;
   eyes?: EyeOpenness;
@@ -180,7 +180,7 @@ export function createVerificationWindow<T = never>(o: VerificationWindowOptions
         hint = frame.hint === 'turned' && frame.pose ? poseHint(frame.pose, o) ?? 'turn-left' : frame.hint as Exclude<QualityCode, 'turned'>;
       } else if (main?.embedding) {
         const eyesShut = blink && main.eyes !== undefined && eyesOpenScore(main.eyes) < o.minEyesOpen;
-        const turnedAway = turn && Math.abs(main.pose.yaw) >= yawThreshold;
+        const turnedAway = turn && Math.abs(main.measures.pose.yaw) >= yawThreshold;
         if (!eyesShut && !turnedAway) {
           entries.push({ embedding: main.embedding, kept: keep?.() });
           if (entries.length > o.needed) entries.shift();

@@ -44,12 +44,13 @@ const isQuotaError = (e: unknown): boolean =>
  */
 const QUOTA_SETTLE_WAITS_MS = [100, 200, 400, 800, 1600, 3200, 6400];
 
-/** The origin's quota, where the browser tells it (a file larger than the whole quota never fits: no waiting). */
-async function originQuota(): Promise<number | undefined> {
+/** The file is larger than the origin's whole quota, where the browser tells it: it never fits, so no waiting. */
+async function largerThanQuota(bytes: number): Promise<boolean> {
   try {
-    return (await (globalThis as { navigator?: { storage?: { estimate?: () => Promise<{ quota?: number }> } } }).navigator?.storage?.estimate?.())?.quota;
+    const quota = (await (globalThis as { navigator?: { storage?: { estimate?: () => Promise<{ quota?: number }> } } }).navigator?.storage?.estimate?.())?.quota;
+    return quota !== undefined && bytes > quota;
   } catch {
-    return undefined;
+    return false;
   }
 }
 
@@ -95,8 +96,8 @@ export function openModelCache(name = 'facekit'): ModelCache {
             // CI once saw this write refused right after evicting enough room, most likely because
             // Chromium counts a deleted blob's space as free only after its cleanup runs, which lags
             // on a busy machine; so after evicting, wait for the usage to catch up before giving up.
-            const quota = evicted.length && settleWaits === 0 ? await originQuota() : undefined;
-            if (evicted.length && settleWaits < QUOTA_SETTLE_WAITS_MS.length && !(quota !== undefined && entry.byteLength > quota)) {
+            const worthWaiting = evicted.length > 0 && settleWaits < QUOTA_SETTLE_WAITS_MS.length && (settleWaits > 0 || !(await largerThanQuota(entry.byteLength)));
+            if (worthWaiting) {
               await new Promise((r) => setTimeout(r, QUOTA_SETTLE_WAITS_MS[settleWaits++]));
               continue;
             }

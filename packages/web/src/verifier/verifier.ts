@@ -3,8 +3,8 @@
 // Which frames count and when to decide is core's `createVerificationWindow`; this module runs
 // the loop, keeps the frames' pictures when asked, and stores or compares templates.
 import {
-  createGallery, createHeadTurnChallenge, createVerificationWindow, dot, HEAD_TURN_DEFAULTS, intOption, livenessModeFlags, meanEmbedding,
-  resolveQualityThresholds, type Gallery, type GalleryMatch, type HeadTurnOptions, type LivenessMode, type QualityThresholds, type VerificationWindow,
+  createGallery, createVerificationWindow, dot, HEAD_TURN_DEFAULTS, intOption, livenessModeFlags, meanEmbedding,
+  resolveQualityThresholds, type Gallery, type GalleryMatch, type HeadTurnOptions, type LivenessMode, type QualityThresholds, type VerificationWindow, type VerificationWindowOptions,
   type VerifierHint, type VerifyReason,
 } from '@facekit/core';
 import { AbortedError, InvalidOptionError } from '../errors.js';
@@ -203,7 +203,6 @@ export function createVerifier(ctx: VerifierContext, options: VerifierOptions = 
   const mode = options.liveness ?? 'passive';
   const { passive, blink, turn } = livenessModeFlags(mode);
   const livenessThreshold = options.livenessThreshold ?? ctx.defaultLivenessThreshold;
-  if (!(livenessThreshold >= 0 && livenessThreshold <= 1)) throw new InvalidOptionError(`livenessThreshold must be in [0, 1], got ${livenessThreshold}`);
   const enrollFrames = int(options.enrollFrames, 'enrollFrames', 5);
   const verifyFrames = int(options.verifyFrames, 'verifyFrames', 5);
   const timeoutMs = int(options.timeoutMs, 'timeoutMs', 20_000);
@@ -219,8 +218,11 @@ export function createVerifier(ctx: VerifierContext, options: VerifierOptions = 
     try { sameThreshold = ctx.threshold(1e-2, undefined); } catch { sameThreshold = HEAD_TURN_DEFAULTS.sameThreshold; }
   }
   const headTurn: HeadTurnOptions = { ...options.headTurn, ...(sameThreshold !== undefined ? { sameThreshold } : {}) };
-  // Checked now, not at the first call.
-  if (turn) createHeadTurnChallenge({ ...headTurn, order: ['left', 'right'] });
+  const windowOptions = (needed: number): VerificationWindowOptions => ({
+    needed, liveness: mode, livenessThreshold, minEyesOpen: limits.minEyesOpen, maxYaw: limits.maxYaw, maxPitch: limits.maxPitch, headTurn,
+  });
+  // The liveness threshold and head-turn options are checked now, not at the first call.
+  createVerificationWindow(windowOptions(1));
 
   /**
    * Watches until the window is ready and `decide(window)` returns the result, or the timeout.
@@ -237,9 +239,7 @@ export function createVerifier(ctx: VerifierContext, options: VerifierOptions = 
     const limit = int(call.timeoutMs, 'timeoutMs', timeoutMs);
     const started = performance.now();
     // A fresh window (and head-turn order) on every call.
-    const w = createVerificationWindow<Promise<Blob>>({
-      needed, liveness: mode, livenessThreshold, minEyesOpen: limits.minEyesOpen, maxYaw: limits.maxYaw, maxPitch: limits.maxPitch, headTurn,
-    });
+    const w = createVerificationWindow<Promise<Blob>>(windowOptions(needed));
     let outcome: { value: T; images: Promise<Blob>[] } | { error: unknown } | undefined;
     const stopper = new AbortController();
     const onAbort = () => stopper.abort();
@@ -252,18 +252,7 @@ export function createVerifier(ctx: VerifierContext, options: VerifierOptions = 
       try {
         if (outcome) return;
         const main = frame.quality.main >= 0 ? frame.faces[frame.quality.main] : undefined;
-        const step = w.update({
-          timestamp: frame.timestamp, ok: frame.quality.ok, hint: frame.hint,
-          ...(frame.quality.measures ? { pose: frame.quality.measures.pose } : {}),
-          ...(main ? {
-            main: {
-              trackId: main.trackId, keypoints: main.keypoints, pose: main.measures.pose,
-              ...(main.embedding ? { embedding: main.embedding } : {}),
-              ...(main.eyes ? { eyes: main.eyes } : {}),
-              ...(main.livenessMedian !== undefined ? { livenessMedian: main.livenessMedian } : {}),
-            },
-          } : {}),
-        }, () => {
+        const step = w.update({ timestamp: frame.timestamp, ok: frame.quality.ok, hint: frame.hint, pose: frame.quality.measures?.pose, main }, () => {
           const picture = image;
           image = undefined;
           return picture ? encodeJpeg(picture, frame.width, frame.height) : undefined;
