@@ -142,8 +142,16 @@ test('a full storage quota evicts the least recently used model and keeps workin
   }, imageUrl('faceonnx/verification/brad_1.jpg'));
   expect(r.before).toEqual(['det_500m']);
   expect(r.faces).toBe(1);
-  expect(r.after, r.warnings.join('\n')).toEqual(['fr_feature']);
-  expect(r.warnings.join('\n')).toMatch(/evicted det_500m/);
+  const warned = r.warnings.join('\n');
+  // The least recently used model is always evicted to make room.
+  expect(warned).toMatch(/evicted det_500m/);
+  expect(r.after).not.toContain('det_500m');
+  // Whether the freed room is counted in time is Chromium's business, not ours: a deleted
+  // IndexedDB value's space is released by a cleanup Chromium runs when it chooses, and CI saw
+  // it never counted within the cache's 12.7 s wait (about one suite run in six). Either way the
+  // kit must say what happened: fr_feature cached, or a warning that it was not and why.
+  if (r.after.length) expect(r.after, warned).toEqual(['fr_feature']);
+  else expect(warned).toMatch(/fr_feature\.onnx was not cached .*QuotaExceededError.*downloaded again next time/);
   expect(r.saveBig).toBe('StorageError/STORAGE');
   expect(r.kept).toBe(5);
   expect(r.again).toBe(1);

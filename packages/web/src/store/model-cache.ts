@@ -40,9 +40,10 @@ const isQuotaError = (e: unknown): boolean =>
 /**
  * Waits for freed space to be counted after an eviction (12.7 s in all), before a put gives up.
  * 3.1 s was not enough with two busy loops beside the browser: the suite saw a 4.9 MB model
- * refused under a 6 MB quota after every other model was evicted. Waiting is not the whole
- * story: store-faults.spec's quota test still fails now and then with the freed space never
- * counted within the 12.7 s (see issue 24's note); the model then loads uncached, with a warning.
+ * refused under a 6 MB quota after every other model was evicted. Waiting narrows this but
+ * cannot close it: Chromium releases a deleted value's space when its own cleanup runs, and
+ * sometimes that is later still; the model then loads uncached, with a warning that says so
+ * (store-faults.spec checks both outcomes).
  */
 const QUOTA_SETTLE_WAITS_MS = [100, 200, 400, 800, 1600, 3200, 6400];
 
