@@ -1,14 +1,18 @@
 // Attribute accuracy of the real SDK in headless Chromium.
-//   pnpm eval:attributes -- --gender <labels.txt> --images <dir> [--detector det_500m] [--json out]
+//   pnpm eval:attributes -- --gender <labels.txt> --images <dir> [--folds 5] [--detector det_500m] [--json out]
 //   pnpm eval:attributes -- --photos <dir with MANIFEST.md>
 // --gender: lines `file<TAB>female|male` (LFW names: the file is under <dir>/<Name>/); accuracy
 // overall and per label, on the detected face nearest the centre. An image where no face is
-// found counts as wrong. --photos: age, gender, expression, pose (model and keypoints), eye state
+// found counts as wrong. --folds k: person-disjoint k-fold cross-validation of the gender readers
+// (the linear head on the embedding, fitted inside the folds, and SSR-Net), mean ± std; see
+// gender-cv.ts. --photos: age, gender, expression, pose (model and keypoints), eye state
 // and landmark agreement of every single-face photo the MANIFEST lists.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from '@playwright/test';
+import { dequantizeRows, fitGenderHead, quantizeRows, stackedMale, type GenderHead, type GenderRow } from '@facekit/core';
 import { openBrowserSession, parseArgs } from '@facekit/test-support/browser-session';
+import { crossValidateGender, formatMeanStd, type CandidateResult, type GenderFeatures } from './gender-cv.js';
 
 const args = parseArgs(process.argv.slice(2));
 const genderFile = args.get('gender');
@@ -27,17 +31,25 @@ interface FaceOut {
   expression?: { label: string; probability: number };
   pose?: { yaw: number; pitch: number; roll: number }; keypointPose?: { yaw: number; pitch: number; roll: number };
   eyes?: { left: number; right: number }; landmarkError?: number;
+  embedding?: number[];
+}
+
+interface AnalyzeOptions {
+  /** Passed to createFaceKit (e.g. { gender: 'fr_gender' }). */
+  attributeModels?: Record<string, string>;
+  /** Also return the face's embedding. */
+  embedding?: boolean;
 }
 
 /** Attributes of the face nearest the centre of each image; null when none was found. */
-async function analyzeImages(page: Page, paths: readonly string[], kinds: Kind[], onProgress: (done: number) => void): Promise<(FaceOut | null)[]> {
-  await page.evaluate(async ({ detector }) => {
-    (window as unknown as { kit: unknown }).kit = await window.facekit.createFaceKit({ detector });
-  }, { detector });
+async function analyzeImages(page: Page, paths: readonly string[], kinds: Kind[], onProgress: (done: number) => void, o: AnalyzeOptions = {}): Promise<(FaceOut | null)[]> {
+  await page.evaluate(async ({ detector, attributeModels }) => {
+    (window as unknown as { kit: unknown }).kit = await window.facekit.createFaceKit({ detector, ...(attributeModels ? { attributeModels } : {}) });
+  }, { detector, attributeModels: o.attributeModels });
   const out: (FaceOut | null)[] = [];
   for (let i = 0; i < paths.length; i += 25) {
     const batch = paths.slice(i, i + 25);
-    out.push(...await page.evaluate(async ({ paths, kinds }) => {
+    out.push(...await page.evaluate(async ({ paths, kinds, embedding }) => {
       const kit = (window as unknown as { kit: Awaited<ReturnType<typeof window.facekit.createFaceKit>> }).kit;
       const res: (FaceOut | null)[] = [];
       for (const p of paths) {
@@ -60,14 +72,93 @@ async function analyzeImages(page: Page, paths: readonly string[], kinds: Kind[]
         if (at.eyes) r.eyes = at.eyes;
         if (at.landmarks) r.landmarkError = window.facekit.keypointAgreement(window.facekit.keypointsFrom68(at.landmarks), best.keypoints);
         r.keypointPose = window.facekit.headPoseFromKeypoints(best.keypoints);
+        if (embedding) r.embedding = Array.from(best.embedding);
         res.push(r);
       }
       return res;
-    }, { paths: batch, kinds }));
+    }, { paths: batch, kinds, embedding: o.embedding ?? false }));
     onProgress(Math.min(i + 25, paths.length));
   }
   await page.evaluate(async () => { await (window as unknown as { kit: { dispose(): Promise<void> } }).kit.dispose(); });
   return out;
+}
+
+/**
+ * --folds: the embedding and SSR-Net's reading of every labelled image (read from --features
+ * when that file exists, else computed and written there), then the cross-validation.
+ * --write-head <file.ts>: also fits the head on all the images and writes it as TypeScript.
+ */
+async function crossValidateGenderReaders(page: Page, labels: readonly { path: string; label: 'male' | 'female' }[], k: number): Promise<void> {
+  if (!Number.isInteger(k) || k < 2) throw new Error(`--folds must be an integer ≥ 2, got ${String(args.get('folds'))}`);
+  const cacheFile = args.get('features');
+  let features: GenderFeatures[] | undefined;
+  if (typeof cacheFile === 'string' && existsSync(cacheFile)) {
+    features = JSON.parse(readFileSync(cacheFile, 'utf8')) as GenderFeatures[];
+    if (features.length !== labels.length || features.some((f, i) => f.path !== labels[i]!.path || f.label !== labels[i]!.label)) {
+      throw new Error(`${cacheFile} holds features of other images; delete it to compute them again`);
+    }
+  } else {
+    const res = await analyzeImages(page, labels.map((l) => l.path), ['gender'], (d) => process.stderr.write(`\ranalyzed ${d}/${labels.length}`), { attributeModels: { gender: 'fr_gender' }, embedding: true });
+    process.stderr.write('\n');
+    features = labels.map((l, i) => {
+      const r = res[i];
+      const ssrMale = r?.gender ? (r.gender.label === 'male' ? r.gender.probability : 1 - r.gender.probability) : null;
+      return { path: l.path, label: l.label, embedding: r?.embedding ?? null, ssrMale };
+    });
+    if (typeof cacheFile === 'string') writeFileSync(cacheFile, JSON.stringify(features));
+  }
+  const results = crossValidateGender(features, k);
+  const noFace = features.filter((f) => !f.embedding).length;
+  console.log(`gender, ${k}-fold person-disjoint CV (${detector}; ${features.length} images of ${new Set(features.map((f) => f.path.split('/')[0])).size} people, ${noFace} without a face counted wrong), mean ± std over folds:`);
+  console.log(`${'method'.padEnd(38)} ${'accuracy %'.padEnd(15)} ${'male %'.padEnd(15)} ${'female %'.padEnd(15)} ECE`);
+  for (const r of results) console.log(`${r.method.padEnd(38)} ${formatMeanStd(r.accuracy).padEnd(15)} ${formatMeanStd(r.male).padEnd(15)} ${formatMeanStd(r.female).padEnd(15)} ${formatMeanStd(r.ece, 1, 3)}`);
+  // Balanced accuracy: a reader that buys men's accuracy with women's is not better.
+  const balanced = (r: CandidateResult) => (r.male.mean + r.female.mean) / 2;
+  const chosen = results.reduce((a, b) => (balanced(b) > balanced(a) ? b : a));
+  console.log(`chosen by mean held-out balanced accuracy (male and female weigh the same): ${chosen.method} (${(100 * balanced(chosen)).toFixed(2)} %)`);
+  const writeHead = args.get('write-head');
+  if (typeof writeHead === 'string') {
+    const rows = features.flatMap((f): GenderRow[] => (f.embedding && f.ssrMale !== null ? [{ embedding: f.embedding, modelMale: f.ssrMale, male: f.label === 'male' ? 1 : 0, person: f.path.split('/')[0]! }] : []));
+    const head = fitGenderHead(rows, { genderModel: 'fr_gender', recognizer: 'fr_feature' });
+    writeFileSync(writeHead, genderHeadSource(head, rows.length, new Set(rows.map((r) => r.person)).size, k));
+    // What int8 storage costs: the stored head against the float one, on every image.
+    const stored = { ...head, female: dequantizeRows(quantizeRows(head.female, head.dims)), male: dequantizeRows(quantizeRows(head.male, head.dims)), ...(head.linear ? { linear: { ...head.linear, weights: dequantizeRows(quantizeRows(head.linear.weights, head.dims)) } } : {}) };
+    const diffs = rows.map((r) => [stackedMale(head, r.modelMale, r.embedding), stackedMale(stored, r.modelMale, r.embedding)] as const);
+    console.log(`wrote ${writeHead}: int8 storage moves P(male) by ${Math.max(...diffs.map(([a, b]) => Math.abs(a - b))).toExponential(1)} at most and flips ${diffs.filter(([a, b]) => (a >= 0.5) !== (b >= 0.5)).length} of ${rows.length} labels`);
+  }
+  const summary = {
+    detector, folds: k, images: features.length, method: chosen.method,
+    accuracy: chosen.accuracy.mean, accuracyStd: chosen.accuracy.std, ece: chosen.ece.mean,
+    male: { accuracy: chosen.male.mean, std: chosen.male.std }, female: { accuracy: chosen.female.mean, std: chosen.female.std },
+    candidates: results.map(({ method, accuracy, male, female, ece }) => ({ method, accuracy, male, female, ece })),
+  };
+  const json = args.get('json');
+  if (typeof json === 'string') writeFileSync(json, JSON.stringify(summary, null, 2));
+  console.log(JSON.stringify(summary));
+}
+
+/** The fitted head as the TypeScript module core ships: the vectors as int8 rows (a quarter of float32). */
+function genderHeadSource(h: GenderHead, images: number, people: number, k: number): string {
+  const rows = (v: Float32Array) => JSON.stringify(quantizeRows(v, h.dims));
+  return `// Generated by \`pnpm eval:attributes -- --gender <labels> --images <dir> --folds ${k} --write-head <this file>\`
+// from ${images} labelled lfw-dev images of ${people} people (LFW: research use). Do not edit by hand.
+// Stacks fr_gender's six-view P(male) with fr_feature's embedding: ${h.female.length / h.dims} female and ${h.male.length / h.dims} male prototypes, each the
+// centroid of at least 3 people's mean embeddings (no prototype is one person's template), τ = ${h.temperature},
+// ${h.linear ? "and a linear head's score; " : ''}calibrated to a balanced prior (half women, half men). Vectors are int8 rows.
+// Its accuracy is the cross-validated one in the README, not a number measured on these images.
+import { dequantizeRows, type GenderHead } from './gender-head.js';
+
+export const FR_GENDER_FR_FEATURE_HEAD: GenderHead = {
+  genderModel: '${h.genderModel}',
+  recognizer: '${h.recognizer}',
+  dims: ${h.dims},
+  temperature: ${h.temperature},
+  stack: { ssr: ${h.stack.ssr}, prototype: ${h.stack.prototype}, bias: ${h.stack.bias} },
+  female: dequantizeRows(${rows(h.female)}),
+  male: dequantizeRows(${rows(h.male)}),${h.linear ? `
+  linear: { stackWeight: ${h.linear.stackWeight}, bias: ${h.linear.bias}, weights: dequantizeRows(${rows(h.linear.weights)}) },` : ''}
+};
+`;
 }
 
 const started = Date.now();
@@ -83,6 +174,10 @@ try {
       const m = /^(.+)_\d{4}\.jpg$/.exec(file);
       return { path: m && !file.includes('/') ? `${m[1]}/${file}` : file, label };
     });
+    const folds = args.get('folds');
+    if (folds !== undefined) {
+      await crossValidateGenderReaders(session.page, labels as { path: string; label: 'male' | 'female' }[], Number(folds));
+    } else {
     const res = await analyzeImages(session.page, labels.map((l) => l.path), ['gender'], (d) => process.stderr.write(`\ranalyzed ${d}/${labels.length}`));
     process.stderr.write('\n');
     const tally = { male: { right: 0, n: 0, missing: 0 }, female: { right: 0, n: 0, missing: 0 } };
@@ -107,6 +202,7 @@ try {
     const json = args.get('json');
     if (typeof json === 'string') writeFileSync(json, JSON.stringify(summary, null, 2));
     console.log(JSON.stringify(summary));
+    }
   } else {
     // MANIFEST.md rows: | path | bytes | size | faces | sha | origin | note |
     const rows = readFileSync(resolve(String(photosDir), 'MANIFEST.md'), 'utf8').split('\n')

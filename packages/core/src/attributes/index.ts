@@ -1,1 +1,3 @@
 export * from './face-crops.js';
+export * from './gender-head.js';
+export * from './gender-heads.js';

@@ -3,3 +3,7 @@ export * from './detection-metrics.js';
 export * from './lfw.js';
 export * from './verification-metrics.js';
 export * from './person-folds.js';
+export * from './logistic-regression.js';
+export * from './calibration.js';
+export * from './linear-head-cv.js';
+export * from './gender-head-fit.js';

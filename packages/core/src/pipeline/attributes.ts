@@ -17,6 +17,7 @@ import { flipPlanes } from '../image/pool-planes.js';
 import { supersampleFor, writeModelCrop, type SupersampledCrop } from './model-crop.js';
 import type { ReadPixels } from './recognition.js';
 import { FaceKitError, InvalidOptionError } from '../errors.js';
+import { genderFromMale, stackedMale, type GenderHead } from '../attributes/gender-head.js';
 
 /** What `analyze` / the live loop can add to a face. */
 export type AttributeKind = 'age' | 'gender' | 'expression' | 'pose' | 'eyes' | 'landmarks';
@@ -25,8 +26,11 @@ export const ATTRIBUTE_KINDS: readonly AttributeKind[] = ['age', 'gender', 'expr
 export interface GenderResult {
   label: 'female' | 'male';
   /**
-   * Confidence in `label`, 0.5–1. SSR-Net regresses gender on 0 (female) … 1 (male); this is that
-   * value (clamped) for 'male', 1 − it for 'female'. For genderage, the softmax probability.
+   * Confidence in `label`, 0.5–1. By default (fr_gender with fr_feature's embedding) a calibrated
+   * probability from the stacked head, for a population half women, half men: of faces read
+   * 0.9, about 9 in 10 are right (ECE 0.03 cross-validated, README). With the gender model alone:
+   * SSR-Net's 0 (female) … 1 (male) value (clamped) for 'male', 1 − it for 'female'
+   * (over-confident: ECE 0.08); for genderage, the softmax probability.
    */
   probability: number;
 }
@@ -52,6 +56,11 @@ export type AttributeModels = Partial<Record<AttributeKind, ModelSpec>>;
 export interface AttributeRuntime {
   /** Runs `spec`'s model on one `[1, c, h, w]` input; every output by name. */
   infer(spec: ModelSpec, tensor: Float32Array): Promise<NamedOutputs>;
+  /**
+   * Stack the gender model's reading with the face's embedding (attributes/gender-head.ts).
+   * `embeddings` gives the head's recognizer's embedding of each face (reused or computed).
+   */
+  genderHead?: { head: GenderHead; embeddings(faces: readonly FaceIn[]): Promise<readonly ArrayLike<number>[]> };
 }
 
 export interface AttributeRun {
@@ -60,7 +69,7 @@ export interface AttributeRun {
   timings: Record<string, number>;
 }
 
-type FaceIn = { box: Box; keypoints: Keypoints5 };
+export type FaceIn = { box: Box; keypoints: Keypoints5 };
 
 interface FamilyHandler {
   /** Which attributes this family can answer. */
@@ -110,9 +119,6 @@ export const FACEPLUGIN_CROPS = {
   /** fr_landmark: the square itself. */
   landmark68: (box: Readonly<Box>) => faceSquare(box),
 };
-
-/** The label and the confidence in it, from a 0 (female) … 1 (male) value. */
-const genderFromMale = (male: number): GenderResult => (male >= 0.5 ? { label: 'male', probability: male } : { label: 'female', probability: 1 - male });
 
 const ssrnet = (range: number, kind: 'age' | 'gender'): FamilyHandler => ({
   kinds: [kind],
@@ -231,6 +237,16 @@ export async function runAttributes(
       }
     }
     timings[spec.id] = performance.now() - t;
+  }
+  const stack = runtime.genderHead;
+  if (stack && kinds.includes('gender') && models.gender?.id === stack.head.genderModel) {
+    const t = performance.now();
+    const embeddings = await stack.embeddings(faces);
+    out.forEach((a, i) => {
+      const g = a.gender!;
+      a.gender = genderFromMale(stackedMale(stack.head, g.label === 'male' ? g.probability : 1 - g.probability, embeddings[i]!));
+    });
+    timings['gender-head'] = performance.now() - t;
   }
   return { faces: out, timings };
 }
