@@ -1,16 +1,18 @@
 // Attributes on the real models (faceplugin fr_age, fr_gender, fr_expression, fr_pose,
 // fr_landmark, fr_eye) with det_500m faces, on the shared photos, in Node.
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   createNodeAttributeRuntime, createNodeDetector, decodeImageFile, IMAGES_DIR, pixelSource, type NodeDetector, type RgbaImage,
 } from '@facekit/test-support/node';
 import { headPoseFromKeypoints } from '../geometry/head-pose.js';
 import type { DetectedFace } from './detection.js';
-import type { Keypoints5 } from '../model-io/detection-types.js';
+import type { Keypoints5, NamedOutputs } from '../model-io/detection-types.js';
+import { SSR_NET_OUTPUTS } from '../model-io/ssr-net.js';
+import { genderFromMale, stackedMale, type GenderHead } from '../attributes/gender-head.js';
 import { keypointAgreement, keypointsFrom68 } from '../model-io/landmarks.js';
 import { MODELS } from '../registry/model-registry.js';
-import { ATTRIBUTE_KINDS, runAttributes, type AttributeModels, type FaceAttributes } from './attributes.js';
+import { ATTRIBUTE_KINDS, runAttributes, type AttributeModels, type AttributeRuntime, type FaceAttributes, type FaceIn } from './attributes.js';
 
 /** Every single-face photo of shared/data/images (MANIFEST.md), but the two phone-screen spoofs. */
 const SINGLE = [
@@ -173,5 +175,79 @@ describe('runAttributes on a fake runtime', () => {
     });
     expect(calls).toEqual([3 * 96 * 96]);
     expect(run.faces[0]).toEqual({ age: expect.closeTo(31, 4), gender: { label: 'male', probability: expect.closeTo(0.75, 6) } });
+  });
+});
+
+describe('runAttributes with the stacked gender head, on a fake SSR-Net', () => {
+  const source = { width: 300, height: 300, read: (r: { width: number; height: number }) => new Uint8ClampedArray(r.width * r.height * 4).fill(128) };
+  const faces: FaceIn[] = [
+    { box: [40, 40, 120, 140], keypoints: [[60, 80], [100, 80], [80, 100], [65, 120], [95, 120]] },
+    { box: [160, 100, 240, 200], keypoints: [[180, 140], [220, 140], [200, 160], [185, 180], [215, 180]] },
+  ];
+  /** SSR-Net outputs whose stagewise regression (V = 1) is `v`: stage 1's first bin, shifted by 3v. */
+  const ssrOutputs = (v: number): NamedOutputs => new Map(SSR_NET_OUTPUTS.p.flatMap((p, k) => [
+    [p, Float32Array.from([1, 0, 0])],
+    [SSR_NET_OUTPUTS.eta[k]!, Float32Array.from([k === 0 ? 3 * v : 0, 0, 0])],
+    [SSR_NET_OUTPUTS.delta[k]!, Float32Array.from([0])],
+  ] as [string, Float32Array][]));
+  /** The six views of each face (three margins, each mirrored): face 0 reads 0.3 on average (female), face 1 0.55 (male). */
+  const VIEWS = [[0.2, 0.3, 0.25, 0.35, 0.3, 0.4], [0.5, 0.6, 0.55, 0.5, 0.6, 0.55]];
+  const fakeSsrNet = (): AttributeRuntime => {
+    let call = 0;
+    return { infer: async () => { const v = VIEWS[Math.floor(call / 6)]![call % 6]!; call++; return ssrOutputs(v); } };
+  };
+  /** Male prototypes on axes 0 and 1, female on 2 and 3; the prototypes outweigh the model's reading. */
+  const head: GenderHead = {
+    genderModel: 'fr_gender', recognizer: 'fr_feature', dims: 4,
+    male: Float32Array.from([1, 0, 0, 0, 0, 1, 0, 0]), female: Float32Array.from([0, 0, 1, 0, 0, 0, 0, 1]),
+    temperature: 0.1, stack: { ssr: 1, prototype: 5, bias: 0.1 },
+    linear: { weights: Float32Array.from([0.3, 0.1, -0.2, -0.4]), bias: 0.05, stackWeight: 0.5 },
+  };
+  // Face 0 (the model reads female) looks like the male prototypes; face 1 (male) like the female ones.
+  const EMBEDDINGS = [Float32Array.from([0.96, 0.28, 0, 0]), Float32Array.from([0, 0, 0.6, 0.8])];
+  const withHead = () => {
+    const embeddings = vi.fn(async (fs: readonly FaceIn[]) => fs.map((_, i) => EMBEDDINGS[i]!));
+    return { runtime: { ...fakeSsrNet(), genderHead: { head, embeddings } }, embeddings };
+  };
+
+  it('stacks the model\'s P(male) with each face\'s embedding', async () => {
+    const plain = await runAttributes(faces, source, ['gender'], { gender: MODELS.fr_gender }, fakeSsrNet());
+    const modelMale = plain.faces.map((f) => (f.gender!.label === 'male' ? f.gender!.probability : 1 - f.gender!.probability));
+    // The fake's six views are averaged: face 0 reads 0.3, face 1 0.55.
+    expect(modelMale[0]).toBeCloseTo(0.3, 6);
+    expect(modelMale[1]).toBeCloseTo(0.55, 6);
+    expect(plain.faces.map((f) => f.gender!.label)).toEqual(['female', 'male']);
+    expect(plain.timings).not.toHaveProperty('gender-head');
+
+    const { runtime, embeddings } = withHead();
+    const run = await runAttributes(faces, source, ['gender'], { gender: MODELS.fr_gender }, runtime);
+    expect(embeddings).toHaveBeenCalledTimes(1);
+    expect(embeddings).toHaveBeenCalledWith(faces);
+    run.faces.forEach((f, i) => {
+      const expected = genderFromMale(stackedMale(head, modelMale[i]!, EMBEDDINGS[i]!));
+      expect(f.gender, `face ${i}`).toEqual({ label: expected.label, probability: expect.closeTo(expected.probability, 9) });
+    });
+    // The embeddings outweigh the model here, so both labels turn.
+    expect(run.faces.map((f) => f.gender!.label)).toEqual(['male', 'female']);
+    expect(typeof run.timings['gender-head']).toBe('number');
+    expect(run.timings).toHaveProperty('fr_gender');
+  });
+
+  it('leaves gender to the model when the gender model is not the head\'s, or gender is not asked for', async () => {
+    const other = { ...MODELS.fr_gender, id: 'fr_gender_other' };
+    const plain = await runAttributes(faces, source, ['gender'], { gender: other }, fakeSsrNet());
+    const { runtime, embeddings } = withHead();
+    const run = await runAttributes(faces, source, ['gender'], { gender: other }, runtime);
+    expect(embeddings).not.toHaveBeenCalled();
+    expect(run.faces).toEqual(plain.faces);
+    expect(run.faces.map((f) => f.gender!.label)).toEqual(['female', 'male']);
+    expect(run.timings).not.toHaveProperty('gender-head');
+
+    const ageOnly = withHead();
+    const ages = await runAttributes(faces, source, ['age'], { age: MODELS.fr_age, gender: MODELS.fr_gender }, ageOnly.runtime);
+    expect(ageOnly.embeddings).not.toHaveBeenCalled();
+    expect(ages.faces.map((f) => Object.keys(f))).toEqual([['age'], ['age']]);
+    expect(ages.faces[0]!.age).toBeCloseTo(0.3 * 101, 3);
+    expect(ages.timings).not.toHaveProperty('gender-head');
   });
 });
