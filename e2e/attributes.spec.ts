@@ -1,8 +1,8 @@
 // Face attributes in real headless Chromium: the same numbers as core in Node on the same pixels,
 // only the models asked for load, and per-track attributes in the live loop on the fake camera.
 import { expect, test } from '@playwright/test';
-import { ATTRIBUTE_KINDS, MODELS, runAttributes, type AttributeModels, type Box, type FaceAttributes, type Keypoints5 } from '@facekit/core';
-import { createNodeAttributeRuntime, pixelSource } from '@facekit/test-support/node';
+import { ATTRIBUTE_KINDS, MODELS, loadGenderHead, runAttributes, type AttributeModels, type Box, type FaceAttributes, type Keypoints5 } from '@facekit/core';
+import { createNodeAttributeRuntime, createNodeRecognizer, pixelSource } from '@facekit/test-support/node';
 import { openCameraPage } from './fake-camera.js';
 import { imageUrl, openHarness } from './harness-page.js';
 import { makeStream } from '@facekit/test-support/streams';
@@ -13,30 +13,40 @@ const NODE_MODELS: AttributeModels = {
   age: MODELS.fr_age, gender: MODELS.fr_gender, expression: MODELS.fr_expression, pose: MODELS.fr_pose, eyes: MODELS.fr_eye, landmarks: MODELS.fr_landmark,
 };
 
-test('browser and core in Node give the same attributes for every attribute model, on the same pixels', async ({ page }) => {
+test('browser and core in Node give the same attributes for every attribute model, on the same pixels, gender by the stacked head with each side\'s own embedding', async ({ page }) => {
   test.setTimeout(300_000);
   const files = ['faceonnx/landmarks/kid.jpg', 'faceonnx/landmarks/eyes_closed_open.jpg', 'faceonnx/detection/oscar2.jpg'];
   await openHarness(page);
-  const browser: { rgba: string; width: number; height: number; faces: { box: Box; keypoints: Keypoints5; attributes: FaceAttributes }[]; models: Record<string, string> }[] =
+  const browser: { rgba: string; width: number; height: number; faces: { box: Box; keypoints: Keypoints5; attributes: FaceAttributes; embedding: number[] }[]; models: Record<string, string> }[] =
     await page.evaluate(async ({ urls, kinds }) => {
       const kit = await window.facekit.createFaceKit();
       const out = [];
       for (const u of urls) {
         const blob = await window.fetchBlob(u);
         const a = await kit.analyze(blob, { attributes: kinds });
-        out.push({ ...(await window.decodeToRgba(blob)), faces: a.faces.map((f) => ({ box: f.box, keypoints: f.keypoints, attributes: f.attributes! })), models: kit.info.attributeModels });
+        out.push({ ...(await window.decodeToRgba(blob)), faces: a.faces.map((f) => ({ box: f.box, keypoints: f.keypoints, attributes: f.attributes!, embedding: Array.from(f.embedding) })), models: kit.info.attributeModels });
       }
       await kit.dispose();
       return out;
     }, { urls: files.map(imageUrl), kinds: [...ATTRIBUTE_KINDS] });
   expect(browser[0]!.models).toEqual({ age: 'fr_age', gender: 'fr_gender', expression: 'fr_expression', pose: 'fr_pose', eyes: 'fr_eye', landmarks: 'fr_landmark' });
   const runtime = createNodeAttributeRuntime();
+  // Gender as the kit reads it by default: fr_gender stacked with fr_feature's embedding, which
+  // Node computes itself (onnxruntime in Node) on the same pixels.
+  const recognizer = await createNodeRecognizer(MODELS.fr_feature);
+  const head = (await loadGenderHead('fr_gender', 'fr_feature'))!;
   try {
     for (const [i, b] of browser.entries()) {
       expect(b.faces.length, files[i]).toBeGreaterThanOrEqual(1);
       const image = { data: new Uint8ClampedArray(Buffer.from(b.rgba, 'base64')), width: b.width, height: b.height };
+      let embedded = 0;
+      runtime.genderHead = {
+        head,
+        embeddings: async (faces) => { embedded += faces.length; return (await recognizer.embedFaces(image, faces.map((f) => ({ ...f, score: 1 })))).embeddings; },
+      };
       // The browser's faces, so the comparison is of the attribute stages alone.
-      const node = (await runAttributes(b.faces, pixelSource(image), ATTRIBUTE_KINDS, NODE_MODELS, runtime)).faces;
+      const node = (await runAttributes(b.faces.map(({ box, keypoints }) => ({ box, keypoints })), pixelSource(image), ATTRIBUTE_KINDS, NODE_MODELS, runtime)).faces;
+      expect(embedded, `${files[i]}: Node embedded every face for the gender head`).toBe(b.faces.length);
       b.faces.forEach(({ attributes: a }, k) => {
         const n = node[k]!, what = `${files[i]} face ${k}`;
         expect(Math.abs(a.age! - n.age!), `${what} age`).toBeLessThan(0.05);
@@ -51,6 +61,7 @@ test('browser and core in Node give the same attributes for every attribute mode
     }
   } finally {
     await runtime.release();
+    await recognizer.release();
   }
 });
 

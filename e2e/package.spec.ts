@@ -40,12 +40,13 @@ window.run = async (modelBaseUrl, a, b, c) => {
     window.step = 'fetch ' + u;
     const blob = await (await fetch(u)).blob();
     window.step = 'analyze ' + u;
-    return (await kit.analyze(blob)).faces;
+    // Gender loads the worker's lazily imported head file: the bundled app must serve it.
+    return (await kit.analyze(blob, { attributes: ['gender'] })).faces;
   };
   const [fa, fb, fc] = [await embed(a), await embed(b), await embed(c)];
   window.step = 'dispose';
   const out = {
-    faces: [fa.length, fb.length, fc.length], info: kit.info,
+    faces: [fa.length, fb.length, fc.length], info: kit.info, genders: [fa[0].attributes.gender.label, fc[0].attributes.gender.label],
     same: kit.verify(fa[0].embedding, fb[0].embedding).isMatch, different: kit.verify(fa[0].embedding, fc[0].embedding).isMatch,
   };
   await kit.dispose();
@@ -65,9 +66,12 @@ window.ready = true;
     window.step = 'createFaceKit';
     const kit = await createFaceKit(base === '/facekit/' ? { assetBaseUrl: base } : { modelBaseUrl: base });
     window.step = 'detect ' + a;
-    const d = await kit.detect(await (await fetch(a)).blob());
+    const blob = await (await fetch(a)).blob();
+    const d = await kit.detect(blob);
+    // With a full model folder, also gender: the worker imports its head file from beside itself.
+    const genders = base === '/facekit/' ? undefined : [(await kit.analyze(blob, { attributes: ['gender'] })).faces[0].attributes.gender.label];
     window.step = 'dispose';
-    const out = { faces: [d.faces.length], info: kit.info };
+    const out = { faces: [d.faces.length], info: kit.info, genders };
     await kit.dispose();
     return out;
   };
@@ -95,7 +99,7 @@ test.afterAll(() => { if (app) rmSync(app, { recursive: true, force: true }); })
 
 const PHOTOS = ['/img/faceonnx/verification/nicole_1.jpg', '/img/faceonnx/verification/nicole_2.jpg', '/img/faceonnx/verification/brad_1.jpg'];
 
-interface AppResult { faces: number[]; info: { crossOriginIsolated: boolean; threadsPerWorker: number }; same?: boolean; different?: boolean }
+interface AppResult { faces: number[]; info: { crossOriginIsolated: boolean; threadsPerWorker: number }; same?: boolean; different?: boolean; genders?: string[] }
 
 /**
  * Opens the app and runs it on the photos. Should anything stall, it fails within `deadlineMs`
@@ -133,6 +137,7 @@ for (const isolated of [true, false]) {
     try {
       const r = await runApp(page, server, '/models/');
       expect(r.faces).toEqual([1, 1, 1]);
+      expect(r.genders).toEqual(['female', 'male']);
       expect(r.same).toBe(true);
       expect(r.different).toBe(false);
       expect(r.info.crossOriginIsolated).toBe(isolated);
@@ -182,6 +187,7 @@ test('the same tarball from a plain HTML page, no bundler', async ({ page }) => 
   try {
     const r = await runApp(page, server, '/models/');
     expect(r.faces).toEqual([1]);
+    expect(r.genders).toEqual(['female']);
     expect(r.info.crossOriginIsolated).toBe(true);
   } finally {
     await server.close();

@@ -69,7 +69,8 @@ export interface AttributeRun {
   timings: Record<string, number>;
 }
 
-export type FaceIn = { box: Box; keypoints: Keypoints5 };
+/** A face attributes are read for; `embedding`, where known, is the kit recognizer's. */
+export type FaceIn = { box: Box; keypoints: Keypoints5; embedding?: Float32Array };
 
 interface FamilyHandler {
   /** Which attributes this family can answer. */

@@ -33,10 +33,15 @@ export function attributeList(value: readonly AttributeKind[] | undefined, name:
   return [...new Set(value)];
 }
 
-/** The models (each once) and the id answering each asked attribute. */
-export function attributeNeeds(models: Readonly<Record<AttributeKind, ModelSpec>>, kinds: readonly AttributeKind[]): { specs: ModelSpec[]; ids: Partial<Record<AttributeKind, string>> } {
+/**
+ * The models (each once) and the id answering each asked attribute; with gender asked and a
+ * gender head in use, also its recognizer (`genderHead`: its id, for the worker).
+ */
+export function attributeNeeds(models: { attributeModels: Readonly<Record<AttributeKind, ModelSpec>>; genderHead?: ModelSpec }, kinds: readonly AttributeKind[]): { specs: ModelSpec[]; ids: Partial<Record<AttributeKind, string>>; genderHead?: string } {
+  const head = kinds.includes('gender') ? models.genderHead : undefined;
   return {
-    specs: [...new Set(kinds.map((k) => models[k]))],
-    ids: Object.fromEntries(kinds.map((k) => [k, models[k].id])) as Partial<Record<AttributeKind, string>>,
+    specs: [...new Set([...kinds.map((k) => models.attributeModels[k]), ...(head ? [head] : [])])],
+    ids: Object.fromEntries(kinds.map((k) => [k, models.attributeModels[k].id])) as Partial<Record<AttributeKind, string>>,
+    ...(head ? { genderHead: head.id } : {}),
   };
 }

@@ -17,6 +17,7 @@ describe('resolveKitOptions', () => {
     expect(r.models.antispoof.map((m) => m.id)).toEqual(['minifasnet_v2', 'minifasnet_v1se']);
     expect(r.models.eyeModel.id).toBe('fr_eye');
     expect(r.models.attributeModels.eyes).toBe(r.models.eyeModel);
+    expect(r.models.genderHead?.id).toBe('fr_feature'); // fr_gender stacked with fr_feature's embedding
     expect(r.initial.map((m) => m.id)).toEqual(['det_500m']);
     expect(r).toMatchObject({ workers: 1, maxQueue: DEFAULT_MAX_QUEUE, requestedThreads: undefined, cacheName: 'facekit', wasmBase: undefined });
     expect(r.modelBase).toBe('https://app.example/login/models/');
@@ -28,6 +29,13 @@ describe('resolveKitOptions', () => {
     expect(r.models.detector.id).toBe('yunet_2026may');
     expect(r.initial.map((m) => m.id)).toEqual(['yunet_2026may', 'w600k_mbf']);
     expect(r).toMatchObject({ workers: 3, maxQueue: 7, requestedThreads: 2, cacheName: 'x' });
+    // No head ships for fr_gender with w600k_mbf: gender is the model's alone.
+    expect(r.models.genderHead).toBeUndefined();
+  });
+
+  it('genderHead: false reads gender with the gender model alone', () => {
+    expect(resolve({ genderHead: false }).models.genderHead).toBeUndefined();
+    expect(resolve({ genderHead: true }).models.genderHead?.id).toBe('fr_feature');
   });
 
   it('assetBaseUrl puts models and ORT under one folder; modelBaseUrl and wasmBaseUrl override it', () => {
@@ -43,6 +51,7 @@ describe('resolveKitOptions', () => {
     [{ livenessModels: ['det_500m'] }, /^livenessModels:/],
     [{ eyeStateModel: 'fr_age' }, /^eyeStateModel:/],
     [{ attributeModels: { age: 'fr_gender' } }, /^attributeModels\.age:/],
+    [{ genderHead: 'yes' as never }, /^genderHead must be true or false/],
     [{ workers: 0 }, /workers/],
     [{ workers: 1.5 }, /workers/],
     [{ maxQueue: -1 }, /maxQueue/],

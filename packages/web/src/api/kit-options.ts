@@ -1,7 +1,7 @@
 // createFaceKit's options, checked and resolved once: the models of the pack (or the ones
 // asked for), pool sizes, the fetch policy and the URLs models and ORT's wasm come from. A bad
 // option throws InvalidOptionError here, before any worker starts.
-import { getPack, intOption, modelOption, thresholdFor, type AttributeKind, type ModelSpec } from '@facekit/core';
+import { getPack, hasGenderHead, intOption, modelOption, thresholdFor, type AttributeKind, type ModelSpec } from '@facekit/core';
 import { attributeModelOptions } from './attribute-options.js';
 import { InvalidOptionError } from '../errors.js';
 import type { FaceKitOptions } from './options.js';
@@ -18,6 +18,8 @@ export interface KitModels {
   eyeModel: ModelSpec;
   /** The model answering each attribute. */
   attributeModels: Record<AttributeKind, ModelSpec>;
+  /** The recognizer whose embedding the gender head stacks with the gender model; none: the model alone. */
+  genderHead?: ModelSpec;
 }
 
 export interface ResolvedKitOptions {
@@ -74,12 +76,14 @@ export function resolveKitOptions(options: FaceKitOptions, page = pageUrl()): Re
   const antispoof = (options.livenessModels ?? ['minifasnet_v2', 'minifasnet_v1se']).map((id) => modelOption(id, 'livenessModels', 'antispoof'));
   const eyeModel = modelOption(options.eyeStateModel ?? 'fr_eye', 'eyeStateModel', 'eyestate');
   const attributeModels = attributeModelOptions(options.attributeModels, eyeModel);
+  if (options.genderHead !== undefined && typeof options.genderHead !== 'boolean') throw new InvalidOptionError(`genderHead must be true or false, got ${String(options.genderHead)}`);
+  const stackGender = (options.genderHead ?? true) && hasGenderHead(attributeModels.gender.id, recognizer.id);
   const assetBase = options.assetBaseUrl === undefined ? undefined : folderUrl(options.assetBaseUrl, 'assetBaseUrl', page);
   const modelBase = options.modelBaseUrl !== undefined ? folderUrl(options.modelBaseUrl, 'modelBaseUrl', page)
     : assetBase ? `${assetBase}models/` : folderUrl(undefined, 'modelBaseUrl', page);
   const wasmOption = options.wasmBaseUrl ?? options.wasmPaths;
   return {
-    models: { detector, recognizer, antispoof, eyeModel, attributeModels },
+    models: { detector, recognizer, antispoof, eyeModel, attributeModels, ...(stackGender ? { genderHead: recognizer } : {}) },
     initial: options.preloadRecognizer ? [detector, recognizer] : [detector],
     workers: intOption(options.workers, 'workers', { max: 64 }) ?? 1,
     maxQueue: intOption(options.maxQueue, 'maxQueue', { max: 100_000 }) ?? DEFAULT_MAX_QUEUE,

@@ -29,6 +29,15 @@ export interface FaceKitOptions {
    * @defaultValue { age: 'fr_age', gender: 'fr_gender', expression: 'fr_expression', pose: 'fr_pose', landmarks: 'fr_landmark' }
    */
   attributeModels?: Partial<Record<Exclude<AttributeKind, 'eyes'>, string>>;
+  /**
+   * Read gender with facekit's stacked head: the gender model's reading combined with the
+   * recognizer's embedding (which analyze and a live loop with `embed` compute anyway), where a
+   * head ships for that pair (fr_gender with fr_feature). Cross-validated on people it never saw,
+   * 97.2 % against the model alone's 95.7 % (women 94.8 % against 85.8 %), and its probability is
+   * calibrated (README). `false`: the gender model alone. Ignored where no head ships.
+   * @defaultValue true
+   */
+  genderHead?: boolean;
   /** Load the recognizer while creating the kit instead of on first use. @defaultValue false */
   preloadRecognizer?: boolean;
   /**

@@ -38,7 +38,7 @@ export function checkFaces(faces: readonly FaceLike[]): void {
 }
 
 export function createStillImageCalls(ctx: StillImageContext): StillImageCalls {
-  const { pool, maxQueue, models: { detector, recognizer, antispoof, attributeModels } } = ctx;
+  const { pool, maxQueue, models: { detector, recognizer, antispoof } } = ctx;
   let tracked: Set<ImageBitmap> | undefined;
   /** Calls admitted and being decoded, not yet queued. */
   let decoding = 0;
@@ -100,7 +100,7 @@ export function createStillImageCalls(ctx: StillImageContext): StillImageCalls {
       const { signal, flip, liveness, livenessThreshold, attributes: asked, ...rest } = callOptions;
       const resolved = detectOptions(rest);
       const attributes = attributeList(asked, 'attributes');
-      const attr = attributeNeeds(attributeModels, attributes);
+      const attr = attributeNeeds(ctx.models, attributes);
       const livenessAt = livenessThreshold ?? DEFAULT_LIVENESS_THRESHOLD;
       if (!(livenessAt >= 0 && livenessAt <= 1)) throw new InvalidOptionError(`livenessThreshold must be in [0, 1], got ${livenessAt}`);
       if (ctx.disposed()) throw new DisposedError();
@@ -108,7 +108,7 @@ export function createStillImageCalls(ctx: StillImageContext): StillImageCalls {
       const reply = await withImage(image, signal, (remote, img, send) => remote.analyze(send({
         image: img, detector: detector.id, options: resolved, recognizer: recognizer.id, flip: flip ?? false,
         ...(liveness ? { liveness: antispoof.map((m) => m.id) } : {}),
-        ...(attributes.length ? { attributes: { kinds: attributes, models: attr.ids } } : {}),
+        ...(attributes.length ? { attributes: { kinds: attributes, models: attr.ids, ...(attr.genderHead ? { genderHead: attr.genderHead } : {}) } } : {}),
       })));
       return {
         faces: reply.faces.map((f, i) => ({

@@ -42,10 +42,18 @@ describe('planFrames', () => {
 
   it('attributes: their models once each, and asked only on frames where they are due', () => {
     const p = plan({ attributes: ['age', 'gender', 'eyes', 'age'] });
-    expect(p.need.map((m) => m.id)).toEqual(['fr_age', 'fr_gender', 'fr_eye']);
+    // Gender is read by the stacked head by default: it also needs the recognizer's embedding.
+    expect(p.need.map((m) => m.id)).toEqual(['fr_age', 'fr_gender', 'fr_eye', 'fr_feature']);
     expect(p.models.attributes).toEqual({ age: 'fr_age', gender: 'fr_gender', eyes: 'fr_eye' });
+    expect(p.models.genderHead).toBe('fr_feature');
     expect(p.buildRequest(undefined, true).attributes).toEqual({ kinds: ['age', 'gender', 'eyes'], faces: 'all' });
     expect(p.buildRequest(undefined, false).attributes).toBeUndefined();
+    // Without gender, or with genderHead: false, no head and no recognizer.
+    expect(plan({ attributes: ['age'] }).models.genderHead).toBeUndefined();
+    const alone = resolveKitOptions({ genderHead: false }, 'https://app.example/').models;
+    const q = planFrames({ attributes: ['gender'] }, resolveLoopOptions({}), alone, resolveDetectOptions(alone.detector, { inputSize: 640 }));
+    expect(q.need.map((m) => m.id)).toEqual(['fr_gender']);
+    expect(q.models.genderHead).toBeUndefined();
   });
 
   it('bad stage options are typed errors', () => {

@@ -31,7 +31,7 @@ export function planFrames(o: VideoLoopOptions, resolved: ResolvedLoopOptions, m
     throw new InvalidOptionError((e as Error).message);
   }
   const attributes: AttributeKind[] = attributeList(o.attributes, 'attributes');
-  const attr = attributeNeeds(models.attributeModels, attributes);
+  const attr = attributeNeeds(models, attributes);
   const base: Omit<FrameRequest, 'regions'> = {
     // Eyes-closed is judged over frames by the loop (per track, with hysteresis), not per frame.
     detect, regionInputSize: resolved.regionInputSize, thresholds: { ...thresholds, minEyesOpen: 0 },
@@ -46,6 +46,7 @@ export function planFrames(o: VideoLoopOptions, resolved: ResolvedLoopOptions, m
       ...(o.liveness ? { antispoof: models.antispoof.map((m) => m.id) } : {}),
       ...(o.eyes ? { eyes: models.eyeModel.id } : {}),
       ...(attributes.length ? { attributes: attr.ids } : {}),
+      ...(attr.genderHead ? { genderHead: attr.genderHead } : {}),
     },
     buildRequest: (regions, attributesDue) => ({
       ...base,

@@ -66,8 +66,11 @@ export interface AnalyzeRequest extends DetectRequest {
   flip: boolean;
   /** Antispoof model ids: add passive liveness to every face. */
   liveness?: string[];
-  /** Attributes for every face, and the (loaded) model id answering each. */
-  attributes?: { kinds: AttributeKind[]; models: Partial<Record<AttributeKind, string>> };
+  /**
+   * Attributes for every face, and the (loaded) model id answering each; `genderHead`: the
+   * recognizer whose embedding the gender head stacks with the gender model.
+   */
+  attributes?: { kinds: AttributeKind[]; models: Partial<Record<AttributeKind, string>>; genderHead?: string };
 }
 
 export interface AnalyzeReply extends DetectReply {
@@ -90,6 +93,8 @@ export interface FrameMessage {
   eyes?: string;
   /** The (loaded) model id answering each attribute `request.attributes` may ask for. */
   attributes?: Partial<Record<AttributeKind, string>>;
+  /** The (loaded) recognizer whose embedding the gender head stacks with the gender model. */
+  genderHead?: string;
   request: FrameRequest;
 }
 

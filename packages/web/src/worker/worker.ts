@@ -2,8 +2,8 @@
 // pipeline stages on images handed over by the pool. Exposed with comlink.
 import { expose, releaseProxy, transfer } from 'comlink';
 import {
-  ENCODED_SIZE_PROBE_BYTES, alignmentsFor, checkImageSize, letterboxFromPixels, analyzeFrame, arcfaceAlignment, checkAttributeModel, encodedImageSize, runAttributes, runDetection, readForWarp, runPassiveLiveness, runRecognition, warpAffineToRgba,
-  type Affine2x3, type AttributeKind, type AttributeModels, type DetectOptions, type FrameRuntime, type ModelSpec, type NamedOutputs, type TensorPool,
+  ENCODED_SIZE_PROBE_BYTES, alignmentsFor, checkImageSize, letterboxFromPixels, analyzeFrame, arcfaceAlignment, checkAttributeModel, loadGenderHead, encodedImageSize, runAttributes, runDetection, readForWarp, runPassiveLiveness, runRecognition, warpAffineToRgba,
+  type Affine2x3, type AttributeKind, type AttributeModels, type AttributeRuntime, type DetectOptions, type FrameRuntime, type ModelSpec, type NamedOutputs, type TensorPool,
 } from '@facekit/core';
 import type { InferenceSession, Tensor } from 'onnxruntime-web';
 import { BackendError, InvalidInputError, InvalidOptionError, serializeError } from '../errors.js';
@@ -169,8 +169,12 @@ function createWorkerApi(): WorkerApi {
     return { spec, infer: (tensor: Float32Array) => firstOutput(session, tensor, [1, 1, spec.input.height, spec.input.width]) };
   }
 
-  /** The attribute models (ids by attribute, each loaded) and a runtime over their sessions. */
-  function attributesRuntime(ids: Partial<Record<AttributeKind, string>>) {
+  /**
+   * The attribute models (ids by attribute, each loaded) and a runtime over their sessions; with
+   * `genderHead` (a loaded recognizer), the gender head that stacks its embedding, computed here
+   * for faces that do not carry one.
+   */
+  async function attributesRuntime(ids: Partial<Record<AttributeKind, string>>, source: ReturnType<typeof sourceOf>, genderHead?: string) {
     const models: AttributeModels = {};
     for (const [kind, id] of Object.entries(ids) as [AttributeKind, string][]) {
       const loaded = sessions.get(id);
@@ -182,12 +186,25 @@ function createWorkerApi(): WorkerApi {
       }
       models[kind] = loaded.spec;
     }
-    return {
-      models,
-      runtime: {
-        infer: (spec: ModelSpec, tensor: Float32Array) => runModel(sessions.get(spec.id)!.session, tensor, [1, spec.input.channels ?? 3, spec.input.height, spec.input.width]),
-      },
+    const runtime: AttributeRuntime = {
+      infer: (spec: ModelSpec, tensor: Float32Array) => runModel(sessions.get(spec.id)!.session, tensor, [1, spec.input.channels ?? 3, spec.input.height, spec.input.width]),
     };
+    if (genderHead && models.gender) {
+      const head = await loadGenderHead(models.gender.id, genderHead);
+      if (!head) throw new InvalidOptionError(`No gender head ships for ${models.gender.id} with ${genderHead}`);
+      const spec = recognizerRuntime(genderHead).spec;
+      runtime.genderHead = {
+        head,
+        async embeddings(faces) {
+          const missing = faces.flatMap((f, i) => (f.embedding ? [] : [i]));
+          const made = missing.length ? (await embedOn(source, genderHead, alignmentsFor(spec, missing.map((i) => faces[i]!)), false)).embeddings : [];
+          const out = faces.map((f) => f.embedding);
+          missing.forEach((i, j) => { out[i] = made[j]; });
+          return out as Float32Array[];
+        },
+      };
+    }
+    return { models, runtime };
   }
 
   /** The bitmap as the stages read it: drawn once, however many rectangles they read. */
@@ -279,8 +296,10 @@ function createWorkerApi(): WorkerApi {
         reply.livenessMs = performance.now() - t;
       }
       if (req.attributes?.kinds.length) {
-        const a = attributesRuntime(req.attributes.models);
-        const attrs = await runAttributes(run.faces, source, req.attributes.kinds, a.models, a.runtime, tensors);
+        const a = await attributesRuntime(req.attributes.models, source, req.attributes.genderHead);
+        // The faces carry their embeddings where the gender head reads the same recognizer's.
+        const faces = req.attributes.genderHead === req.recognizer ? run.faces.map((f, i) => ({ ...f, embedding: rec.embeddings[i]! })) : run.faces;
+        const attrs = await runAttributes(faces, source, req.attributes.kinds, a.models, a.runtime, tensors);
         reply.attributes = attrs.faces;
         reply.attributeTimings = attrs.timings;
       }
@@ -297,7 +316,7 @@ function createWorkerApi(): WorkerApi {
         ...(req.recognizer ? { recognizer: recognizerRuntime(req.recognizer) } : {}),
         ...(req.antispoof?.length ? { antispoof: antispoofRuntime(req.antispoof) } : {}),
         ...(req.eyes ? { eyes: eyesRuntime(req.eyes) } : {}),
-        ...(req.attributes ? { attributes: attributesRuntime(req.attributes) } : {}),
+        ...(req.attributes ? { attributes: await attributesRuntime(req.attributes, source, req.genderHead) } : {}),
       };
       const result = await analyzeFrame(image, runtime, req.request, tensors);
       return { ...result, width: image.width, height: image.height, decodeMs, workerMs: performance.now() - t0 };
