@@ -17,19 +17,20 @@ test('browser and core in Node give the same attributes for every attribute mode
   test.setTimeout(300_000);
   const files = ['faceonnx/landmarks/kid.jpg', 'faceonnx/landmarks/eyes_closed_open.jpg', 'faceonnx/detection/oscar2.jpg'];
   await openHarness(page);
-  const browser: { rgba: string; width: number; height: number; faces: { box: Box; keypoints: Keypoints5; attributes: FaceAttributes; embedding: number[] }[]; models: Record<string, string> }[] =
+  const browser: { rgba: string; width: number; height: number; faces: { box: Box; keypoints: Keypoints5; attributes: FaceAttributes; embedding: number[] }[]; models: Record<string, string>; genderHead: string | null }[] =
     await page.evaluate(async ({ urls, kinds }) => {
       const kit = await window.facekit.createFaceKit();
       const out = [];
       for (const u of urls) {
         const blob = await window.fetchBlob(u);
         const a = await kit.analyze(blob, { attributes: kinds });
-        out.push({ ...(await window.decodeToRgba(blob)), faces: a.faces.map((f) => ({ box: f.box, keypoints: f.keypoints, attributes: f.attributes!, embedding: Array.from(f.embedding) })), models: kit.info.attributeModels });
+        out.push({ ...(await window.decodeToRgba(blob)), faces: a.faces.map((f) => ({ box: f.box, keypoints: f.keypoints, attributes: f.attributes!, embedding: Array.from(f.embedding) })), models: kit.info.attributeModels, genderHead: kit.info.genderHead });
       }
       await kit.dispose();
       return out;
     }, { urls: files.map(imageUrl), kinds: [...ATTRIBUTE_KINDS] });
   expect(browser[0]!.models).toEqual({ age: 'fr_age', gender: 'fr_gender', expression: 'fr_expression', pose: 'fr_pose', eyes: 'fr_eye', landmarks: 'fr_landmark' });
+  expect(browser[0]!.genderHead).toBe('fr_feature');
   const runtime = createNodeAttributeRuntime();
   // Gender as the kit reads it by default: fr_gender stacked with fr_feature's embedding, which
   // Node computes itself (onnxruntime in Node) on the same pixels.

@@ -76,6 +76,7 @@ export async function createFaceKit(options: FaceKitOptions = {}): Promise<FaceK
     workers: o.workers, threadsPerWorker: threads.threads, threadsReason: threads.reason, crossOriginIsolated: isolated,
     detector: detector.id, recognizer: recognizer.id, livenessModels: antispoof.map((m) => m.id), eyeStateModel: eyeModel.id,
     attributeModels: Object.fromEntries(ATTRIBUTE_KINDS.map((k) => [k, attributeModels[k].id])) as Record<AttributeKind, string>,
+    genderHead: o.models.genderHead?.id ?? null,
   };
   const cache = openModelCache(o.cacheName);
   const galleries = openGalleryStore(o.cacheName);

@@ -37,6 +37,8 @@ export interface FaceKitInfo {
   eyeStateModel: string;
   /** The model answering each attribute. */
   attributeModels: Record<AttributeKind, string>;
+  /** The recognizer whose embedding the gender head stacks with `attributeModels.gender`; null: that model alone (`genderHead` option). */
+  genderHead: string | null;
   /**
    * Where downloaded models are kept. `'memory'` when IndexedDB is unusable here (some private
    * modes, blocked storage, a disk error): models are then downloaded again by every new kit.
