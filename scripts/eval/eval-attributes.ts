@@ -1,18 +1,19 @@
 // Attribute accuracy of the real SDK in headless Chromium.
-//   pnpm eval:attributes -- --gender <labels.txt> --images <dir> [--folds 5] [--detector det_500m] [--json out]
+//   pnpm eval:attributes -- --gender <labels.txt> --images <dir> [--folds 5 [--features cache.json] [--peers peer-gender.json] [--write-head file.ts]] [--detector det_500m] [--json out]
 //   pnpm eval:attributes -- --photos <dir with MANIFEST.md>
 // --gender: lines `file<TAB>female|male` (LFW names: the file is under <dir>/<Name>/); accuracy
 // overall and per label, on the detected face nearest the centre. An image where no face is
 // found counts as wrong. --folds k: person-disjoint k-fold cross-validation of the gender readers
 // (the linear head on the embedding, fitted inside the folds, and SSR-Net), mean ± std; see
-// gender-cv.ts. --photos: age, gender, expression, pose (model and keypoints), eye state
+// gender-cv.ts; --peers adds Human's and face-api's readings of the same images (pnpm
+// eval:peer-gender) on the same folds, for comparison only. --photos: age, gender, expression, pose (model and keypoints), eye state
 // and landmark agreement of every single-face photo the MANIFEST lists.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from '@playwright/test';
 import { dequantizeRows, fitGenderHead, quantizeRows, stackedMale, type GenderHead, type GenderRow } from '@facekit/core';
 import { openBrowserSession, parseArgs } from '@facekit/test-support/browser-session';
-import { crossValidateGender, formatMeanStd, type CandidateResult, type GenderFeatures } from './gender-cv.js';
+import { crossValidateGender, formatMeanStd, type CandidateResult, type GenderFeatures, type PeerGender } from './gender-cv.js';
 
 const args = parseArgs(process.argv.slice(2));
 const genderFile = args.get('gender');
@@ -107,11 +108,22 @@ async function crossValidateGenderReaders(page: Page, labels: readonly { path: s
     });
     if (typeof cacheFile === 'string') writeFileSync(cacheFile, JSON.stringify(features));
   }
-  const results = crossValidateGender(features, k);
+  const peersFile = args.get('peers');
+  let peers: PeerGender[] | undefined;
+  if (typeof peersFile === 'string') {
+    peers = JSON.parse(readFileSync(peersFile, 'utf8')) as PeerGender[];
+    const paths = new Set(peers.map((p) => p.path));
+    const missing = features.filter((f) => !paths.has(f.path)).length;
+    if (missing) throw new Error(`${peersFile} lacks ${missing} of the ${features.length} images; run pnpm eval:peer-gender on the same labels`);
+  }
+  // Peers are compared, never chosen: they are not what facekit can ship.
+  const all = crossValidateGender(features, k, 1, peers);
+  const results = all.filter((r) => !r.method.includes('(peer'));
+  const peerResults = all.filter((r) => r.method.includes('(peer'));
   const noFace = features.filter((f) => !f.embedding).length;
   console.log(`gender, ${k}-fold person-disjoint CV (${detector}; ${features.length} images of ${new Set(features.map((f) => f.path.split('/')[0])).size} people, ${noFace} without a face counted wrong), mean ± std over folds:`);
   console.log(`${'method'.padEnd(38)} ${'accuracy %'.padEnd(15)} ${'male %'.padEnd(15)} ${'female %'.padEnd(15)} ECE`);
-  for (const r of results) console.log(`${r.method.padEnd(38)} ${formatMeanStd(r.accuracy).padEnd(15)} ${formatMeanStd(r.male).padEnd(15)} ${formatMeanStd(r.female).padEnd(15)} ${formatMeanStd(r.ece, 1, 3)}`);
+  for (const r of [...results, ...peerResults]) console.log(`${r.method.padEnd(38)} ${formatMeanStd(r.accuracy).padEnd(15)} ${formatMeanStd(r.male).padEnd(15)} ${formatMeanStd(r.female).padEnd(15)} ${formatMeanStd(r.ece, 1, 3)}`);
   // Balanced accuracy: a reader that buys men's accuracy with women's is not better.
   const balanced = (r: CandidateResult) => (r.male.mean + r.female.mean) / 2;
   const chosen = results.reduce((a, b) => (balanced(b) > balanced(a) ? b : a));
@@ -130,7 +142,7 @@ async function crossValidateGenderReaders(page: Page, labels: readonly { path: s
     detector, folds: k, images: features.length, method: chosen.method,
     accuracy: chosen.accuracy.mean, accuracyStd: chosen.accuracy.std, ece: chosen.ece.mean,
     male: { accuracy: chosen.male.mean, std: chosen.male.std }, female: { accuracy: chosen.female.mean, std: chosen.female.std },
-    candidates: results.map(({ method, accuracy, male, female, ece }) => ({ method, accuracy, male, female, ece })),
+    candidates: [...results, ...peerResults].map(({ method, accuracy, male, female, ece }) => ({ method, accuracy, male, female, ece })),
   };
   const json = args.get('json');
   if (typeof json === 'string') writeFileSync(json, JSON.stringify(summary, null, 2));

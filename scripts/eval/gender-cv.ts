@@ -17,6 +17,9 @@ export interface GenderFeatures {
   ssrMale: number | null;
 }
 
+/** Peer libraries' P(male) of the same images (`pnpm eval:peer-gender`); null: no face found. */
+export interface PeerGender { path: string; human: number | null; faceApi: number | null }
+
 export interface CandidateResult {
   method: string;
   accuracy: { mean: number; std: number };
@@ -34,7 +37,7 @@ function asCandidate(method: string, cv: HeadCrossValidation): CandidateResult {
 }
 
 /** Cross-validates each reader with `k` person-disjoint folds (seeded: the same split every run). */
-export function crossValidateGender(features: readonly GenderFeatures[], k: number, seed = 1): CandidateResult[] {
+export function crossValidateGender(features: readonly GenderFeatures[], k: number, seed = 1, peers?: readonly PeerGender[]): CandidateResult[] {
   const y = features.map((f) => (f.label === 'male' ? 1 : 0));
   const folds = personFolds(features.map((f) => personOf(f.path)), k, seed);
   const foldOf = features.map((f) => folds.get(personOf(f.path))!);
@@ -75,7 +78,13 @@ export function crossValidateGender(features: readonly GenderFeatures[], k: numb
     return byFold(p);
   };
 
+  // Peers as they ship, on the same folds (nothing fitted, so nothing to keep apart).
+  const peerOf = new Map((peers ?? []).map((p) => [p.path, p]));
+  const peer = (key: 'human' | 'faceApi') => byFold(features.map((f) => peerOf.get(f.path)?.[key] ?? NaN));
+  const peerRows = peers ? [asCandidate('human 3.3.6 (peer, as shipped)', peer('human')), asCandidate('face-api 1.7.15 (peer, as shipped)', peer('faceApi'))] : [];
+
   return [
+    ...peerRows,
     asCandidate('ssr-net+prototypes', stacked('balanced')),
     asCandidate('ssr-net+prototypes, LFW prior', stacked('training')),
     asCandidate('ssr-net+prototypes+linear', stacked('balanced', true)),
