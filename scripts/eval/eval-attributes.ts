@@ -11,6 +11,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from '@playwright/test';
+import { analyzeImages } from './analyze-images.js';
 import { dequantizeRows, fitGenderHead, quantizeRows, stackedMale, type GenderHead, type GenderRow } from '@facekit/core';
 import { openBrowserSession, parseArgs } from '@facekit/test-support/browser-session';
 import { crossValidateGender, formatMeanStd, type CandidateResult, type GenderFeatures, type PeerGender } from './gender-cv.js';
@@ -24,65 +25,6 @@ if (!((typeof genderFile === 'string' && typeof imagesDir === 'string') || typeo
   process.exit(2);
 }
 const detector = String(args.get('detector') ?? 'det_500m');
-
-type Kind = 'age' | 'gender' | 'expression' | 'pose' | 'eyes' | 'landmarks';
-interface FaceOut {
-  faces: number;
-  age?: number; gender?: { label: string; probability: number };
-  expression?: { label: string; probability: number };
-  pose?: { yaw: number; pitch: number; roll: number }; keypointPose?: { yaw: number; pitch: number; roll: number };
-  eyes?: { left: number; right: number }; landmarkError?: number;
-  embedding?: number[];
-}
-
-interface AnalyzeOptions {
-  /** Passed to createFaceKit (e.g. { gender: 'fr_gender' }). */
-  attributeModels?: Record<string, string>;
-  /** Also return the face's embedding. */
-  embedding?: boolean;
-}
-
-/** Attributes of the face nearest the centre of each image; null when none was found. */
-async function analyzeImages(page: Page, paths: readonly string[], kinds: Kind[], onProgress: (done: number) => void, o: AnalyzeOptions = {}): Promise<(FaceOut | null)[]> {
-  await page.evaluate(async ({ detector, attributeModels }) => {
-    (window as unknown as { kit: unknown }).kit = await window.facekit.createFaceKit({ detector, ...(attributeModels ? { attributeModels } : {}) });
-  }, { detector, attributeModels: o.attributeModels });
-  const out: (FaceOut | null)[] = [];
-  for (let i = 0; i < paths.length; i += 25) {
-    const batch = paths.slice(i, i + 25);
-    out.push(...await page.evaluate(async ({ paths, kinds, embedding }) => {
-      const kit = (window as unknown as { kit: Awaited<ReturnType<typeof window.facekit.createFaceKit>> }).kit;
-      const res: (FaceOut | null)[] = [];
-      for (const p of paths) {
-        let a;
-        try {
-          a = await kit.analyze(await window.fetchBlob(`/__data/${p.split('/').map(encodeURIComponent).join('/')}`), { attributes: kinds });
-        } catch (e) {
-          console.error(`${p}: ${(e as Error).message}`);
-          res.push(null);
-          continue;
-        }
-        const best = window.centralFace(a.faces, a.width, a.height);
-        if (!best) { res.push(null); continue; }
-        const at = best.attributes ?? {};
-        const r: FaceOut = { faces: a.faces.length };
-        if (at.age !== undefined) r.age = at.age;
-        if (at.gender) r.gender = at.gender;
-        if (at.expression) r.expression = { label: at.expression.label, probability: at.expression.probability };
-        if (at.pose) r.pose = at.pose;
-        if (at.eyes) r.eyes = at.eyes;
-        if (at.landmarks) r.landmarkError = window.facekit.keypointAgreement(window.facekit.keypointsFrom68(at.landmarks), best.keypoints);
-        r.keypointPose = window.facekit.headPoseFromKeypoints(best.keypoints);
-        if (embedding) r.embedding = Array.from(best.embedding);
-        res.push(r);
-      }
-      return res;
-    }, { paths: batch, kinds, embedding: o.embedding ?? false }));
-    onProgress(Math.min(i + 25, paths.length));
-  }
-  await page.evaluate(async () => { await (window as unknown as { kit: { dispose(): Promise<void> } }).kit.dispose(); });
-  return out;
-}
 
 /**
  * --folds: the embedding and SSR-Net's reading of every labelled image (read from --features
@@ -99,7 +41,7 @@ async function crossValidateGenderReaders(page: Page, labels: readonly { path: s
       throw new Error(`${cacheFile} holds features of other images; delete it to compute them again`);
     }
   } else {
-    const res = await analyzeImages(page, labels.map((l) => l.path), ['gender'], (d) => process.stderr.write(`\ranalyzed ${d}/${labels.length}`), { attributeModels: { gender: 'fr_gender' }, embedding: true });
+    const res = await analyzeImages(page, detector, labels.map((l) => l.path), ['gender'], (d) => process.stderr.write(`\ranalyzed ${d}/${labels.length}`), { attributeModels: { gender: 'fr_gender' }, genderHead: false, embedding: true });
     process.stderr.write('\n');
     features = labels.map((l, i) => {
       const r = res[i];
@@ -192,7 +134,7 @@ try {
     if (folds !== undefined) {
       await crossValidateGenderReaders(session.page, labels as { path: string; label: 'male' | 'female' }[], Number(folds));
     } else {
-      const res = await analyzeImages(session.page, labels.map((l) => l.path), ['gender'], (d) => process.stderr.write(`\ranalyzed ${d}/${labels.length}`));
+      const res = await analyzeImages(session.page, detector, labels.map((l) => l.path), ['gender'], (d) => process.stderr.write(`\ranalyzed ${d}/${labels.length}`));
       process.stderr.write('\n');
       const tally = { male: { right: 0, n: 0, missing: 0 }, female: { right: 0, n: 0, missing: 0 } };
       const wrong: string[] = [];
@@ -224,7 +166,7 @@ try {
       .map((l) => l.split('|').map((c) => c.trim()))
       .filter((c) => c.length > 5 && c[4] === '1' && /\.(jpe?g|png)$/i.test(c[1]!))
       .map((c) => c[1]!);
-    const res = await analyzeImages(session.page, rows, ['age', 'gender', 'expression', 'pose', 'eyes', 'landmarks'], (d) => process.stderr.write(`\ranalyzed ${d}/${rows.length}`));
+    const res = await analyzeImages(session.page, detector, rows, ['age', 'gender', 'expression', 'pose', 'eyes', 'landmarks'], (d) => process.stderr.write(`\ranalyzed ${d}/${rows.length}`));
     process.stderr.write('\n');
     const f1 = (v: number) => v.toFixed(1).padStart(6);
     console.log(`${'photo'.padEnd(42)}   age gender    expression     yaw model/kps  pitch model/kps  eyes L/R   landmarks`);
