@@ -1,13 +1,10 @@
 // The peer side of the benchmark: @vladmandic/human and @vladmandic/face-api, each on the
 // tfjs wasm backend in headless Chromium, timed per frame on one decoded canvas. Everything
 // (pages, libraries, models, wasm binaries, the frame) is served from this machine.
-import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { basename, dirname, resolve } from 'node:path';
-import { chromium, type Browser } from '@playwright/test';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '@facekit/test-support/config';
-import { startStaticServer, type StaticServer } from '@facekit/test-support/static-server';
+import { basename, dirname } from 'node:path';
 import { median, percentile } from '@facekit/test-support/browser-session';
+import { openPeerPage, versionOf, withPeerSession } from './peer-browser.js';
 
 export type PeerName = 'human' | 'face-api';
 export type ThreadSetting = 'default' | 2;
@@ -73,78 +70,35 @@ interface PageResult {
 }
 
 interface RunArgs { frameUrl: string; threads: ThreadSetting; warmup: number; runs: number; label: string }
-type BenchWindow = Window & { runBench(a: RunArgs): Promise<PageResult>; benchReady?: boolean };
-
-const PKG = resolve(import.meta.dirname, '..');
-const modulesDir = (name: string) => resolve(PKG, 'node_modules', name);
-const versionOf = (name: string) => (JSON.parse(readFileSync(resolve(modulesDir(name), 'package.json'), 'utf8')) as { version: string }).version;
+type BenchWindow = Window & { runBench(a: RunArgs): Promise<PageResult> };
 
 export async function benchPeers(o: BenchPeersOptions): Promise<PeerResult[]> {
   const peers = o.peers ?? ['human', 'face-api'];
   const threadSettings = o.threads ?? ['default', 2];
-  const wasmSeen: string[] = [];
-  let server: StaticServer | undefined;
-  let browser: Browser | undefined;
-  const results: PeerResult[] = [];
-  try {
-    // Isolated (COOP/COEP) for every run: tfjs-wasm only starts threads when the page is
-    // crossOriginIsolated, and the default run must get whatever the library would pick there.
-    server = await startStaticServer({
-      isolated: true,
-      roots: {
-        '/pages/': resolve(PKG, 'pages'),
-        '/human/': modulesDir('@vladmandic/human'),
-        '/face-api/': modulesDir('@vladmandic/face-api'),
-        '/tfjs-wasm/': resolve(modulesDir('@tensorflow/tfjs-backend-wasm'), 'dist'),
-        '/frame/': dirname(o.image),
-      },
-      onRequest: (path) => { if (path.endsWith('.wasm')) wasmSeen.push(path); },
-    });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      // Belt and braces for "nothing from the internet": every host but ours fails to resolve.
-      args: [...CHROMIUM_ARGS, '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'],
-      headless: true,
-    });
-    const origin = server.url;
+  return withPeerSession({ '/frame/': dirname(o.image) }, async (session) => {
+    const results: PeerResult[] = [];
     for (const peer of peers) {
       for (const threads of threadSettings) {
         const label = `${peer} threads=${threads}`;
         o.onProgress?.(`${label}: loading`);
-        wasmSeen.length = 0;
-        const requestsBefore = server.requests.length;
+        // tfjs-wasm 4.22 caps its thread pool at navigator.hardwareConcurrency / 2
+        // (init_with_threads_count in tfjs-backend-wasm/src/cc/backend.cc), so on a 2-core
+        // machine setThreadsCount(2) still yields 1 thread. Emulating enough logical cores lifts
+        // the cap for the explicit-count run only; the default run sees the real value.
+        const override = threads === 'default' || Math.floor(availableParallelism() / 2) >= threads ? undefined : threads * 2;
         // A fresh context per configuration: no shared HTTP cache, storage or tf state.
-        const context = await browser.newContext();
+        const p = await openPeerPage(session, `/pages/${peer}.html`, { ...(override === undefined ? {} : { hardwareConcurrencyOverride: override }), ...(o.onProgress ? { onProgress: o.onProgress } : {}) });
         try {
-          const page = await context.newPage();
-          // tfjs-wasm 4.22 caps its thread pool at navigator.hardwareConcurrency / 2
-          // (init_with_threads_count in tfjs-backend-wasm/src/cc/backend.cc), so on a 2-core
-          // machine setThreadsCount(2) still yields 1 thread. Emulating enough logical cores lifts
-          // the cap for the explicit-count run only; the default run sees the real value.
-          const override = threads === 'default' || Math.floor(availableParallelism() / 2) >= threads ? undefined : threads * 2;
-          if (override !== undefined) {
-            const cdp = await context.newCDPSession(page);
-            await cdp.send('Emulation.setHardwareConcurrencyOverride', { hardwareConcurrency: override });
-          }
-          const warnings = new Set<string>();
-          const external: string[] = [];
-          let pageError: Error | undefined;
-          page.on('console', (m) => { if (m.type() === 'warning' || m.type() === 'error') warnings.add(`${m.type()}: ${m.text().slice(0, 300)}`); });
-          page.on('pageerror', (e) => { pageError ??= e; });
-          page.on('request', (r) => { const u = r.url(); if (/^https?:/.test(u) && !u.startsWith(origin)) external.push(u); });
-          await page.exposeFunction('benchProgress', (line: string) => { o.onProgress?.(line); });
-          await page.goto(`${origin}/pages/${peer}.html`);
-          await page.waitForFunction(() => (window as unknown as BenchWindow).benchReady === true);
-          const args: RunArgs = { frameUrl: `${origin}/frame/${encodeURIComponent(basename(o.image))}`, threads, warmup: o.warmup, runs: o.runs, label };
-          const r = await page.evaluate((a) => (window as unknown as BenchWindow).runBench(a), args);
-          if (pageError) throw new Error(`${label}: page error: ${pageError.message}`);
-          if (external.length) throw new Error(`${label}: the page tried to fetch from outside: ${[...new Set(external)].join(', ')}`);
+          const args: RunArgs = { frameUrl: `${session.origin}/frame/${encodeURIComponent(basename(o.image))}`, threads, warmup: o.warmup, runs: o.runs, label };
+          const r = await p.page.evaluate((a) => (window as unknown as BenchWindow).runBench(a), args);
+          p.assertClean(label);
           if (r.backend !== 'wasm') throw new Error(`${label}: active tf backend is '${r.backend}', not 'wasm'`);
           if (!r.crossOriginIsolated) throw new Error(`${label}: page is not crossOriginIsolated`);
           if (r.cache?.cachedFrames) throw new Error(`${label}: ${r.cache.cachedFrames} of ${r.cache.totalFrames} frames came from Human's cache`);
-          for (const q of server.requests.slice(requestsBefore)) if (q.status >= 400) warnings.add(`server: ${q.path} -> ${q.status}`);
-          const wasmFile = [...new Set(wasmSeen.map((p) => basename(p)))].join(',');
+          p.noteFailedRequests();
+          const wasmFile = p.wasmFile();
           if (!wasmFile) throw new Error(`${label}: no .wasm binary was fetched from our server`);
+          const warnings = p.warnings;
           results.push({
             peer,
             version: peer === 'human' ? versionOf('@vladmandic/human') : versionOf('@vladmandic/face-api'),
@@ -170,13 +124,10 @@ export async function benchPeers(o: BenchPeersOptions): Promise<PeerResult[]> {
           const last = results.at(-1)!;
           if (peer === 'human' && r.version !== last.version) throw new Error(`${label}: page reports version ${r.version}, package.json ${last.version}`);
         } finally {
-          await context.close();
+          await p.context.close();
         }
       }
     }
     return results;
-  } finally {
-    await browser?.close();
-    await server?.close();
-  }
+  });
 }
