@@ -4,7 +4,7 @@
 //   pnpm --filter @facekit/bench exec tsx src/peer-gender.ts -- --gender <labels> --images <dir> --out <file.json>
 // Labels: one `<Name>_NNNN.jpg<TAB>female|male` a line ('#' comments); the image lies at
 // <images>/<Name>/<Name>_NNNN.jpg. Human 3.3.6 and face-api 1.7.15 each run their default
-// gender pipeline (see src/pages/*-gender.html) on the tfjs wasm backend in headless Chromium,
+// gender pipeline (see pages/*-gender.html) on the tfjs wasm backend in headless Chromium,
 // both at once in two contexts, the images in batches inside one page per library. Each image
 // gives P(male) of the face nearest its centre, or null when no face is found.
 // Writes [{ path, label, human, faceApi }] in label-file order; prints one summary line per
@@ -64,8 +64,8 @@ const show = () => progress(`peer gender: ${LIBS.map((l) => `${l.name} ${status[
 const started = performance.now();
 
 try {
-  await withPeerSession({ '/gender-pages/': resolve(import.meta.dirname, 'pages'), '/images/': imagesDir }, (session) => Promise.all(LIBS.map(async (lib) => {
-    const p = await openPeerPage(session, `/gender-pages/${lib.page}`);
+  await withPeerSession({ '/images/': imagesDir }, (session) => Promise.all(LIBS.map(async (lib) => {
+    const p = await openPeerPage(session, `/pages/${lib.page}`);
     try {
       status[lib.key] = 'loading';
       show();
