@@ -45,8 +45,9 @@ const outFile = resolve(base, outArg);
 const labels = readFileSync(genderFile, 'utf8').split('\n').filter((l) => l.trim() && !l.startsWith('#')).map((l) => {
   const [file, label] = l.trim().split('\t') as [string, string];
   if (label !== 'male' && label !== 'female') throw new Error(`${genderFile}: bad label in "${l}"`);
-  const person = file.replace(/_\d+\.\w+$/, '');
-  return { path: `${person}/${file}`, label: label as Label };
+  // LFW layout: <Name>/<Name>_NNNN.jpg; other files are taken as relative paths (as eval:attributes).
+  const m = /^(.+)_\d{4}\.jpg$/.exec(file);
+  return { path: m && !file.includes('/') ? `${m[1]}/${file}` : file, label: label as Label };
 });
 const absent = labels.filter((l) => !existsSync(resolve(imagesDir, l.path)));
 if (absent.length) throw new Error(`${absent.length} labelled image(s) not under ${imagesDir}, e.g. ${absent[0]!.path}`);
