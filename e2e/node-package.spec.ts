@@ -40,7 +40,9 @@ test('the tarball holds the built package and nothing of the workspace', () => {
   expect(manifest.exports).toEqual({ '.': { types: './dist/types/node/src/index.d.ts', import: './dist/index.js' }, './package.json': './package.json' });
   expect(manifest.bin).toEqual({ facekit: './dist/cli.js' });
   expect(Object.keys(manifest.dependencies as object)).not.toContain('@facekit/core');
-  expect(readdirSync(pkgDir).sort()).toEqual(['dist', 'package.json']);
+  expect(readdirSync(pkgDir).sort()).toEqual(['LICENSE', 'dist', 'package.json']);
+  expect(manifest.license).toBe('MIT');
+  expect(readFileSync(join(pkgDir, 'LICENSE'), 'utf8')).toMatch(/^MIT License[\s\S]*does not cover the model weights/);
   const js = readdirSync(join(pkgDir, 'dist')).filter((f) => f.endsWith('.js'));
   for (const f of js) expect(readFileSync(join(pkgDir, 'dist', f), 'utf8')).not.toMatch(/from ["']@facekit\/core["']/);
 });

@@ -263,14 +263,15 @@ test('<facekit-verify> on a plain page: enroll from the camera, then verify the 
     const same = await run('images/ppu_uniface/image-kevin2.jpg', 'verify', { fit: 'cover', liveness: 'off' });
     expect(same.events.filter((e) => e.type === 'facekit-error')).toEqual([]);
     const v1 = same.events.find((e) => e.type === 'facekit-verified')!;
-    expect(v1.detail).toMatchObject({ id: 'kevin', isMatch: true, live: true });
+    expect(v1.detail).toMatchObject({ id: 'kevin', verified: true, reasons: [], isMatch: true, live: true });
     expect(v1.detail.similarity).toBeGreaterThan(v1.detail.threshold as number);
     expect(same.status).toBe('Verified: this is kevin.');
 
     const other = await run('images/ppu_uniface/image-magnus1.png', 'verify', { liveness: 'off' });
     expect(other.events.filter((e) => e.type === 'facekit-error')).toEqual([]);
     const v2 = other.events.find((e) => e.type === 'facekit-verified')!;
-    expect(v2.detail).toMatchObject({ id: 'kevin', isMatch: false });
+    expect(v2.detail).toMatchObject({ id: 'kevin', verified: false, isMatch: false });
+    expect(v2.detail.reasons).toContain('no-match');
     expect(other.status).toBe('Not verified: this does not look like kevin.');
     expect(other.state).toBe('failure');
   } finally {
@@ -314,6 +315,12 @@ test('the README\'s "Embed facekit in your app" example, as written: its command
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('the tarball carries the MIT LICENSE that package.json declares, which says the model weights are not covered', () => {
+  const pkgDir = join(app, 'node_modules/facekit');
+  expect((JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { license: string }).license).toBe('MIT');
+  expect(readFileSync(join(pkgDir, 'LICENSE'), 'utf8')).toMatch(/^MIT License[\s\S]*does not cover the model weights/);
 });
 
 test('the package\'s types: a strict TypeScript app compiles against the installed tarball (skipLibCheck off)', () => {

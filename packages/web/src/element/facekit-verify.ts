@@ -13,12 +13,17 @@
 import { createFaceKit, type FaceKit } from '../api/create-face-kit.js';
 import { AbortedError, FaceKitError, InvalidOptionError, LivenessError, type FaceKitErrorCode } from '../errors.js';
 import { openCamera, type Camera } from '../media/camera.js';
-import type { LivenessMode, Verifier, VerifierHint, VerifierProgress } from '../verifier/verifier.js';
+import type { LivenessMode, Verifier, VerifierHint, VerifierProgress, VerifyReason } from '../verifier/verifier.js';
 import { DEFAULT_VERIFY_MESSAGES, formatMessage, type FaceKitVerifyMessages } from './verify-messages.js';
 
 export interface FaceKitEnrolledDetail { id: string; frames: number; livenessScore: number | undefined }
 export interface FaceKitVerifiedDetail {
-  id: string; isMatch: boolean; similarity: number; threshold: number; far: number | undefined; live: boolean; livenessScore: number | undefined;
+  id: string;
+  /** The verdict: the same person and live. Hosts act on this, not on isMatch alone. */
+  verified: boolean;
+  /** Why `verified` is false ('no-match', 'not-live'); empty when verified. */
+  reasons: VerifyReason[];
+  isMatch: boolean; similarity: number; threshold: number; far: number | undefined; live: boolean; livenessScore: number | undefined;
 }
 export interface FaceKitHintDetail { code: VerifierHint }
 export interface FaceKitErrorDetail { code: FaceKitErrorCode; message: string }
@@ -227,7 +232,8 @@ function createElementClass(): CustomElementConstructor {
         const r = await verifier.verify(this.#camera.stream, watch);
         this.#show(r.verified ? 'success' : 'failure', r.verified ? 'match' : r.isMatch ? 'notLive' : 'noMatch', { id: o.id });
         this.#emit('facekit-verified', {
-          id: o.id, isMatch: r.isMatch, similarity: r.similarity, threshold: r.threshold, far: r.far, live: r.live, livenessScore: r.livenessScore,
+          id: o.id, verified: r.verified, reasons: [...r.reasons],
+          isMatch: r.isMatch, similarity: r.similarity, threshold: r.threshold, far: r.far, live: r.live, livenessScore: r.livenessScore,
         });
       }
     }
