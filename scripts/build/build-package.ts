@@ -28,9 +28,11 @@ const ORT_DIST = resolve(ROOT, 'node_modules/onnxruntime-web/dist');
  * facekit's own JS, gzipped (onnxruntime and the models aside). 60 KB, raised to 62 KB when the
  * live verifier gained its head-turn challenge, liveness crop anchors and eyes-closed hysteresis,
  * and to 63 KB (at 62.0) when the web unit tests' fixes landed: dispose settling running calls,
- * re-runs after a lost device, the storage quota's wait.
+ * re-runs after a lost device, the storage quota's wait; to 64 KB (at 63.2) for the stacked
+ * gender head's wiring and the licence list with its non-commercial notice (the head's vectors
+ * are a separate lazily imported file, reported beside the budget).
  */
-const BUDGET_GZIP_BYTES = 63 * 1024;
+const BUDGET_GZIP_BYTES = 64 * 1024;
 
 // The ORT files the worker loads: the WASM-only build, and the WebGPU one (asyncify).
 const ORT_FILES = [

@@ -3,7 +3,7 @@
 import { ATTRIBUTE_KINDS, cosineSimilarity, createGallery, DEFAULT_LIVENESS_THRESHOLD, type AttributeKind } from '@facekit/core';
 import { AbortedError, DisposedError } from '../errors.js';
 import type { FaceKit } from './face-kit.js';
-import { matchThreshold, resolveKitOptions } from './kit-options.js';
+import { kitLicences, matchThreshold, noticeNonCommercial, resolveKitOptions } from './kit-options.js';
 import { createModelLoader } from './model-loading.js';
 import type { FaceKitOptions } from './options.js';
 import { createStillImageCalls } from './still-image-calls.js';
@@ -76,8 +76,9 @@ export async function createFaceKit(options: FaceKitOptions = {}): Promise<FaceK
     workers: o.workers, threadsPerWorker: threads.threads, threadsReason: threads.reason, crossOriginIsolated: isolated,
     detector: detector.id, recognizer: recognizer.id, livenessModels: antispoof.map((m) => m.id), eyeStateModel: eyeModel.id,
     attributeModels: Object.fromEntries(ATTRIBUTE_KINDS.map((k) => [k, attributeModels[k].id])) as Record<AttributeKind, string>,
-    genderHead: o.models.genderHead?.id ?? null,
+    genderHead: o.models.genderHead?.id ?? null, licences: kitLicences(o.models),
   };
+  noticeNonCommercial(staticInfo.licences);
   const cache = openModelCache(o.cacheName);
   const galleries = openGalleryStore(o.cacheName);
   let disposed = false;

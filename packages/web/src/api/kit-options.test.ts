@@ -3,7 +3,7 @@
 import { getModel, thresholdFor } from '@facekit/core';
 import { describe, expect, it } from 'vitest';
 import { InvalidOptionError } from '../errors.js';
-import { DEFAULT_MAX_QUEUE, folderUrl, matchThreshold, resolveFetchPolicy, resolveKitOptions } from './kit-options.js';
+import { DEFAULT_MAX_QUEUE, folderUrl, kitLicences, matchThreshold, noticeNonCommercial, resolveFetchPolicy, resolveKitOptions } from './kit-options.js';
 import type { FaceKitOptions } from './options.js';
 
 const PAGE = 'https://app.example/login/index.html';
@@ -31,6 +31,23 @@ describe('resolveKitOptions', () => {
     expect(r).toMatchObject({ workers: 3, maxQueue: 7, requestedThreads: 2, cacheName: 'x' });
     // No head ships for fr_gender with w600k_mbf: gender is the model's alone.
     expect(r.models.genderHead).toBeUndefined();
+  });
+
+  it('licences: every model the kit may run, once each; commercial_s has none that forbids commercial use', () => {
+    const def = kitLicences(resolve({}).models);
+    expect(def.map((l) => l.model)).toEqual([...new Set(def.map((l) => l.model))]);
+    expect(def.find((l) => l.model === 'det_500m')).toEqual({ model: 'det_500m', licence: 'InsightFace-non-commercial', commercialUse: false });
+    expect(def.map((l) => l.model)).toEqual(expect.arrayContaining(['fr_feature', 'minifasnet_v2', 'fr_eye', 'fr_gender']));
+    expect(kitLicences(resolve({ pack: 'commercial_s' }).models).filter((l) => !l.commercialUse)).toEqual([]);
+  });
+
+  it('the non-commercial notice names the models and the pack to use instead, and says nothing when there are none', () => {
+    const said: string[] = [];
+    noticeNonCommercial(kitLicences(resolve({}).models), (m) => said.push(m));
+    expect(said).toHaveLength(1);
+    expect(said[0]).toMatch(/det_500m \(InsightFace-non-commercial\) is not licensed for commercial use.*pack: 'commercial_s'/);
+    noticeNonCommercial(kitLicences(resolve({ pack: 'commercial_s' }).models), (m) => said.push(m));
+    expect(said).toHaveLength(1);
   });
 
   it('genderHead: false reads gender with the gender model alone', () => {

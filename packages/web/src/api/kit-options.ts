@@ -96,6 +96,22 @@ export function resolveKitOptions(options: FaceKitOptions, page = pageUrl()): Re
   };
 }
 
+/** One model's licence, as `kit.info.licences` lists it. */
+export interface ModelLicenceInfo { model: string; licence: string; commercialUse: boolean }
+
+/** The licence of every model the kit may run (each once), in the order of KitModels. */
+export function kitLicences(m: KitModels): ModelLicenceInfo[] {
+  const specs = [m.detector, m.recognizer, ...m.antispoof, m.eyeModel, ...Object.values(m.attributeModels)];
+  return [...new Map(specs.map((s) => [s.id, { model: s.id, licence: s.licence.id, commercialUse: s.licence.commercialUse }])).values()];
+}
+
+/** Says once (per kit) which of its models may not be shipped in a product, and what to pick instead. */
+export function noticeNonCommercial(licences: readonly ModelLicenceInfo[], log: (message: string) => void = console.info): void {
+  const restricted = licences.filter((l) => !l.commercialUse);
+  if (!restricted.length) return;
+  log(`facekit: ${restricted.map((l) => `${l.model} (${l.licence})`).join(', ')} ${restricted.length > 1 ? 'are' : 'is'} not licensed for commercial use; for a product, createFaceKit({ pack: 'commercial_s' }) uses none (README, "Models and licences").`);
+}
+
 /** The explicit threshold, or `recognizer`'s calibrated one at `far` (the flip-test table with `flip`). */
 export function matchThreshold(recognizer: ModelSpec, o: { far?: number; threshold?: number; flip?: boolean }): number {
   if (o.threshold !== undefined) {

@@ -40,6 +40,12 @@ export interface FaceKitInfo {
   /** The recognizer whose embedding the gender head stacks with `attributeModels.gender`; null: that model alone (`genderHead` option). */
   genderHead: string | null;
   /**
+   * The licence of every model this kit may run. Any with `commercialUse: false` (InsightFace's:
+   * non-commercial research only) must not ship in a product: `pack: 'commercial_s'` avoids
+   * them. The kit also says so once, on the console, when it is created.
+   */
+  licences: { model: string; licence: string; commercialUse: boolean }[];
+  /**
    * Where downloaded models are kept. `'memory'` when IndexedDB is unusable here (some private
    * modes, blocked storage, a disk error): models are then downloaded again by every new kit.
    */

@@ -6,7 +6,8 @@
 //   <facekit-verify mode="verify" subject-id="alice" liveness="passive" asset-base-url="/facekit/"></facekit-verify>
 //
 // Attributes: mode (enroll | verify), subject-id, far, liveness (passive | blink | passive+blink |
-// turn | passive+turn | off), asset-base-url, camera (a deviceId, or 'user' / 'environment'), messages (JSON).
+// turn | passive+turn | off), asset-base-url, pack (a model pack: 'commercial_s' has no
+// non-commercial weights), camera (a deviceId, or 'user' / 'environment'), messages (JSON).
 // Methods: start(), stop(). Events: facekit-enrolled, facekit-verified, facekit-hint, facekit-error.
 // Theme: --facekit-accent, --facekit-text, --facekit-background, --facekit-radius, --facekit-font,
 // and the parts frame, video, overlay, status, button.
@@ -168,7 +169,8 @@ function createElementClass(): CustomElementConstructor {
       if (far !== undefined && !(far > 0 && far < 1)) throw new InvalidOptionError(`far must be a number between 0 and 1, got "${farText}"`);
       const camera = this.getAttribute('camera') ?? 'user';
       const assetBaseUrl = this.getAttribute('asset-base-url') ?? undefined;
-      return { mode, id, liveness, far, camera, assetBaseUrl };
+      const pack = this.getAttribute('pack') ?? undefined;
+      return { mode, id, liveness, far, camera, assetBaseUrl, pack };
     }
 
     start(): Promise<void> {
@@ -199,14 +201,15 @@ function createElementClass(): CustomElementConstructor {
     async #run(signal: AbortSignal): Promise<void> {
       const o = this.#options();
       this.#lastHint = undefined;
-      // One kit per asset folder, kept across runs (models stay loaded).
-      const key = o.assetBaseUrl ?? '';
+      // One kit per asset folder and pack, kept across runs (models stay loaded).
+      const key = `${o.assetBaseUrl ?? ''}|${o.pack ?? ''}`;
       if (!this.#kit || this.#kitKey !== key) {
         await this.#kit?.dispose();
         this.#kit = undefined;
         this.#show('loading', 'loading', { percent: '' });
         this.#kit = await createFaceKit({
           ...(o.assetBaseUrl ? { assetBaseUrl: o.assetBaseUrl } : {}),
+          ...(o.pack ? { pack: o.pack } : {}),
           signal,
           onProgress: (p) => this.#show('loading', 'loading', { percent: p.overallTotal ? `${Math.round((100 * p.overallLoaded) / p.overallTotal)}%` : '' }),
         });
