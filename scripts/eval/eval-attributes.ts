@@ -14,7 +14,7 @@ import type { Page } from '@playwright/test';
 import { analyzeImages } from './analyze-images.js';
 import { dequantizeRows, fitGenderHead, quantizeRows, stackedMale, type GenderHead, type GenderRow } from '@facekit/core';
 import { openBrowserSession, parseArgs } from '@facekit/test-support/browser-session';
-import { crossValidateGender, formatMeanStd, type CandidateResult, type GenderFeatures, type PeerGender } from './gender-cv.js';
+import { crossValidateGender, formatMeanStd, nearestOtherPersonAgreement, type CandidateResult, type GenderFeatures, type PeerGender } from './gender-cv.js';
 
 const args = parseArgs(process.argv.slice(2));
 const genderFile = args.get('gender');
@@ -66,6 +66,7 @@ async function crossValidateGenderReaders(page: Page, labels: readonly { path: s
   console.log(`gender, ${k}-fold person-disjoint CV (${detector}; ${features.length} images of ${new Set(features.map((f) => f.path.split('/')[0])).size} people, ${noFace} without a face counted wrong), mean ± std over folds:`);
   console.log(`${'method'.padEnd(38)} ${'accuracy %'.padEnd(15)} ${'male %'.padEnd(15)} ${'female %'.padEnd(15)} ECE`);
   for (const r of [...results, ...peerResults]) console.log(`${r.method.padEnd(38)} ${formatMeanStd(r.accuracy).padEnd(15)} ${formatMeanStd(r.male).padEnd(15)} ${formatMeanStd(r.female).padEnd(15)} ${formatMeanStd(r.ece, 1, 3)}`);
+  console.log(`the nearest image of another person (embedding cosine) has the same gender for ${(100 * nearestOtherPersonAgreement(features)).toFixed(1)} % of images`);
   // Balanced accuracy: a reader that buys men's accuracy with women's is not better.
   const balanced = (r: CandidateResult) => (r.male.mean + r.female.mean) / 2;
   const chosen = results.reduce((a, b) => (balanced(b) > balanced(a) ? b : a));

@@ -3,7 +3,7 @@
 // prints it. Every candidate sees the same folds; whatever is fitted (the head's weights and
 // penalty, any Platt scaling) is fitted on the training people of each fold only.
 import {
-  crossValidateGenderHead, crossValidateHead, fitPlatt, applyPlatt, meanStd, personFolds, scoreProbabilities, summarizeFolds,
+  clampedLogit, crossValidateGenderHead, crossValidateHead, fitPlatt, applyPlatt, personFolds, scoreFolds,
   type FoldScore, type GenderRow, type HeadCrossValidation, type LabelledRow,
 } from '@facekit/core';
 
@@ -30,7 +30,6 @@ export interface CandidateResult {
 }
 
 const personOf = (path: string) => path.split('/')[0]!;
-const logit = (p: number) => Math.log(Math.max(1e-6, p) / Math.max(1e-6, 1 - p));
 
 function asCandidate(method: string, cv: HeadCrossValidation): CandidateResult {
   return { method, accuracy: cv.accuracy, male: cv.positive, female: cv.negative, ece: cv.ece, folds: cv.folds };
@@ -41,14 +40,7 @@ export function crossValidateGender(features: readonly GenderFeatures[], k: numb
   const y = features.map((f) => (f.label === 'male' ? 1 : 0));
   const folds = personFolds(features.map((f) => personOf(f.path)), k, seed);
   const foldOf = features.map((f) => folds.get(personOf(f.path))!);
-  const byFold = (p: readonly number[]) => {
-    const scores: FoldScore[] = [];
-    for (let f = 0; f < k; f++) {
-      const idx = foldOf.flatMap((g, i) => (g === f ? [i] : []));
-      scores.push({ ...scoreProbabilities(idx.map((i) => p[i]!), idx.map((i) => y[i]!)), l2: NaN });
-    }
-    return summarizeFolds(scores, [...p]);
-  };
+  const byFold = (p: readonly number[], l2: readonly number[] = Array<number>(k).fill(NaN)) => scoreFolds(p, y, foldOf, l2);
 
   // The head: fitted per fold on the rows with a face; an image without one counts wrong.
   const withFace = features.flatMap((f, i) => (f.embedding ? [i] : []));
@@ -56,16 +48,15 @@ export function crossValidateGender(features: readonly GenderFeatures[], k: numb
   const headCv = crossValidateHead(rows, { folds: k, seed });
   const headP = features.map(() => NaN);
   withFace.forEach((i, j) => { headP[i] = headCv.heldOut[j]!; });
-  const head = byFold(headP);
-  head.folds.forEach((s, f) => { s.l2 = headCv.folds[f]!.l2; });
+  const head = byFold(headP, headCv.folds.map((f) => f.l2));
 
   // SSR-Net as the kit reads it today, and with a Platt scaling fitted on the training folds.
   const ssrRaw = features.map((f) => f.ssrMale ?? NaN);
   const ssrPlatt = features.map(() => NaN);
   for (let f = 0; f < k; f++) {
     const train = features.flatMap((x, i) => (foldOf[i] !== f && x.ssrMale !== null ? [i] : []));
-    const platt = fitPlatt(train.map((i) => logit(ssrRaw[i]!)), train.map((i) => y[i]!));
-    features.forEach((x, i) => { if (foldOf[i] === f && x.ssrMale !== null) ssrPlatt[i] = applyPlatt(platt, logit(x.ssrMale)); });
+    const platt = fitPlatt(train.map((i) => clampedLogit(ssrRaw[i]!)), train.map((i) => y[i]!));
+    features.forEach((x, i) => { if (foldOf[i] === f && x.ssrMale !== null) ssrPlatt[i] = applyPlatt(platt, clampedLogit(x.ssrMale)); });
   }
   // The stack: SSR-Net's reading and the embedding's place among gender prototypes; rows
   // without a face or without an SSR-Net reading count wrong.
@@ -96,4 +87,23 @@ export function crossValidateGender(features: readonly GenderFeatures[], k: numb
 }
 
 export const formatMeanStd = (v: { mean: number; std: number }, scale = 100, digits = 2) => `${(v.mean * scale).toFixed(digits)} ± ${(v.std * scale).toFixed(digits)}`;
-export { meanStd };
+
+/**
+ * How often the nearest image of another person (by embedding cosine) has the same gender: whether
+ * the embedding carries gender locally, where a hyperplane on it reads badly.
+ */
+export function nearestOtherPersonAgreement(features: readonly GenderFeatures[]): number {
+  const rows = features.filter((f) => f.embedding);
+  let same = 0;
+  for (const a of rows) {
+    let best = -Infinity, label = a.label;
+    for (const b of rows) {
+      if (personOf(b.path) === personOf(a.path)) continue;
+      let s = 0;
+      for (let i = 0; i < a.embedding!.length; i++) s += a.embedding![i]! * b.embedding![i]!;
+      if (s > best) { best = s; label = b.label; }
+    }
+    if (label === a.label) same++;
+  }
+  return same / rows.length;
+}

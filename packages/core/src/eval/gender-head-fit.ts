@@ -9,8 +9,8 @@ import { prototypeScore, stackedMale, type GenderHead } from '../attributes/gend
 import { clampedLogit, sigmoid } from '../util/log-odds.js';
 import { InvalidOptionError } from '../errors.js';
 import { fitLogistic, linearScore } from './logistic-regression.js';
-import { summarizeFolds, scoreProbabilities, type FoldScore, type HeadCrossValidation } from './linear-head-cv.js';
-import { personFolds } from './person-folds.js';
+import { scoreFolds, type HeadCrossValidation } from './linear-head-cv.js';
+import { outOfFold } from './person-folds.js';
 
 export interface GenderRow {
   /** The recognizer's L2-normalised embedding. */
@@ -122,15 +122,8 @@ function buildPrototypes(rows: readonly GenderRow[], counts: readonly [number, n
 }
 
 /** Prototype scores of every row, each from prototypes built without its person (inner folds). */
-function outOfFoldPrototypeScores(rows: readonly GenderRow[], counts: readonly [number, number], tau: number, o: Required<GenderHeadFitOptions>): number[] {
-  const folds = personFolds(rows.map((r) => r.person), o.innerFolds, o.seed + 7);
-  const out = new Array<number>(rows.length);
-  for (let f = 0; f < o.innerFolds; f++) {
-    const protos = buildPrototypes(rows.filter((r) => folds.get(r.person) !== f), counts, tau, o.minPeople, o.seed);
-    rows.forEach((r, i) => { if (folds.get(r.person) === f) out[i] = prototypeScore(protos, r.embedding); });
-  }
-  return out;
-}
+const outOfFoldPrototypeScores = (rows: readonly GenderRow[], counts: readonly [number, number], tau: number, o: Required<GenderHeadFitOptions>): number[] =>
+  outOfFold(rows, o.innerFolds, o.seed + 7, (train) => buildPrototypes(train, counts, tau, o.minPeople, o.seed), (protos, r) => prototypeScore(protos, r.embedding)).scores;
 
 const stackFeatures = (modelMale: number, q: number, h: number | undefined) => (h === undefined ? [clampedLogit(modelMale), q] : [clampedLogit(modelMale), q, h]);
 
@@ -138,20 +131,12 @@ function fitStack(rows: readonly GenderRow[], q: readonly number[], h: readonly 
   return fitLogistic(rows.map((r, i) => stackFeatures(r.modelMale, q[i]!, h?.[i])), rows.map((r) => r.male), { l2: 1e-4, classWeight: prior === 'balanced' ? 'balanced' : 'none' });
 }
 
-/** The linear head's penalty (fixed: on its own the head reads 84–85 % at any of 1e-4…1e-1). */
+/** The linear head's penalty, fixed: in one-off runs while choosing, the head alone read 84–85 % at every penalty tried (1e-7…1). */
 const LINEAR_L2 = 1e-3;
 
 /** The linear head's score of every row, each from a head fitted without its person (inner folds). */
-function outOfFoldLinearScores(rows: readonly GenderRow[], o: Required<GenderHeadFitOptions>): number[] {
-  const folds = personFolds(rows.map((r) => r.person), o.innerFolds, o.seed + 7);
-  const out = new Array<number>(rows.length);
-  for (let f = 0; f < o.innerFolds; f++) {
-    const train = rows.filter((r) => folds.get(r.person) !== f);
-    const head = fitLogistic(train.map((r) => r.embedding), train.map((r) => r.male), { l2: LINEAR_L2 });
-    rows.forEach((r, i) => { if (folds.get(r.person) === f) out[i] = linearScore(head, r.embedding); });
-  }
-  return out;
-}
+const outOfFoldLinearScores = (rows: readonly GenderRow[], o: Required<GenderHeadFitOptions>): number[] =>
+  outOfFold(rows, o.innerFolds, o.seed + 7, (train) => fitLogistic(train.map((r) => r.embedding), train.map((r) => r.male), { l2: LINEAR_L2 }), (head, r) => linearScore(head, r.embedding)).scores;
 
 const DEFAULTS: Required<GenderHeadFitOptions> = {
   counts: [[8, 16], [16, 32], [32, 64]], temperatures: [0.05, 0.1], minPeople: 3, innerFolds: 4, seed: 1, prior: 'balanced', linear: true,
@@ -185,19 +170,6 @@ export function fitGenderHead(rows: readonly GenderRow[], ids: { genderModel: st
 
 /** Outer `k`-fold person-disjoint cross-validation of {@link fitGenderHead}; every row gets a held-out P(male). */
 export function crossValidateGenderHead(rows: readonly GenderRow[], k: number, options: GenderHeadFitOptions = {}): HeadCrossValidation {
-  const seed = options.seed ?? 1;
-  const folds = personFolds(rows.map((r) => r.person), k, seed);
-  const heldOut = new Array<number>(rows.length);
-  const scores: FoldScore[] = [];
-  for (let f = 0; f < k; f++) {
-    const head = fitGenderHead(rows.filter((r) => folds.get(r.person) !== f), { genderModel: '', recognizer: '' }, options);
-    const test: number[] = [];
-    rows.forEach((r, i) => {
-      if (folds.get(r.person) !== f) return;
-      heldOut[i] = stackedMale(head, r.modelMale, r.embedding);
-      test.push(i);
-    });
-    scores.push({ ...scoreProbabilities(test.map((i) => heldOut[i]!), test.map((i) => rows[i]!.male)), l2: NaN });
-  }
-  return summarizeFolds(scores, heldOut);
+  const run = outOfFold(rows, k, options.seed ?? 1, (train) => fitGenderHead(train, { genderModel: '', recognizer: '' }, options), (head, r) => stackedMale(head, r.modelMale, r.embedding));
+  return scoreFolds(run.scores, rows.map((r) => r.male), run.fold, run.models.map(() => NaN));
 }

@@ -3,7 +3,7 @@
 // (by an inner person-disjoint split), then the head is measured on the held-out people.
 import { expectedCalibrationError } from './calibration.js';
 import { applyPlatt, fitLogistic, fitPlatt, linearScore, type LinearHead, type PlattScaling } from './logistic-regression.js';
-import { meanStd, personFolds } from './person-folds.js';
+import { meanStd, outOfFold } from './person-folds.js';
 
 export interface LabelledRow {
   /** The embedding. */
@@ -40,16 +40,8 @@ export interface HeadCrossValidation {
 export const DEFAULT_L2_GRID = [1e-4, 1e-3, 1e-2, 1e-1] as const;
 
 /** Held-out scores of every row by a k-fold person-disjoint split, for one penalty. */
-function outOfFoldScores(rows: readonly LabelledRow[], k: number, l2: number, seed: number): number[] {
-  const folds = personFolds(rows.map((r) => r.person), k, seed);
-  const scores = new Array<number>(rows.length);
-  for (let f = 0; f < k; f++) {
-    const train = rows.filter((r) => folds.get(r.person) !== f);
-    const head = fitLogistic(train.map((r) => r.x), train.map((r) => r.y), { l2 });
-    rows.forEach((r, i) => { if (folds.get(r.person) === f) scores[i] = linearScore(head, r.x); });
-  }
-  return scores;
-}
+const outOfFoldScores = (rows: readonly LabelledRow[], k: number, l2: number, seed: number): number[] =>
+  outOfFold(rows, k, seed, (train) => fitLogistic(train.map((r) => r.x), train.map((r) => r.y), { l2 }), (head, r) => linearScore(head, r.x)).scores;
 
 /** Balanced accuracy (mean of the two classes' accuracies) of scores thresholded at 0. */
 function balancedAccuracy(scores: readonly number[], y: readonly number[]): number {
@@ -102,21 +94,20 @@ export function scoreProbabilities(p: readonly number[], y: readonly number[]): 
 export function crossValidateHead(rows: readonly LabelledRow[], o: { folds?: number; l2Grid?: readonly number[]; seed?: number } = {}): HeadCrossValidation {
   const k = o.folds ?? 5;
   const seed = o.seed ?? 1;
-  const folds = personFolds(rows.map((r) => r.person), k, seed);
-  const heldOut = new Array<number>(rows.length);
-  const scores: FoldScore[] = [];
-  for (let f = 0; f < k; f++) {
-    const train = rows.filter((r) => folds.get(r.person) !== f);
-    const fitted = fitCalibratedHead(train, { ...(o.l2Grid ? { l2Grid: o.l2Grid } : {}), seed });
-    const test: number[] = [];
-    rows.forEach((r, i) => {
-      if (folds.get(r.person) !== f) return;
-      heldOut[i] = headProbability(fitted, r.x);
-      test.push(i);
-    });
-    scores.push({ ...scoreProbabilities(test.map((i) => heldOut[i]!), test.map((i) => rows[i]!.y)), l2: fitted.l2 });
-  }
-  return summarizeFolds(scores, heldOut);
+  const run = outOfFold(rows, k, seed, (train) => fitCalibratedHead(train, { ...(o.l2Grid ? { l2Grid: o.l2Grid } : {}), seed }), (h, r) => headProbability(h, r.x));
+  return scoreFolds(run.scores, rows.map((r) => r.y), run.fold, run.models.map((m) => m.l2));
+}
+
+/**
+ * Scores held-out probabilities fold by fold (`fold[i]`: row i's fold; `l2[f]`: fold f's penalty,
+ * NaN where none was fitted) and summarises them.
+ */
+export function scoreFolds(p: readonly number[], y: readonly number[], fold: readonly number[], l2: readonly number[]): HeadCrossValidation {
+  const scores = l2.map((penalty, f): FoldScore => {
+    const idx = fold.flatMap((g, i) => (g === f ? [i] : []));
+    return { ...scoreProbabilities(idx.map((i) => p[i]!), idx.map((i) => y[i]!)), l2: penalty };
+  });
+  return summarizeFolds(scores, [...p]);
 }
 
 /** Mean ± std of fold scores. */

@@ -26,3 +26,23 @@ export function meanStd(values: readonly number[]): { mean: number; std: number 
   const mean = values.reduce((a, b) => a + b, 0) / values.length;
   return { mean, std: Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length) };
 }
+
+/** Every row's held-out score, the fold it was held out in, and each fold's fitted model. */
+export interface OutOfFold<M> { scores: number[]; fold: number[]; models: M[] }
+
+/**
+ * Person-disjoint k-fold: for each fold, `fit` on the rows of the other folds, then `score` the
+ * fold's own rows with that fit; so every row is scored by a model that never saw its person.
+ */
+export function outOfFold<R extends { person: string }, M>(rows: readonly R[], k: number, seed: number, fit: (train: R[]) => M, score: (model: M, row: R) => number): OutOfFold<M> {
+  const folds = personFolds(rows.map((r) => r.person), k, seed);
+  const fold = rows.map((r) => folds.get(r.person)!);
+  const scores = new Array<number>(rows.length);
+  const models: M[] = [];
+  for (let f = 0; f < k; f++) {
+    const model = fit(rows.filter((_, i) => fold[i] !== f));
+    models.push(model);
+    rows.forEach((r, i) => { if (fold[i] === f) scores[i] = score(model, r); });
+  }
+  return { scores, fold, models };
+}
