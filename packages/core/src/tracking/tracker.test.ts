@@ -199,6 +199,25 @@ describe('createFaceTracker', () => {
     expect(next!.smoothedKeypoints[0][0]).toBeLessThan(moved.keypoints[0][0]);
   });
 
+  it('a still face jittering by a pixel gets the same region crop whatever the frame timing (dead band); a moving one is still predicted', () => {
+    // Frames taken at `times` (ms); the crop asked for one typical interval after each.
+    const crops = (times: number[], jitter: number, step: number): Box[] => {
+      const tracker = createFaceTracker<Face>();
+      const n = noise(3);
+      return times.map((t, i) => {
+        tracker.update([face('a', 200 + i * step + jitter * n(), 150 + jitter * n(), 100)], t, 'full');
+        return tracker.regions()[0]!.box;
+      });
+    };
+    const even = Array.from({ length: 8 }, (_, i) => i * 33);
+    // A busy machine: the frames the loop gets to are 33 to 300 ms apart.
+    const busy = [0, 33, 300, 366, 400, 700, 733, 1000];
+    expect(crops(busy, 1.5, 0)).toEqual(crops(even, 1.5, 0));
+    // 6 px a frame is real motion (6 % of the box): the prediction leads the last box.
+    const moving = crops(even, 0, 6).at(-1)!;
+    expect(moving[0]).toBeGreaterThan(200 + 7 * 6 - 50 + 3);
+  });
+
   it('completes partial smoothing options with the pixel defaults', () => {
     expect(resolveTrackerOptions({ smoothing: { minCutoff: 2 } }).smoothing).toEqual({ minCutoff: 2, beta: 0.05, dCutoff: 1 });
   });
@@ -208,6 +227,7 @@ describe('createFaceTracker', () => {
     expect(() => resolveTrackerOptions({ maxMissed: 0.5 })).toThrow(InvalidOptionError);
     expect(() => resolveTrackerOptions({ fullEvery: 0 })).toThrow(InvalidOptionError);
     expect(() => resolveTrackerOptions({ maxPredictShift: -1 })).toThrow(InvalidOptionError);
+    expect(() => resolveTrackerOptions({ predictDeadBand: 1 })).toThrow(InvalidOptionError);
     expect(() => createFaceTracker({ smoothing: { minCutoff: -1 } })).toThrow(InvalidOptionError);
   });
 });

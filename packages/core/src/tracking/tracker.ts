@@ -31,12 +31,21 @@ export interface TrackerOptions {
    * @defaultValue 0.5
    */
   maxPredictShift?: number;
+  /**
+   * A predicted shift smaller than this many box widths (x) / heights (y) is not applied: it is
+   * the detector's own jitter times a frame interval that depends on how busy the machine is, and
+   * a region crop is far larger than it. Without the band a still face's region crops moved by a
+   * pixel or two with the machine's timing, and with them the keypoints and the liveness crop:
+   * the same still stream read 0.87 in one run and 0.89 in another.
+   * @defaultValue 0.04
+   */
+  predictDeadBand?: number;
   /** 1€ parameters for `smoothedKeypoints` and `smoothedBox` (pixels). @defaultValue {@link KEYPOINT_SMOOTHING_DEFAULTS} */
   smoothing?: OneEuroOptions;
 }
 
 export const TRACKER_DEFAULTS: Readonly<Required<Omit<TrackerOptions, 'smoothing'>>> = Object.freeze({
-  iouThreshold: 0.3, maxMissed: 3, fullEvery: 10, maxPredictShift: 0.5,
+  iouThreshold: 0.3, maxMissed: 3, fullEvery: 10, maxPredictShift: 0.5, predictDeadBand: 0.04,
 });
 
 /**
@@ -118,6 +127,7 @@ export function resolveTrackerOptions(options: TrackerOptions = {}): Required<Tr
     maxMissed: options.maxMissed ?? TRACKER_DEFAULTS.maxMissed,
     fullEvery: options.fullEvery ?? TRACKER_DEFAULTS.fullEvery,
     maxPredictShift: options.maxPredictShift ?? TRACKER_DEFAULTS.maxPredictShift,
+    predictDeadBand: options.predictDeadBand ?? TRACKER_DEFAULTS.predictDeadBand,
     // Complete, so the box filters (createOneEuroFilter has the paper's defaults) get pixel ones too.
     smoothing: {
       minCutoff: options.smoothing?.minCutoff ?? KEYPOINT_SMOOTHING_DEFAULTS.minCutoff,
@@ -129,6 +139,7 @@ export function resolveTrackerOptions(options: TrackerOptions = {}): Required<Tr
   if (!(Number.isInteger(o.maxMissed) && o.maxMissed >= 1)) throw new InvalidOptionError(`maxMissed must be an integer ≥ 1, got ${o.maxMissed}`);
   if (!(Number.isInteger(o.fullEvery) && o.fullEvery >= 1)) throw new InvalidOptionError(`fullEvery must be an integer ≥ 1, got ${o.fullEvery}`);
   if (!(o.maxPredictShift >= 0 && Number.isFinite(o.maxPredictShift))) throw new InvalidOptionError(`maxPredictShift must be a finite number ≥ 0, got ${o.maxPredictShift}`);
+  if (!(o.predictDeadBand >= 0 && o.predictDeadBand < 1)) throw new InvalidOptionError(`predictDeadBand must be a number in [0, 1), got ${o.predictDeadBand}`);
   createOneEuroFilter(o.smoothing); // validates the smoothing options now, not at the first face
   return o;
 }
@@ -136,6 +147,7 @@ export function resolveTrackerOptions(options: TrackerOptions = {}): Required<Tr
 const centreX = (b: Readonly<Box>): number => (b[0] + b[2]) / 2;
 const centreY = (b: Readonly<Box>): number => (b[1] + b[3]) / 2;
 const clamp = (v: number, lim: number): number => Math.max(-lim, Math.min(lim, v));
+const deadBand = (v: number, band: number): number => (Math.abs(v) < band ? 0 : v);
 
 /** Weight of a new velocity measurement in the running estimate: one jittered box does not swing the prediction. */
 const VELOCITY_GAIN = 0.5;
@@ -161,8 +173,8 @@ export function createFaceTracker<T extends { box: Box; keypoints: Keypoints5 }>
     const b = t.box;
     if (!t.hasVelocity) return [b[0], b[1], b[2], b[3]];
     const dt = Math.max(0, timestampMs - t.lastMs);
-    const dx = clamp(t.vx * dt, o.maxPredictShift * (b[2] - b[0]));
-    const dy = clamp(t.vy * dt, o.maxPredictShift * (b[3] - b[1]));
+    const dx = deadBand(clamp(t.vx * dt, o.maxPredictShift * (b[2] - b[0])), o.predictDeadBand * (b[2] - b[0]));
+    const dy = deadBand(clamp(t.vy * dt, o.maxPredictShift * (b[3] - b[1])), o.predictDeadBand * (b[3] - b[1]));
     return [b[0] + dx, b[1] + dy, b[2] + dx, b[3] + dy];
   }
 
