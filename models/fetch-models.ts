@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listModels } from '@facekit/core';
-import { fillModelFolder } from 'facekit/cli/fill-model-folder';
+import { fillModelFolder } from '@facekit/core/node/fill-model-folder';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -24,7 +24,7 @@ const wanted = value('models')?.split(',');
 // By default only the models verified here; --all also tries the registered-by-hash ones.
 const models = listModels().filter((m) => (wanted ? wanted.includes(m.id) : flag('all') || m.verified));
 
-const failed = await fillModelFolder({ outDir, models, ...(fromDir ? { fromDir } : {}), required: wanted !== undefined });
+const { failed } = await fillModelFolder({ outDir, models, ...(fromDir ? { fromDir } : {}), required: wanted !== undefined });
 if (failed) {
   console.error(`${failed} model(s) could not be fetched into ${outDir}`);
   process.exit(1);

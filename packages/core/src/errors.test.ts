@@ -47,4 +47,11 @@ describe('the FaceKitError family', () => {
     expect(s.cause).toBe(cause);
     expect(s.message).toMatch(/quota/);
   });
+
+  it('model errors give the browser advice (modelBaseUrl) unless the caller gives its own hint', () => {
+    expect(new ModelFetchError('u', 404, 'HTTP 404').message).toMatch(/^Could not download model file u: HTTP 404\. Check modelBaseUrl/);
+    expect(new ModelFetchError('f.onnx', null, 'ENOENT', 'Run npx @facekit/node models.').message).toBe('Could not download model file f.onnx: ENOENT. Run npx @facekit/node models.');
+    expect(new ModelIntegrityError('u', 'a', 'b').message).toContain('Check that modelBaseUrl');
+    expect(new ModelIntegrityError('f.onnx', 'a', 'b', 'Replace the file.').message).toBe('Model file f.onnx has SHA-256 b, expected a. Replace the file.');
+  });
 });

@@ -60,9 +60,10 @@ export class ModelIntegrityError extends FaceKitError {
   readonly url: string;
   readonly expectedSha256: string;
   readonly actualSha256: string;
-  constructor(url: string, expectedSha256: string, actualSha256: string) {
+  /** `hint`: what to do about it, in the caller's terms (Node reads files, not modelBaseUrl). */
+  constructor(url: string, expectedSha256: string, actualSha256: string, hint?: string) {
     super('MODEL_INTEGRITY', `Model file ${url} has SHA-256 ${actualSha256}, expected ${expectedSha256}. ` +
-      'It was not cached. Check that modelBaseUrl serves the exact registered file (not an HTML error page or a re-export).');
+      (hint ?? 'It was not cached. Check that modelBaseUrl serves the exact registered file (not an HTML error page or a re-export).'));
     this.name = 'ModelIntegrityError';
     this.url = url;
     this.expectedSha256 = expectedSha256;
@@ -74,8 +75,9 @@ export class ModelIntegrityError extends FaceKitError {
 export class ModelFetchError extends FaceKitError {
   readonly url: string;
   readonly status: number | null;
-  constructor(url: string, status: number | null, detail: string) {
-    super('MODEL_FETCH', `Could not download model file ${url}: ${detail}. Check modelBaseUrl and that the file is served (CORS/CORP headers if it is on another origin).`);
+  /** `hint`: what to do about it, in the caller's terms (Node reads files, not modelBaseUrl). */
+  constructor(url: string, status: number | null, detail: string, hint?: string) {
+    super('MODEL_FETCH', `Could not download model file ${url}: ${detail}. ${hint ?? 'Check modelBaseUrl and that the file is served (CORS/CORP headers if it is on another origin).'}`);
     this.name = 'ModelFetchError';
     this.url = url;
     this.status = status;

@@ -7,7 +7,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getModel, getPack, type ModelSpec } from '@facekit/core';
-import { fillModelFolder } from './fill-model-folder.js';
+import { fillModelFolder } from '@facekit/core/node/fill-model-folder';
 
 const USAGE = `usage: facekit assets <dir> [--pack facekit_s] [--models id,id] [--from <dir>] [--no-runtime]
 
@@ -43,7 +43,7 @@ async function assets(args: string[]): Promise<number> {
     console.log(`copied   onnxruntime-web runtime → ${join(out, 'ort')}`);
   }
   const from = value('from');
-  const failed = await fillModelFolder({ outDir: join(out, 'models'), models, ...(from ? { fromDir: resolve(from) } : {}), required: true });
+  const { failed } = await fillModelFolder({ outDir: join(out, 'models'), models, ...(from ? { fromDir: resolve(from) } : {}), required: true });
   if (failed) { console.error(`${failed} model(s) missing in ${join(out, 'models')}`); return 1; }
   console.log(`done: serve ${out} and pass its URL as createFaceKit({ assetBaseUrl })`);
   return 0;
