@@ -9,12 +9,13 @@ import {
   type DetectOptions, type DetectedFace, type Keypoints5, type ModelSpec, type TensorPool,
 } from '@facekit/core';
 import { decodeImage, type NodeImageInput } from './decode.js';
+import { chooseModelDir } from './model-dir.js';
 import { readModelFile } from './read-model-file.js';
 import { letterboxRgba, pixelSource, type RgbaImage } from './pixels.js';
 import { runFirst, runNamed, type OrtModule } from './session-runtime.js';
 
 export interface NodeFaceKitOptions {
-  /** Folder holding the registry's model files (checked against their SHA-256). @defaultValue `$FACEKIT_MODELS`, else './models' */
+  /** Folder holding the registry's model files (checked against their SHA-256); `npx @facekit/node models` fills it. @defaultValue `$FACEKIT_MODELS`, else DEFAULT_MODEL_DIR ('./facekit/models') */
   modelDir?: string;
   /** @defaultValue 'det_500m' */
   detector?: string;
@@ -47,7 +48,7 @@ export interface NodeFaceKit {
 
 export async function createFaceKit(options: NodeFaceKitOptions = {}): Promise<NodeFaceKit> {
   const ort = ortNode as unknown as OrtModule;
-  const modelDir = options.modelDir ?? process.env.FACEKIT_MODELS ?? './models';
+  const modelDir = chooseModelDir(options.modelDir);
   const detector = modelOption(options.detector ?? 'det_500m', 'detector', 'detection');
   const recognizer = modelOption(options.recognizer ?? 'fr_feature', 'recognizer', 'recognition');
   const antispoof = (options.livenessModels ?? ['minifasnet_v2', 'minifasnet_v1se']).map((id) => modelOption(id, 'livenessModels', 'antispoof'));

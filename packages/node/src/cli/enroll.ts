@@ -1,4 +1,4 @@
-// `facekit enroll` as a function: photos in, templates in a PostgreSQL gallery out. Written to be
+// `facekit-node enroll` as a function: photos in, templates in a PostgreSQL gallery out. Written to be
 // stopped and started again: every stored template carries its photo's `source` key and every
 // rejected photo is remembered in `<name>_enroll_skipped`, so a second run does only what is
 // left. Results are written a batch at a time, so a hard kill loses at most one batch (redone by
@@ -7,6 +7,7 @@ import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { InvalidInputError, InvalidOptionError, intOption, pickMainFace, type Box } from '@facekit/core';
 import { createFaceKit, type NodeAnalyzedFace, type NodeFaceKit } from '../create-face-kit.js';
+import { chooseModelDir } from '../model-dir.js';
 import { openGalleryDatabase, type GalleryDatabase } from '../gallery/gallery-database.js';
 import { createPgGallery, type PgGallery } from '../gallery/pg-gallery.js';
 import { queryOr } from '../gallery/pg-errors.js';
@@ -28,7 +29,7 @@ export interface EnrollOptions {
   input: string;
   /** postgres:// URL, 'memory:', or a folder for the embedded PGlite. @defaultValue './facekit-gallery-db' */
   db?: string;
-  /** @defaultValue $FACEKIT_MODELS, else './models/files' */
+  /** @defaultValue $FACEKIT_MODELS, else DEFAULT_MODEL_DIR ('./facekit/models') */
   modelDir?: string;
   /** Gallery name (table prefix). @defaultValue 'facekit' */
   name?: string;
@@ -101,15 +102,16 @@ export async function runEnroll(options: EnrollOptions): Promise<EnrollSummary> 
   checkOptions(options);
   const t0 = performance.now();
   const {
-    input, db = './facekit-gallery-db', modelDir = process.env.FACEKIT_MODELS ?? './models/files', name = 'facekit',
+    input, db = './facekit-gallery-db', name = 'facekit',
     batch: batchSize = 32, multiFace = 'largest-clear', quiet = false, stderr = process.stderr, signal, limit,
   } = options;
+  const modelDir = chooseModelDir(options.modelDir);
   const say = (line: string): void => { if (!quiet) stderr.write(`${line}\n`); };
 
   // The cheap checks first: a wrong path fails before models and database are opened.
   const sources = await listEnrollSources(input);
   const ids = new Set(sources.items.map((x) => x.id));
-  say(`facekit enroll: ${sources.items.length} images of ${ids.size} identities in ${input}`);
+  say(`facekit-node enroll: ${sources.items.length} images of ${ids.size} identities in ${input}`);
 
   let kit: NodeFaceKit | undefined;
   let database: GalleryDatabase | undefined;
