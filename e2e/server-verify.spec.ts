@@ -30,7 +30,7 @@ test.beforeAll(async () => {
   execFileSync('pnpm', ['build:package'], { cwd: ROOT, stdio: 'pipe' });
   kit = await createFaceKit({ modelDir: resolve(ROOT, 'models/files'), threads: 2 });
   gallery = await createPgGallery({ db: 'memory:' });
-  // Enrolled as `facekit enroll` does: the flip-test embedding of each photo's main face.
+  // Enrolled as `facekit-node enroll` does: the flip-test embedding of each photo's main face.
   for (const [id, photo] of [['kevin', 'images/ppu_uniface/image-kevin2.jpg'], ['trueface', 'spoof-dev/real/tf_near_shot_real_person.jpg']] as const) {
     const { faces } = await kit.analyze(resolve(DATA_DIR, photo), { flip: true });
     await gallery.add(id, faces[0]!.embedding, { source: photo });

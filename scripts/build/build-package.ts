@@ -10,7 +10,8 @@
 // With `node`, builds packages/node (@facekit/node) into packages/node/dist instead:
 //   index.js         the library, ESM for Node, @facekit/core bundled in; onnxruntime-node, sharp,
 //                    pg and PGlite stay dependencies
-//   cli.js           `facekit enroll <folder|file.csv> --db <url>`
+//   cli.js           the `facekit-node` bin: `facekit-node models` (a pack's model files into
+//                    ./facekit/models) and `facekit-node enroll <folder|file.csv> --db <url>`
 //   types/           .d.ts (core's included)
 //   pnpm build:package node
 import { execFileSync } from 'node:child_process';
@@ -80,7 +81,7 @@ if (process.argv[2] === 'node') {
   const pkg = JSON.parse(readFileSync(resolve(NODE, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
   rmSync(resolve(NODE, 'dist'), { recursive: true, force: true });
   await build({
-    entryPoints: { index: resolve(NODE, 'src/index.ts'), cli: resolve(NODE, 'src/cli/facekit.ts') },
+    entryPoints: { index: resolve(NODE, 'src/index.ts'), cli: resolve(NODE, 'src/cli/facekit-node.ts') },
     outdir: resolve(NODE, 'dist'),
     bundle: true,
     splitting: true,

@@ -1,4 +1,4 @@
-// A folder of LFW photos laid out for `facekit enroll`: one sub-folder per person, the photos
+// A folder of LFW photos laid out for `facekit-node enroll`: one sub-folder per person, the photos
 // under their LFW names. For the Node tests of the enrollment CLI.
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,4 +1,4 @@
-// The work list of `facekit enroll`: which image belongs to which identity. Two layouts:
+// The work list of `facekit-node enroll`: which image belongs to which identity. Two layouts:
 // - a folder with one sub-folder per identity (the sub-folder's name is the id);
 // - a CSV of `id,path` rows, paths relative to the CSV's folder.
 // Every item carries a `source` key, its path relative to the folder / the CSV's folder with
