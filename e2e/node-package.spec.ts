@@ -2,7 +2,7 @@
 // scratch app outside the workspace, its dependencies linked from the workspace's install (the
 // same versions npm would fetch; nothing is downloaded here). The app imports the package by
 // name, type-checks against the shipped .d.ts, runs detect → embed → verify and the PostgreSQL
-// gallery, and runs the `facekit` bin.
+// gallery, and runs the `facekit-node` bin (`npx @facekit/node models`, then `enroll`).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,6 +30,9 @@ test.beforeAll(() => {
     symlinkSync(resolve(NODE_PKG, 'node_modules', dep), target, 'dir');
   }
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'scratch-node-app', private: true, type: 'module' }));
+  // The bin link npm makes on install, so that npx finds the package's command.
+  mkdirSync(join(app, 'node_modules/.bin'));
+  symlinkSync('../@facekit/node/dist/cli.js', join(app, 'node_modules/.bin/facekit-node'));
 });
 test.afterAll(() => { if (app) rmSync(app, { recursive: true, force: true }); });
 
@@ -38,7 +41,8 @@ test('the tarball holds the built package and nothing of the workspace', () => {
   const manifest = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as Record<string, unknown>;
   // pnpm applies publishConfig: the published exports point at dist, and core is bundled, not a dependency.
   expect(manifest.exports).toEqual({ '.': { types: './dist/types/node/src/index.d.ts', import: './dist/index.js' }, './package.json': './package.json' });
-  expect(manifest.bin).toEqual({ facekit: './dist/cli.js' });
+  // Its own name: the browser package's bin is `facekit`, and both may be installed in one app.
+  expect(manifest.bin).toEqual({ 'facekit-node': './dist/cli.js' });
   expect(Object.keys(manifest.dependencies as object)).not.toContain('@facekit/core');
   expect(readdirSync(pkgDir).sort()).toEqual(['LICENSE', 'dist', 'package.json']);
   expect(manifest.license).toBe('MIT');
@@ -76,18 +80,34 @@ await kit.dispose();
   expect(JSON.parse(out.trim().split('\n').pop()!)).toEqual({ same: true, different: false, best: 'person-a', typed: true, runtime: 'onnxruntime-node' });
 });
 
-test('its facekit bin enrolls a folder into the embedded database, and says where `assets` lives', () => {
+test('npx @facekit/node models fills ./facekit/models, where its facekit-node bin enrolls from by default, and says where `assets` lives', () => {
   test.setTimeout(180_000);
+  // No FACEKIT_MODELS: the default folder is what is tested.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'FACEKIT_MODELS'));
+  const models = spawnSync('npx', ['--no-install', '@facekit/node', 'models', '--from', resolve(SHARED_DIR, 'models')], { cwd: app, env, encoding: 'utf8' });
+  expect(models.status, models.stderr).toBe(0);
+  expect(models.stdout).toBe(`2 model files in ${join(app, 'facekit/models')} (fetched 2, already there 0)\n`);
+  expect(models.stderr).toMatch(/\r\[1\/2\] det_500m {2}checking…[^\n]*\r\[2\/2\] fr_feature {2}fetched/);
+  expect(readdirSync(join(app, 'facekit/models')).sort()).toEqual(['det_500m.onnx', 'fr_feature.onnx']);
+  // Again: nothing to fetch.
+  const again = spawnSync('npx', ['--no-install', 'facekit-node', 'models', '--quiet'], { cwd: app, env, encoding: 'utf8' });
+  expect(again.status, again.stderr).toBe(0);
+  expect(again.stdout).toMatch(/\(fetched 0, already there 2\)/);
+
   const photos = join(app, 'photos');
   for (const [id, file] of [['brad', 'brad_1.jpg'], ['brad', 'brad_2.jpg'], ['nicole', 'nicole_1.jpg']] as const) {
     mkdirSync(join(photos, id), { recursive: true });
     writeFileSync(join(photos, id, file), readFileSync(join(IMAGES, 'faceonnx/verification', file)));
   }
   const bin = join(app, 'node_modules/@facekit/node/dist/cli.js');
-  const run = spawnSync(process.execPath, [bin, 'enroll', photos, '--db', join(app, 'db'), '--models', MODELS, '--json', '--quiet'], { cwd: app, encoding: 'utf8' });
+  const run = spawnSync(process.execPath, [bin, 'enroll', photos, '--db', join(app, 'db'), '--json', '--quiet'], { cwd: app, env, encoding: 'utf8' });
   expect(run.status, run.stderr).toBe(0);
   expect(JSON.parse(run.stdout)).toMatchObject({ enrolled: 3, skipped: 0, identities: 2 });
+  // --models still names another folder.
+  const other = spawnSync(process.execPath, [bin, 'enroll', photos, '--db', 'memory:', '--models', MODELS, '--json', '--quiet'], { cwd: app, env, encoding: 'utf8' });
+  expect(other.status, other.stderr).toBe(0);
   const assets = spawnSync(process.execPath, [bin, 'assets', 'x'], { cwd: app, encoding: 'utf8' });
   expect(assets.status).toBe(2);
   expect(assets.stderr).toMatch(/npx -p facekit facekit assets/);
+  expect(assets.stderr).toContain('Usage: facekit-node models');
 });
