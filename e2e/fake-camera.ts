@@ -10,12 +10,15 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH, PORT } from '@facekit/test-support/config
 
 export const CAMERA_BASE_URL = `http://127.0.0.1:${PORT}`;
 
-/** Chromium flags that make `stream` (an absolute .y4m or .mjpeg path) the only camera. */
-export function cameraArgs(stream: string): string[] {
+/**
+ * Chromium flags that make `stream` (an absolute .y4m or .mjpeg path) the only camera; with null,
+ * Chromium's own fake cameras (a moving test pattern, no face; `device-count=N` gives N of them).
+ */
+export function cameraArgs(stream: string | null, deviceCount = 1): string[] {
   return [
-    '--use-fake-device-for-media-stream',
+    deviceCount > 1 ? `--use-fake-device-for-media-stream=device-count=${deviceCount}` : '--use-fake-device-for-media-stream',
     '--use-fake-ui-for-media-stream', // grants camera permission without a prompt
-    `--use-file-for-fake-video-capture=${stream}`,
+    ...(stream ? [`--use-file-for-fake-video-capture=${stream}`] : []),
     // performance.measureUserAgentSpecificMemory() answers at once instead of at the next GC.
     '--enable-blink-features=ForceEagerMeasureMemory',
   ];
@@ -32,6 +35,8 @@ export interface CameraPageOptions {
   requests?: string[];
   /** More Chromium switches. */
   extraArgs?: string[];
+  /** With a null stream: how many fake cameras (a file-backed camera is always one). */
+  deviceCount?: number;
 }
 
 export interface CameraPage {
@@ -43,8 +48,8 @@ export interface CameraPage {
   close(): Promise<void>;
 }
 
-/** Launches Chromium with `stream` as its camera and opens the harness page (or `options.path`). */
-export async function openCameraPage(stream: string, options: CameraPageOptions = {}): Promise<CameraPage> {
+/** Launches Chromium with `stream` as its camera (null: Chromium's test pattern) and opens the harness page (or `options.path`). */
+export async function openCameraPage(stream: string | null, options: CameraPageOptions = {}): Promise<CameraPage> {
   const temporary = options.userDataDir === undefined;
   const userDataDir = options.userDataDir ?? mkdtempSync(join(tmpdir(), 'facekit-camera-'));
   const baseURL = options.baseURL ?? CAMERA_BASE_URL;
@@ -53,7 +58,7 @@ export async function openCameraPage(stream: string, options: CameraPageOptions 
   try {
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM_PATH,
-      args: [...CHROMIUM_ARGS, ...cameraArgs(stream), ...(options.extraArgs ?? [])],
+      args: [...CHROMIUM_ARGS, ...cameraArgs(stream, options.deviceCount), ...(options.extraArgs ?? [])],
       headless: true,
       baseURL,
     });

@@ -3,6 +3,7 @@
 // The live element has no asset-base-url: on this site the models are at /models/, next to the
 // page (the element's default), and Vite bundles the runtime.
 import { defineFaceKitVerify, type FaceKitVerifyEventMap } from 'facekit';
+import { de } from 'facekit/locales/de';
 import { mountNav } from './nav.js';
 
 mountNav('embed');
@@ -16,6 +17,7 @@ const $ = <T extends HTMLElement>(id: string): T => {
 const element = $<HTMLElementTagNameMap['facekit-verify']>('embed-element');
 const idInput = $<HTMLInputElement>('embed-id');
 const modeSelect = $<HTMLSelectElement>('embed-mode');
+const languageSelect = $<HTMLSelectElement>('embed-language');
 const log = $<HTMLOListElement>('embed-log');
 const code = $<HTMLElement>('embed-code');
 
@@ -26,13 +28,17 @@ const MAX_LOG = 200;
 const attr = (value: string) => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 
 /** The HTML to paste for this mode and name. */
-function snippet(mode: string, id: string): string {
+function snippet(mode: string, id: string, language: string): string {
+  const german = language === 'de';
   return [
     `<facekit-verify mode="${attr(mode)}" subject-id="${attr(id)}" liveness="passive" asset-base-url="/facekit/"></facekit-verify>`,
     '<script type="module">',
     "  import { defineFaceKitVerify } from 'facekit';",
+    ...(german ? ["  import { de } from 'facekit/locales/de';"] : []),
     '  defineFaceKitVerify();',
-    "  document.querySelector('facekit-verify').addEventListener('facekit-verified', (e) => console.log(e.detail));",
+    "  const element = document.querySelector('facekit-verify');",
+    ...(german ? ['  element.messages = de;'] : []),
+    "  element.addEventListener('facekit-verified', (e) => console.log(e.detail));",
     '</script>',
   ].join('\n');
 }
@@ -43,7 +49,8 @@ function sync(): void {
   const mode = modeSelect.value;
   element.setAttribute('mode', mode);
   element.setAttribute('subject-id', id);
-  code.textContent = snippet(mode, id);
+  element.messages = languageSelect.value === 'de' ? de : {};
+  code.textContent = snippet(mode, id, languageSelect.value);
 }
 
 function logEvent(type: string, detail: unknown): void {
@@ -63,4 +70,5 @@ for (const type of EVENTS) element.addEventListener(type, (e: Event) => logEvent
 
 idInput.addEventListener('input', sync);
 modeSelect.addEventListener('change', sync);
+languageSelect.addEventListener('change', sync);
 sync();

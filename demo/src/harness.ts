@@ -1,9 +1,12 @@
 // Exposes the real facekit module to Playwright (e2e tests, eval:detect, bench).
 import * as facekit from 'facekit';
+import { de } from 'facekit/locales/de';
 
 declare global {
   interface Window {
     facekit: typeof facekit;
+    /** The shipped locales of <facekit-verify>, by language. */
+    facekitLocales: { de: typeof de };
     harnessReady: boolean;
     /** Fetches an image URL as a Blob. */
     fetchBlob(url: string): Promise<Blob>;
@@ -17,6 +20,7 @@ declare global {
 }
 
 window.facekit = facekit;
+window.facekitLocales = { de };
 window.fetchBlob = async (url) => {
   const res = await fetch(url);
   if (!res.ok) throw new Error(`HTTP ${res.status} for ${url}`);

@@ -29,5 +29,6 @@ export {
 export {
   defineFaceKitVerify, type FaceKitVerifyElement, type FaceKitVerifyEventMap,
   type FaceKitEnrolledDetail, type FaceKitVerifiedDetail, type FaceKitHintDetail, type FaceKitErrorDetail,
+  type FaceKitProgressDetail, type FaceKitVerifyConfig,
 } from './element/facekit-verify.js';
-export { DEFAULT_VERIFY_MESSAGES, DEFAULT_HINT_MESSAGES, type FaceKitVerifyMessages } from './element/verify-messages.js';
+export { DEFAULT_VERIFY_MESSAGES, DEFAULT_HINT_MESSAGES, DEFAULT_ERROR_MESSAGES, type FaceKitVerifyMessages } from './element/verify-messages.js';
