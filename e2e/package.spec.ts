@@ -194,6 +194,45 @@ test('the same tarball from a plain HTML page, no bundler', async ({ page }) => 
   }
 });
 
+test('imported from a CDN-style second origin (a plain module page): the worker starts through a same-origin Blob, the runtime comes from the CDN', async ({ page }) => {
+  // The "CDN": the installed package's folder on another origin, with CORS and CORP, as jsDelivr,
+  // unpkg and esm.sh serve it. The page's origin serves only the page, the models and the photos.
+  const cdn = await startStaticServer({ roots: { '/npm/facekit@0.1.0/': join(app, 'node_modules/facekit') }, cors: true });
+  mkdirSync(join(app, 'cdn'), { recursive: true });
+  writeFileSync(join(app, 'cdn/index.html'), `<!doctype html><meta charset="utf-8"><title>cdn</title>
+<script type="module">
+  import { createFaceKit } from '${cdn.url}/npm/facekit@0.1.0/dist/facekit.js';
+  window.step = 'loaded';
+  window.run = async (modelBaseUrl, a) => {
+    window.step = 'createFaceKit';
+    const kit = await createFaceKit({ modelBaseUrl });
+    window.step = 'detect ' + a;
+    const d = await kit.detect(await (await fetch(a)).blob());
+    const out = { faces: [d.faces.length], info: kit.info };
+    await kit.dispose();
+    return out;
+  };
+  window.ready = true;
+</script>`);
+  const server = await startStaticServer({ roots: { '/': join(app, 'cdn'), '/models/': MODELS, '/img/': IMAGES }, isolated: true });
+  const workers: string[] = [];
+  page.on('worker', (w) => workers.push(w.url()));
+  try {
+    const r = await runApp(page, server, '/models/', [cdn]);
+    expect(r.faces).toEqual([1]);
+    expect(r.info.crossOriginIsolated).toBe(true);
+    // The worker is a Blob of the page's origin; its script, chunks and the runtime came from the CDN.
+    expect(workers.some((u) => u.startsWith(`blob:${server.url}/`))).toBe(true);
+    const fromCdn = cdn.requests.map((q) => q.path);
+    expect(fromCdn).toContain('GET /npm/facekit@0.1.0/dist/worker.js');
+    expect(fromCdn.some((p) => /\/dist\/ort\/ort-wasm-simd-threaded\.wasm$/.test(p))).toBe(true);
+    expect(server.requests.filter((q) => /\.(m?js|wasm)$/.test(q.path))).toEqual([]);
+  } finally {
+    await server.close();
+    await cdn.close();
+  }
+});
+
 /** The policy the README documents as enough for facekit. */
 const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self'; img-src 'self' blob: data:; style-src 'self'";
 

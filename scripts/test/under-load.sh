@@ -15,7 +15,8 @@
 #
 # Each run's full output goes to .cache/under-load/run-K.log (in this repository); the terminal
 # shows one progress line. The busy loops are stopped on exit, Ctrl-C included.
-# Note: the e2e servers use fixed ports, so no other test run may be going on meanwhile.
+# Note: the e2e servers use ports 4173 and 4174 unless FACEKIT_E2E_PORT moves them: another test
+# run meanwhile needs another FACEKIT_E2E_PORT.
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)

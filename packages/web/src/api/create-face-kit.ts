@@ -10,6 +10,7 @@ import { createStillImageCalls } from './still-image-calls.js';
 import { attachTestHooks } from './test-hooks.js';
 import type { FaceKitInfo } from './result-types.js';
 import { createWorkerPool, unwrapReply } from '../pool/worker-pool.js';
+import { startWorker } from '../pool/cross-origin-worker.js';
 import { raceAbort } from '../pool/abort.js';
 import { resolveBackend, resolveThreads } from '../runtime/backend.js';
 import { clearAllData } from '../store/clear-all.js';
@@ -21,6 +22,8 @@ import { resolveLoopOptions, startVideoLoop } from '../video/video-loop.js';
 import { createVerifier } from '../verifier/verifier.js';
 
 export type { FaceKit, FaceLike } from './face-kit.js';
+/** The worker by a path bundlers leave alone (they bundle the literal new Worker(new URL(…)) below): a CDN-hosted facekit's fallback. */
+const WORKER_SCRIPT = '../worker/worker.ts';
 
 /**
  * Starts a FaceKit: probes the backend, spawns the workers, and loads the detector (from the
@@ -36,8 +39,7 @@ export async function createFaceKit(options: FaceKitOptions = {}): Promise<FaceK
   const threads = resolveThreads(o.requestedThreads, o.workers, isolated, globalThis.navigator?.hardwareConcurrency ?? 1);
 
   // The backend new workers start on: WebGPU can be lost at run time, and the kit moves to WASM.
-  let backend = choice.backend;
-  let backendReason = choice.reason;
+  let backend = choice.backend, backendReason = choice.reason;
   // What info reports about storage; a warning is kept once, however many workers report it.
   let storage: FaceKitInfo['storage'] = 'indexeddb';
   const warnings: string[] = [];
@@ -51,10 +53,9 @@ export async function createFaceKit(options: FaceKitOptions = {}): Promise<FaceK
     maxQueue: o.maxQueue,
     onDeviceLost: (why) => {
       backend = 'wasm';
-      backendReason = `${why}: moved to WASM-SIMD (the calls in flight ran again there)`;
-      warn(backendReason);
+      warn(backendReason = `${why}: moved to WASM-SIMD (the calls in flight ran again there)`);
     },
-    spawn: () => new Worker(new URL('../worker/worker.ts', import.meta.url), { type: 'module', name: 'facekit' }),
+    spawn: () => startWorker(() => new Worker(new URL('../worker/worker.ts', import.meta.url), { type: 'module', name: 'facekit' }), () => new URL(WORKER_SCRIPT, import.meta.url), { name: 'facekit' }),
     prepare: async (w) => {
       const ready = unwrapReply(await w.remote.init({ backend, threads: threads.threads, cacheName: o.cacheName, fetchPolicy: o.fetchPolicy, ...(o.wasmBase ? { wasmPaths: o.wasmBase } : {}) }));
       if (ready.storageProblem) {
