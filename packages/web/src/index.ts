@@ -16,6 +16,8 @@ export type {
 export type { FaceTemplate } from './verifier/template-store.js';
 export type { ImageInput } from './media/input.js';
 export type { CachedModel } from './store/model-cache.js';
+export type { ModelFetchPolicy } from './store/model-store.js';
+export type { Backend } from './runtime/backend.js';
 export { drawFaces, type DrawStyle } from './media/overlay.js';
 export {
   MODELS, PACKS, listModels, getModel, getPack, type ModelSpec, type ModelId,

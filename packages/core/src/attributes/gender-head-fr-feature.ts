@@ -3,7 +3,7 @@
 // Stacks fr_gender's six-view P(male) with fr_feature's embedding: 16 female and 31 male prototypes, each the
 // centroid of at least 3 people's mean embeddings (no prototype is one person's template), τ = 0.05,
 // and a linear head's score; calibrated to a balanced prior (half women, half men). Vectors are int8 rows.
-// Its accuracy is the cross-validated one in the README, not a number measured on these images.
+// Its accuracy is the cross-validated one in docs/attributes.md, not a number measured on these images.
 import { dequantizeRows, type GenderHead } from './gender-head.js';
 
 export const FR_GENDER_FR_FEATURE_HEAD: GenderHead = {

@@ -55,7 +55,7 @@ const TEMPLATE = (() => {
 /**
  * An estimate of the head pose from the 5 keypoints alone, with no fitting and no model run:
  * the face is taken to be a rigid 5-point model (the ArcFace template's frontal layout with the
- * depths {@link FACE_MODEL_NOSE_DEPTH} and {@link FACE_MODEL_MOUTH_DEPTH}) seen in orthographic
+ * depths FACE_MODEL_NOSE_DEPTH and FACE_MODEL_MOUTH_DEPTH) seen in orthographic
  * projection. It is an estimate: it assumes average proportions, so a person whose nose sits
  * lower or protrudes less than the model's reads a few degrees off, consistently (fine for
  * "is the face turned/tilted", not a measurement).

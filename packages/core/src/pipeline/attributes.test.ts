@@ -132,7 +132,7 @@ describe('attributes on the shared single-face photos', { timeout: 300_000 }, ()
       const a = r.attributes.pose!.yaw, b = mirrored.get(f)!.attributes.pose!.yaw;
       return Math.sign(a) === -Math.sign(b) && Math.abs(a + b) <= 12;
     });
-    // HopeNet reads one of them (eyes_closed_open.jpg, a wink) as frontal once mirrored: see README.
+    // HopeNet reads one of them (eyes_closed_open.jpg, a wink) as frontal once mirrored: see docs/attributes.md.
     expect(agree.length).toBeGreaterThanOrEqual(turned.length - 1);
   });
 
@@ -141,7 +141,7 @@ describe('attributes on the shared single-face photos', { timeout: 300_000 }, ()
       .map(([f, r]) => [f, keypointAgreement(keypointsFrom68(r.attributes.landmarks!), r.face.keypoints)] as const);
     for (const [f, e] of errors) expect(e, f).toBeLessThan(0.09);
     // The bar is 8 % on every photo; fr_landmark misses it on a few (kid, kevin2, image5:
-    // 8.2–8.4 %), however its crop is placed (README, "Attributes").
+    // 8.2–8.4 %), however its crop is placed (docs/attributes.md).
     expect(errors.filter(([, e]) => e < 0.08).length / errors.length).toBeGreaterThan(0.85);
     expect(errors.reduce((s, [, e]) => s + e, 0) / errors.length).toBeLessThan(0.06);
   });

@@ -80,8 +80,8 @@ export interface QualityThresholds {
   minSharpness: number;
   /**
    * Accepted mean luma of the face crop, 0–255. OFIQ's LuminanceMean quality (ISO/IEC 29794-5
-   * reference implementation) is 100·σ((m − 0.2)/0.05)·(1 − σ((m − 0.8)/0.05)) of the mean m in
-   * [0, 1]: 50/100 at 51 and 204, 30/100 at 40 and 215. The range is where it stays above 30.
+   * reference implementation) is 100·σ((m − 0.2)/0.05)·(1 − σ((m − 0.8)/0.05)) of the mean m
+   * (0 to 1): 50 of 100 at 51 and 204, 30 of 100 at 40 and 215. The range is where it stays above 30.
    * @defaultValue 40
    */
   minMeanLuma: number;
@@ -208,9 +208,9 @@ export interface QualityMeasures {
 export interface QualityReport {
   /** No code: the frame is good for enrolment or verification. */
   ok: boolean;
-  /** Every failed check, in {@link QUALITY_CODE_ORDER}. */
+  /** Every failed check, in QUALITY_CODE_ORDER. */
   codes: QualityCode[];
-  /** Index of the main face in the input ({@link mainFaceIndex} with the frame); -1 without faces. */
+  /** Index of the main face in the input (mainFaceIndex with the frame); -1 without faces. */
   main: number;
   /** Indices of the other faces that did not block: too small, or bystanders at the edge. */
   background: number[];
