@@ -7,6 +7,7 @@ import {
 import { attributeCard } from './attribute-card.js';
 import { errorSentence } from './hints.js';
 import { mountNav } from './nav.js';
+import { loadSamples, mountSamples } from './samples.js';
 import { statusLine } from './status.js';
 
 mountNav('photo');
@@ -177,7 +178,7 @@ async function run(): Promise<void> {
   }
 }
 
-function pick(file: File | undefined): void {
+function pick(file: Blob | undefined): void {
   if (!file) return;
   current = file;
   void run();
@@ -227,4 +228,6 @@ for (const side of ['A', 'B'] as const) {
     if (f) { picked[side] = f; void compare(); }
   });
 }
+// Sample photos, where the site has them (the static build; not the dev server): one click analyses one.
+void loadSamples().then((samples) => mountSamples($('samples'), samples, (photo) => pick(photo), (e) => status.say(errorSentence(e))));
 getKit().catch((e: unknown) => status.say(errorSentence(e)));

@@ -8,6 +8,7 @@ import { extname, resolve, sep } from 'node:path';
 const TYPES: Record<string, string> = {
   '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm',
   '.json': 'application/json', '.map': 'application/json', '.jpg': 'image/jpeg', '.png': 'image/png', '.onnx': 'application/octet-stream',
+  '.css': 'text/css', '.txt': 'text/plain',
 };
 
 export interface StaticServerOptions {
