@@ -68,6 +68,56 @@ const distPaths: Plugin = {
   },
 };
 
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const vlq = (n: number): string => {
+  let v = n < 0 ? (-n << 1) | 1 : n << 1;
+  let s = '';
+  do { const d = v & 31; v >>>= 5; s += B64[v ? d | 32 : d]; } while (v);
+  return s;
+};
+
+/**
+ * The CDN fallback's worker URL, `new URL(WORKER_SCRIPT, import.meta.url)`, names its file by a
+ * variable so that bundlers leave it alone (they bundle the literal `new Worker(new URL(…))`).
+ * webpack 5 instead reads it as a request it cannot resolve and warns "Critical dependency: the
+ * request of a dependency is an expression" in every app; its magic comment says to leave it.
+ * esbuild's minifier drops comments, so it is written into the built file, and the source map's
+ * columns after it on that line are moved along.
+ */
+function ignoreFallbackUrlForWebpack(file: string): void {
+  const js = readFileSync(file, 'utf8');
+  const hits = [...js.matchAll(/new URL\(([\w$]+),import\.meta\.url\)/g)];
+  if (hits.length !== 1) throw new Error(`${basename(file)}: expected one new URL(<variable>, import.meta.url) (the worker fallback), found ${hits.length}`);
+  const comment = '/* webpackIgnore: true */';
+  const at = hits[0]!.index + 'new URL('.length;
+  writeFileSync(file, js.slice(0, at) + comment + js.slice(at));
+  const line = js.slice(0, at).split('\n').length - 1;
+  const column = at - (js.lastIndexOf('\n', at - 1) + 1);
+  const map = JSON.parse(readFileSync(`${file}.map`, 'utf8')) as { mappings: string };
+  const lines = map.mappings.split(';');
+  const segments = lines[line]!.split(',');
+  // A segment's first field is its generated column, relative to the previous segment's: moving
+  // the first segment at or after the insertion moves all the later ones with it.
+  let col = 0;
+  for (let i = 0; i < segments.length; i++) {
+    const seg = segments[i]!;
+    let value = 0;
+    let shift = 0;
+    let j = 0;
+    let digit: number;
+    do { digit = B64.indexOf(seg[j++]!); value += (digit & 31) << shift; shift += 5; } while (digit & 32);
+    const delta = value & 1 ? -(value >>> 1) : value >>> 1;
+    col += delta;
+    if (col >= column) {
+      segments[i] = vlq(delta + comment.length) + seg.slice(j);
+      break;
+    }
+  }
+  lines[line] = segments.join(',');
+  map.mappings = lines.join(';');
+  writeFileSync(`${file}.map`, JSON.stringify(map));
+}
+
 // Declarations: the package and core together, then '@facekit/core' rewritten to the relative folder.
 function emitTypes(pkgDir: string, pkgFolder: string): void {
   execFileSync(resolve(ROOT, 'node_modules/.bin/tsc'), ['-p', resolve(pkgDir, 'tsconfig.build.json')], { stdio: 'inherit' });
@@ -128,6 +178,7 @@ await build({
   plugins: [distPaths],
   logLevel: 'warning',
 });
+ignoreFallbackUrlForWebpack(resolve(DIST, 'facekit.js'));
 // The command line (Node): `npx facekit assets <dir>`.
 await build({
   entryPoints: { cli: resolve(WEB, 'src/cli/facekit.ts') },
