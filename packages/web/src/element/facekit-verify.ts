@@ -91,7 +91,8 @@ function createElementClass(): CustomElementConstructor {
       this.#kit = kit;
       this.#ownsKit = false;
       this.#kitStale = false;
-      void old?.dispose();
+      // A run in progress keeps the kit it started on until it ends; the next start() uses this one.
+      if (old) void (this.#running ?? Promise.resolve()).then(() => old.dispose());
     }
     get config(): FaceKitVerifyConfig { return this.#config; }
     set config(c: FaceKitVerifyConfig) {
