@@ -1,4 +1,4 @@
-// Sample photos for the Photo page. The static site build (scripts/build/build-site.ts) copies a
+// Sample photos for the Photo page. The static site build (demo/src/site/build-site.ts) copies a
 // few into samples/ beside the pages with samples/samples.json listing them; the dev server has
 // none, and then the page shows no samples.
 

@@ -1,6 +1,6 @@
 // The static site's cross-origin isolation service worker (the coi-serviceworker technique),
 // one classic script that is both the worker and, loaded by a <script> in each page's head,
-// what registers it. scripts/build/build-site.ts bundles it to coi-serviceworker.js beside the
+// what registers it. demo/src/site/build-site.ts bundles it to coi-serviceworker.js beside the
 // pages and adds the <script>; the dev server and `vite preview` send the headers themselves
 // and never load it. Decisions are in isolation.ts.
 import { answersRequest, headersToAdd, pageAction, RELOAD_MARK } from './isolation.js';

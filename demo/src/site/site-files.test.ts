@@ -2,13 +2,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PACKS } from '@facekit/core';
-import { resolveKitOptions } from '../../packages/web/src/api/kit-options.js';
-import { parseSamples } from '../../demo/src/samples.js';
+import { resolveKitOptions } from 'facekit/kit-options';
+import { parseSamples } from '../samples.js';
 import {
   SAMPLE_PHOTOS, SERVICE_WORKER_FILE, SITE_MODEL_IDS, noticeText, sampleCopies, samplesManifest, siteModels, withIsolationScript,
 } from './site-files.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
+const ROOT = resolve(import.meta.dirname, '../../..');
 
 /** The detectors the Photo page offers (its <select id="detector">). */
 function photoPageDetectors(): string[] {

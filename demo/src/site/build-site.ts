@@ -15,14 +15,13 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build as esbuild } from 'esbuild';
-import { build as viteBuild, type UserConfig } from 'vite';
+import { build as viteBuild, loadConfigFromFile, type UserConfig } from 'vite';
 import { fillModelFolder } from '@facekit/core/node/fill-model-folder';
-import viteConfig from '../../vite.config.js';
 import {
   DEFAULT_SITE_DIR, SAMPLE_PHOTOS, SERVICE_WORKER_FILE, noticeText, sampleCopies, samplesManifest, siteModels, withIsolationScript,
 } from './site-files.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const { values: args } = parseArgs({ options: { out: { type: 'string' }, 'no-samples': { type: 'boolean' } } });
 const out = resolve(ROOT, args.out ?? DEFAULT_SITE_DIR);
 const modelDir = resolve(process.env.FACEKIT_MODELS ?? resolve(ROOT, 'models/files'));
@@ -40,7 +39,10 @@ const absent = copies.filter((c) => !existsSync(c.from)).map((c) => c.from);
 if (absent.length) fail(`sample photos not found: ${absent.join(', ')}. Set FACEKIT_SHARED, or build with --no-samples.`);
 
 // 1. The pages: the demo's own Vite config, with relative URLs and without the test harness.
-const config = viteConfig as UserConfig;
+// The repository's vite.config.ts, read by path (the demo does not import the repository root).
+const loaded = await loadConfigFromFile({ command: 'build', mode: 'production' }, resolve(ROOT, 'vite.config.ts'));
+if (!loaded) fail('vite.config.ts could not be read');
+const config: UserConfig = loaded.config;
 const { harness: _harness, ...pages } = config.build?.rollupOptions?.input as Record<string, string>;
 // The bundler's slow-plugin report is noise here (it measures the machine's load, not the site).
 await viteBuild({
