@@ -98,10 +98,13 @@ test.describe('fake camera streams', () => {
       console.log(`alternate: luma open ${open.toFixed(2)}, closed ${closed.toFixed(2)}; frames seen ${seen}`);
       expect(seen).not.toContain('?');
       expect(seen.match(/oc/g)?.length ?? 0).toBeGreaterThanOrEqual(2); // at least two blinks in 40 frames (a cycle is 16)
-      // Whole runs inside the capture show the file's cycle, 11 open and 4 closed frames, except
-      // that the device shows a file's first frame twice each time it loops: 12 open.
-      for (const run of seen.match(/(?<=c)o+(?=c)/g) ?? []) expect(run).toHaveLength(12);
-      for (const run of seen.match(/(?<=o)c+(?=o)/g) ?? []) expect(run).toHaveLength(4);
+      // Whole runs inside the capture follow the file's cycle, 11 open and 4 closed frames (12
+      // open: the device shows a file's first frame twice each time it loops). A busy machine
+      // may skip a frame of a run (seen: 11 open, 3 closed), never add one: at most those lengths.
+      const runs = (re: RegExp) => (seen.match(re) ?? []).map((r) => r.length);
+      for (const n of runs(/(?<=c)o+(?=c)/g)) expect(n).toBeLessThanOrEqual(12);
+      for (const n of runs(/(?<=o)c+(?=o)/g)) expect(n).toBeLessThanOrEqual(4);
+      expect(Math.max(...runs(/(?<=c)o+(?=c)/g), 0), 'an open run about as long as the file\'s').toBeGreaterThanOrEqual(8);
     } finally {
       await cam.close();
     }
