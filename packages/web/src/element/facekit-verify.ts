@@ -107,7 +107,7 @@ function createElementClass(): CustomElementConstructor {
 
     connectedCallback(): void {
       if (!this.hasAttribute('role')) this.setAttribute('role', 'group');
-      if (!this.dataset.state) this.#show('idle', 'idle', undefined, 'quiet');
+      if (!this.dataset.state) this.#show('idle', 'idle'); // the region holds the idle sentence too, for a screen reader that reads the page
       else this.#render();
     }
 
