@@ -1,6 +1,7 @@
 // The live loop on the fake camera (real photos streamed as y4m): tracking, latest-frame-wins,
 // and the quality gate's refusals at enrollment.
 import { expect, test } from '@playwright/test';
+import { iou } from '@facekit/core';
 import { openCameraPage } from './fake-camera.js';
 import { T1_PAN, makeStream } from '@facekit/test-support/streams';
 
@@ -34,11 +35,6 @@ test('tracking: a pan across t1.jpg keeps its 6 track ids for ≥ 150 frames wit
     // before (IoU ≥ 0.3, the tracker's own association rule). When the machine stalled so long
     // that the pan carried every face off its last box, nothing could have bridged the gap: those
     // are counted apart (a run beside busy loops saw one such stall re-number all six faces).
-    const iou = (a: number[], b: number[]) => {
-      const w = Math.max(0, Math.min(a[2]!, b[2]!) - Math.max(a[0]!, b[0]!)), h = Math.max(0, Math.min(a[3]!, b[3]!) - Math.max(a[1]!, b[1]!));
-      const inter = w * h;
-      return inter / ((a[2]! - a[0]!) * (a[3]! - a[1]!) + (b[2]! - b[0]!) * (b[3]! - b[1]!) - inter);
-    };
     let switches = 0, unbridgeable = 0;
     const gaps: number[] = [];
     for (let k = 1; k < frames.length; k++) {
