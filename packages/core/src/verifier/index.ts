@@ -1,1 +1,2 @@
 export * from './verification-window.js';
+export * from './frame-fingerprint.js';

@@ -1,7 +1,8 @@
 // The server-side re-check on real photos, real models (onnxruntime-node) and a real
 // PostgreSQL gallery (PGlite + pgvector through pglite-socket and pg).
 import { join, resolve } from 'node:path';
-import { InvalidInputError } from '@facekit/core';
+import sharp from 'sharp';
+import { InvalidInputError, NEAR_DUPLICATE_DEFAULTS, createReplayMemory, dot, frameFingerprint, isNearDuplicate, shapeShift, type FrameFingerprint } from '@facekit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IMAGES_DIR, MODEL_DIR, SHARED_DIR } from '@facekit/test-support/node';
 import { createFaceKit, type NodeFaceKit } from '../create-face-kit.js';
@@ -26,12 +27,15 @@ describe('recheckFrames', () => {
   afterAll(async () => { await gallery?.close(); await kit?.dispose(); });
 
   it('verifies the enrolled person on other photos of them', async () => {
-    const r = await recheckFrames(kit, gallery, 'brad', [img('faceonnx/verification/brad_2.jpg'), img('faceonnx/verification/brad_2.jpg')]);
+    const r = await recheckFrames(kit, gallery, 'brad', [img('faceonnx/verification/brad_2.jpg'), img('faceonnx/verification/brad_3.jpg')]);
     expect(r.reasons).toEqual([]);
     expect(r.verified).toBe(true);
     expect(r.similarity!).toBeGreaterThan(r.threshold);
     expect(r.livenessScore!).toBeGreaterThanOrEqual(r.livenessThreshold);
     expect(r.frames).toEqual(['ok', 'ok']);
+    // The same picture twice is not two frames of a camera.
+    const twice = await recheckFrames(kit, gallery, 'brad', [img('faceonnx/verification/brad_2.jpg'), img('faceonnx/verification/brad_2.jpg')]);
+    expect(twice.reasons).toEqual(['frames-identical']);
   });
 
   it('says no-match for someone else, and the same for an id nobody enrolled', async () => {
@@ -65,5 +69,101 @@ describe('recheckFrames', () => {
     await expect(recheckFrames(kit, gallery, 'brad', [])).rejects.toThrow(InvalidInputError);
     await expect(recheckFrames(kit, gallery, '', [img('faceonnx/verification/brad_2.jpg')])).rejects.toThrow(InvalidInputError);
     await expect(recheckFrames(kit, gallery, 'brad', Array(6).fill(img('faceonnx/verification/brad_2.jpg')))).rejects.toThrow(/1 to 5 frames/);
+  });
+
+  describe('with a head-turn challenge and a replay memory', () => {
+    // haaland1 faces the camera (yaw ≈ 0°); haaland2 is turned to his own right (≈ −26°), and
+    // mirrored it is turned to his left: the frames of a person who turns each way.
+    const front = img('ppu_uniface/image-haaland1.jpeg');
+    let right: Buffer, left: Buffer;
+    beforeAll(async () => {
+      const { faces } = await kit.analyze(front, { flip: true });
+      await gallery.add('haaland', faces[0]!.embedding, { source: front });
+      right = await sharp(img('ppu_uniface/image-haaland2.png')).jpeg({ quality: 92 }).toBuffer();
+      left = await sharp(img('ppu_uniface/image-haaland2.png')).flop().jpeg({ quality: 92 }).toBuffer();
+    }, 60_000);
+
+    it('verifies frames that face the camera, then turn the way asked, in that order; refuses any other order', async () => {
+      const r = await recheckFrames(kit, gallery, 'haaland', [front, left, right], { turns: ['left', 'right'] });
+      console.log(`turn: yaws ${r.yaws.map((y) => y.toFixed(1)).join(', ')}; similarity ${r.similarity?.toFixed(3)}; liveness ${r.livenessScore?.toFixed(3)}`);
+      expect(r.reasons).toEqual([]);
+      expect(r.turned).toEqual(['left', 'right']);
+      expect(r.verified).toBe(true);
+      const wrongOrder = await recheckFrames(kit, gallery, 'haaland', [front, left, right], { turns: ['right', 'left'] });
+      expect(wrongOrder.reasons).toEqual(['no-turn']);
+      // Turned first: the challenge starts from a frame facing the camera.
+      const noFront = await recheckFrames(kit, gallery, 'haaland', [left, front, right], { turns: ['left', 'right'] });
+      expect(noFront.reasons).toContain('no-turn');
+    });
+
+    it('refuses one photo, copies of it, and a single frame', async () => {
+      const copies = await recheckFrames(kit, gallery, 'haaland', [front, front, front], { turns: ['left', 'right'] });
+      expect(copies.reasons.sort()).toEqual(['frames-identical', 'no-turn']);
+      await expect(recheckFrames(kit, gallery, 'haaland', [front], { turns: ['left', 'right'] })).rejects.toThrow(/3 to 5 frames/);
+      await expect(recheckFrames(kit, gallery, 'haaland', [front, left, right], { turns: ['left', 'left'] as never })).rejects.toThrow(/turns must be/);
+    });
+
+    it('refuses the frames of a verified login sent again, re-encoded, resized and reordered for the other turn order', async () => {
+      const replay = createReplayMemory();
+      const first = await recheckFrames(kit, gallery, 'haaland', [front, left, right], { turns: ['left', 'right'], replay });
+      expect(first.verified).toBe(true);
+      const edit = async (b: string | Buffer, scale: number) => {
+        const m = await sharp(b).metadata();
+        return sharp(b).resize(Math.round(m.width! * scale)).jpeg({ quality: 70 }).toBuffer();
+      };
+      const again = await recheckFrames(kit, gallery, 'haaland', [await edit(front, 0.9), await edit(right, 0.9), await edit(left, 0.9)], { turns: ['right', 'left'], replay });
+      expect(again.reasons).toEqual(['replayed']);
+      expect(again.verified).toBe(false);
+      // Only a verified login is remembered, and only for its id.
+      expect(replay.ids).toBe(1);
+    });
+
+    it('near-duplicates: copies of a photo (re-encoded, resized, noised, brightened) are; other photos of the same person are not', async () => {
+      const printOf = async (input: string | Buffer | { data: Uint8ClampedArray; width: number; height: number }): Promise<FrameFingerprint> => {
+        const { faces } = await kit.analyze(input, { flip: true });
+        return frameFingerprint(faces[0]!);
+      };
+      const noisy = async (file: string, amplitude: number, gain: number) => {
+        const { data, info } = await sharp(file).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+        let seed = 7;
+        const out = new Uint8ClampedArray(data.length);
+        for (let i = 0; i < data.length; i++) {
+          seed = (seed * 1103515245 + 12345) >>> 0;
+          out[i] = i % 4 === 3 ? 255 : data[i]! * gain + ((seed >>> 16) / 65536 - 0.5) * 2 * amplitude;
+        }
+        return { data: out, width: info.width, height: info.height };
+      };
+      const people: Record<string, string[]> = {
+        brad: ['faceonnx/verification/brad_1.jpg', 'faceonnx/verification/brad_2.jpg', 'faceonnx/verification/brad_3.jpg'],
+        nicole: ['faceonnx/verification/nicole_1.jpg', 'faceonnx/verification/nicole_2.jpg', 'faceonnx/verification/nicole_3.jpg'],
+        kevin: ['ppu_uniface/image-kevin1.png', 'ppu_uniface/image-kevin2.jpg'],
+        magnus: ['ppu_uniface/image-magnus1.png', 'ppu_uniface/image-magnus2.png'],
+        haaland: ['ppu_uniface/image-haaland1.jpeg', 'ppu_uniface/image-haaland2.png'],
+      };
+      let copyMin = { cos: 1, shift: 0 }, otherMax = { cos: -1, shift: Infinity };
+      for (const files of Object.values(people)) {
+        const prints = await Promise.all(files.map((f) => printOf(img(f))));
+        for (const [i, f] of files.entries()) {
+          const m = await sharp(img(f)).metadata();
+          for (const copy of [
+            await sharp(img(f)).jpeg({ quality: 60 }).toBuffer(),
+            await sharp(img(f)).resize(Math.round(m.width! * 0.8)).jpeg({ quality: 85 }).toBuffer(),
+            await noisy(img(f), 8, 1.15),
+          ]) {
+            const c = await printOf(copy);
+            copyMin = { cos: Math.min(copyMin.cos, dot(c.embedding, prints[i]!.embedding)), shift: Math.max(copyMin.shift, shapeShift(c, prints[i]!)) };
+            expect(isNearDuplicate(c, prints[i]!), `a copy of ${f}`).toBe(true);
+          }
+          for (let j = i + 1; j < files.length; j++) {
+            const cos = dot(prints[i]!.embedding, prints[j]!.embedding);
+            if (cos > otherMax.cos) otherMax = { cos, shift: shapeShift(prints[i]!, prints[j]!) };
+            expect(isNearDuplicate(prints[i]!, prints[j]!), `${f} and ${files[j]}`).toBe(false);
+          }
+        }
+      }
+      expect(copyMin.cos).toBeGreaterThan(NEAR_DUPLICATE_DEFAULTS.minCosine);
+      expect(copyMin.shift).toBeLessThan(NEAR_DUPLICATE_DEFAULTS.maxShapeShift);
+      console.log(`near-duplicates: copies cos ≥ ${copyMin.cos.toFixed(4)}, shape shift ≤ ${copyMin.shift.toFixed(4)}; other photos of one person cos ≤ ${otherMax.cos.toFixed(4)} (that pair's shift ${otherMax.shift.toFixed(4)})`);
+    }, 120_000);
   });
 });

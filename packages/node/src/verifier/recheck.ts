@@ -1,11 +1,19 @@
 // The server's own verdict on a login: the frames a page verified on are run again through
 // detection, passive liveness and embedding here, where the person at the browser cannot change
 // the code, and compared with the claimed identity's templates in the gallery. The decision
-// mirrors the browser verifier's (median liveness over the frames, the mean embedding against
-// the template at the calibrated flip-test threshold), plus a check that every frame shows the
-// same person, so live frames of one person cannot carry a photo of another.
+// mirrors the browser verifier's (median liveness over the frames facing the camera, their mean
+// embedding against the template at the calibrated flip-test threshold), plus what only a server
+// can check:
+// - every frame shows the same person, so live frames of one person cannot carry a photo of another;
+// - the head turn the server asked for (`turns`): the frames must show it in that order, run
+//   through the browser's own challenge (createHeadTurnChallenge: yaw, nose parallax, identity),
+//   which one photo, or several copies of it, cannot;
+// - no two frames are copies of each other, and none is a copy of an earlier login's frame
+//   (`replay`): a camera never gives the same frame twice.
 import {
-  DEFAULT_LIVENESS_THRESHOLD, InvalidInputError, InvalidOptionError, dot, median, meanEmbedding, pickMainFace, thresholdFor,
+  DEFAULT_LIVENESS_THRESHOLD, HEAD_TURN_DEFAULTS, InvalidInputError, InvalidOptionError, createHeadTurnChallenge, dot, frameFingerprint,
+  headPoseFromKeypoints, median, meanEmbedding, nearDuplicatePairs, pickMainFace, thresholdFor,
+  type FrameFingerprint, type HeadTurnSide, type NearDuplicateOptions, type ReplayMemory,
 } from '@facekit/core';
 import type { NodeFaceKit } from '../create-face-kit.js';
 import type { NodeImageInput } from '../decode.js';
@@ -19,6 +27,12 @@ export type RecheckReason =
   | 'ambiguous'
   /** The frames do not all show the same person. */
   | 'frames-differ'
+  /** Two frames are copies of one picture (the same frame sent twice, or a still injected). */
+  | 'frames-identical'
+  /** The frames are those of an earlier verified login of this id, sent again (`replay`). */
+  | 'replayed'
+  /** The frames do not show the head turn asked for (`turns`), in its order, from a frame facing the camera. */
+  | 'no-turn'
   /** Median passive liveness below the threshold. */
   | 'not-live'
   /** Not the claimed identity (also when that identity is not enrolled: the answer does not tell). */
@@ -31,27 +45,48 @@ export interface RecheckOptions {
   threshold?: number;
   /** Passive liveness threshold on the fused score. @defaultValue DEFAULT_LIVENESS_THRESHOLD */
   livenessThreshold?: number;
-  /** Fewest frames a decision is made on. @defaultValue 1 */
+  /** Fewest frames a decision is made on. @defaultValue 3 with `turns` (a frame facing the camera and one per side), else 1 */
   minFrames?: number;
   /** Most frames accepted. @defaultValue 5 */
   maxFrames?: number;
+  /**
+   * The head turn the server asked for with this login's challenge: the frames, in the order
+   * sent, must start facing the camera and then show these sides in this order (the person's
+   * own left and right, as the browser's `liveness: 'turn'` asks). Frames turned past
+   * `headTurn.yawThreshold` serve the challenge only; the match and passive liveness are decided
+   * on the frames facing the camera.
+   */
+  turns?: readonly [HeadTurnSide, HeadTurnSide];
+  /** The challenge's thresholds. @defaultValue HEAD_TURN_DEFAULTS, with sameThreshold at the recognizer's FAR 1e-2 flip-test threshold */
+  headTurn?: { yawThreshold?: number; returnBelow?: number; minParallax?: number; sameThreshold?: number };
+  /** When two frames count as copies of each other. @defaultValue NEAR_DUPLICATE_DEFAULTS */
+  nearDuplicate?: NearDuplicateOptions;
+  /**
+   * Earlier verified logins' frames: a login whose every frame nearly equals a frame of one of
+   * them is refused ('replayed'); a verified login's frames are remembered in it.
+   */
+  replay?: ReplayMemory;
 }
 
 export interface RecheckResult {
-  /** The one verdict to act on: same person as enrolled, live, every frame usable and consistent. */
+  /** The one verdict to act on: same person as enrolled, live, every frame usable, consistent and new, the turn done. */
   verified: boolean;
   /** Why `verified` is false; empty when it is true. */
   reasons: RecheckReason[];
-  /** Cosine similarity of the frames' mean embedding with the best template; undefined when not computed (no usable frame, or an unknown id). */
+  /** Cosine similarity of the frontal frames' mean embedding with the best template; undefined when not computed (no usable frame, or an unknown id). */
   similarity: number | undefined;
   threshold: number;
-  /** Median fused liveness over the usable frames; undefined with no usable frame. */
+  /** Median fused liveness over the usable frontal frames; undefined with none. */
   livenessScore: number | undefined;
   livenessThreshold: number;
   /** Lowest cosine similarity between two of the usable frames (1 with one frame). */
   consistency: number | undefined;
   /** Per frame: 'ok', or why it was not usable. */
   frames: ('ok' | 'no-face' | 'ambiguous')[];
+  /** Per usable frame: head yaw in degrees (> 0: turned to the person's own left). */
+  yaws: number[];
+  /** With `turns`: the sides the challenge counted, in order (both, in the asked order, when done). */
+  turned?: HeadTurnSide[];
   durationMs: number;
 }
 
@@ -64,7 +99,11 @@ export async function recheckFrames(
   kit: NodeFaceKit, gallery: PgGallery, id: string, frames: readonly NodeImageInput[], options: RecheckOptions = {},
 ): Promise<RecheckResult> {
   const t0 = performance.now();
-  const minFrames = options.minFrames ?? 1;
+  const turns = options.turns;
+  if (turns !== undefined && !(Array.isArray(turns) && turns.length === 2 && turns.every((t) => t === 'left' || t === 'right') && turns[0] !== turns[1])) {
+    throw new InvalidOptionError(`turns must be ['left', 'right'] or ['right', 'left'], got ${JSON.stringify(turns)}.`);
+  }
+  const minFrames = options.minFrames ?? (turns ? 3 : 1);
   const maxFrames = options.maxFrames ?? 5;
   if (!Number.isInteger(minFrames) || !Number.isInteger(maxFrames) || minFrames < 1 || maxFrames < minFrames) {
     throw new InvalidOptionError(`minFrames and maxFrames must be integers with 1 ≤ minFrames ≤ maxFrames, got ${minFrames} and ${maxFrames}.`);
@@ -78,43 +117,69 @@ export async function recheckFrames(
   }
   const threshold = options.threshold ?? thresholdFor(kit.info.recognizer, options.far ?? 1e-4, true);
   const livenessThreshold = options.livenessThreshold ?? DEFAULT_LIVENESS_THRESHOLD;
+  const yawThreshold = options.headTurn?.yawThreshold ?? HEAD_TURN_DEFAULTS.yawThreshold;
+  // The browser verifier's identity check during a turn: a turned face is further from the
+  // frontal one than two frontal photos are, so the looser FAR 1e-2 threshold.
+  const challenge = turns
+    ? createHeadTurnChallenge({ sameThreshold: thresholdFor(kit.info.recognizer, 1e-2, true), ...options.headTurn, order: turns })
+    : undefined;
 
   const status: RecheckResult['frames'] = [];
-  const embeddings: Float32Array[] = [];
-  const liveness: number[] = [];
-  for (const frame of frames) {
+  const prints: FrameFingerprint[] = [];
+  const yaws: number[] = [];
+  // The frames facing the camera (all of them without `turns`): the match and liveness are decided on these.
+  const frontal: { embedding: Float32Array; liveness: number }[] = [];
+  for (const [i, frame] of frames.entries()) {
     const { faces } = await kit.analyze(frame, { flip: true, liveness: true, livenessThreshold });
     const main = pickMainFace(faces);
     if (main.face === undefined) { status.push(main.reason); continue; }
+    const face = main.face;
     status.push('ok');
-    embeddings.push(main.face.embedding);
-    liveness.push(main.face.liveness!.score);
+    prints.push(frameFingerprint(face));
+    const yaw = headPoseFromKeypoints(face.keypoints).yaw;
+    yaws.push(yaw);
+    // Frames are fed in the order sent, one step of video apart.
+    challenge?.update({ keypoints: face.keypoints, embedding: face.embedding }, i);
+    if (!turns || Math.abs(yaw) < yawThreshold) frontal.push({ embedding: face.embedding, liveness: face.liveness!.score });
   }
 
   const reasons = new Set<RecheckReason>();
   for (const s of status) if (s !== 'ok') reasons.add(s);
+  if (nearDuplicatePairs(prints, options.nearDuplicate).length > 0) reasons.add('frames-identical');
+  if (options.replay?.isReplay(id, prints)) reasons.add('replayed');
+  if (challenge) {
+    if (!challenge.passed) reasons.add('no-turn');
+    if (challenge.state.identityBreaks > 0) reasons.add('frames-differ');
+  }
   let similarity: number | undefined;
   let livenessScore: number | undefined;
   let consistency: number | undefined;
-  if (embeddings.length > 0) {
-    const probe = meanEmbedding(embeddings);
-    // Every pair of frames must match at the threshold a match needs. (Each frame against the
-    // mean is not enough: two unrelated faces are both at cos ≈ 0.7 to their mean.)
+  if (frontal.length > 0) {
+    const embeddings = frontal.map((f) => f.embedding);
+    // Every pair of frontal frames must match at the threshold a match needs. (Each frame against
+    // the mean is not enough: two unrelated faces are both at cos ≈ 0.7 to their mean.)
     consistency = 1;
     for (let i = 0; i < embeddings.length; i++) {
       for (let j = i + 1; j < embeddings.length; j++) consistency = Math.min(consistency, dot(embeddings[i]!, embeddings[j]!));
     }
     if (consistency < threshold) reasons.add('frames-differ');
-    livenessScore = median(liveness);
+    livenessScore = median(frontal.map((f) => f.liveness));
     if (!(livenessScore >= livenessThreshold)) reasons.add('not-live');
-    similarity = await gallery.similarityTo(id, probe);
+    similarity = await gallery.similarityTo(id, meanEmbedding(embeddings));
     if (similarity === undefined || similarity < threshold) reasons.add('no-match');
+  } else if (status.every((s) => s === 'ok')) {
+    reasons.add('no-turn'); // every face turned away: nothing faced the camera
   }
+  const verified = reasons.size === 0 && prints.length === frames.length;
+  // Only a login that got in is remembered: its frames must never get in again.
+  if (verified) options.replay?.remember(id, prints);
   return {
-    verified: reasons.size === 0 && embeddings.length === frames.length,
+    verified,
     reasons: [...reasons],
     similarity, threshold, livenessScore, livenessThreshold, consistency,
     frames: status,
+    yaws,
+    ...(challenge ? { turned: [...challenge.state.done] } : {}),
     durationMs: performance.now() - t0,
   };
 }
