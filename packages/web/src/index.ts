@@ -11,7 +11,7 @@ export { openCamera, listCameras, type Camera, type CameraOptions, type CameraIn
 export type { VideoSource, FrameSourceStats } from './video/frame-source.js';
 export type { VideoLoop, VideoLoopOptions, VideoLoopStats, VideoFrameResult, VideoFace } from './video/video-loop.js';
 export type {
-  Verifier, VerifierOptions, VerifierProgress, VerifierHint, LivenessMode, WatchOptions, EnrollResult, VerifyResult, IdentifyResult, VerifyReason, CaptureResult,
+  Verifier, VerifierOptions, VerifierProgress, VerifierHint, LivenessMode, WatchOptions, EnrollResult, VerifyResult, IdentifyResult, VerifyReason, CaptureResult, HeadTurnSide,
 } from './verifier/verifier.js';
 export type { FaceTemplate } from './verifier/template-store.js';
 export type { ImageInput } from './media/input.js';

@@ -62,6 +62,8 @@ export interface HeadTurnState {
   identityBreaks: number;
   /** The latest turned frame's parallax (inter-ocular distances). */
   parallax?: number;
+  /** When the frontal reference frame was seen (its timestamp), while there is one. */
+  referenceAtMs?: number;
   passedAtMs?: number;
 }
 
@@ -124,7 +126,7 @@ export function createHeadTurnChallenge(options: HeadTurnOptions = {}): HeadTurn
       if (!reference) {
         if (Math.abs(yaw) <= o.returnBelow) {
           reference = { keypoints: sample.keypoints, ...(sample.embedding ? { embedding: sample.embedding } : {}) };
-          state = { ...state, phase: 'turn', asked: order[0] };
+          state = { ...state, phase: 'turn', asked: order[0], referenceAtMs: timestampMs };
         }
         return state;
       }
@@ -141,7 +143,7 @@ export function createHeadTurnChallenge(options: HeadTurnOptions = {}): HeadTurn
       }
       const done = [...state.done, side];
       state = done.length === 2
-        ? { phase: 'passed', done, flatTurns: state.flatTurns, identityBreaks: state.identityBreaks, parallax: parallax!, passedAtMs: timestampMs }
+        ? { phase: 'passed', done, flatTurns: state.flatTurns, identityBreaks: state.identityBreaks, parallax: parallax!, passedAtMs: timestampMs, referenceAtMs: state.referenceAtMs! }
         : { ...state, done, asked: order[1], parallax: parallax! };
       return state;
     },

@@ -99,6 +99,20 @@ describe('createVerificationWindow', () => {
     expect(w.verdict()).toMatchObject({ live: true, turned: true });
   });
 
+  it("turn: keeps the challenge's own frames (the frontal reference, then each counted side), each payload made once", () => {
+    const w = windowOf('turn', { headTurn: { order: ['left', 'right'] } });
+    let made = 0;
+    const OTHER = Float32Array.from([0, 1, 0, 0]);
+    // A frontal frame, someone else (the challenge restarts), the person again, then both turns.
+    const frames = [face(), face({ trackId: 2, embedding: OTHER }), face({ trackId: 3 }), face({ trackId: 3, yaw: 10 }), face({ trackId: 3, yaw: 30 }), face({ trackId: 3, yaw: -30 })];
+    frames.forEach((f, t) => w.update(good(t, f), () => { made++; return `img${t}`; }));
+    expect(w.challengeFrames.map((f) => f.kept)).toEqual(['img2', 'img4', 'img5']);
+    expect(w.challengeFrames.map((f) => Math.sign(Math.round(f.yaw)))).toEqual([0, 1, -1]);
+    // Frames 0–3 joined the window (frame 2 is both a window frame and the reference), 4 and 5 only the challenge.
+    expect(made).toBe(6);
+    expect(windowOf('passive').challengeFrames).toEqual([]);
+  });
+
   it('refuses unknown modes and thresholds outside [0, 1]', () => {
     expect(() => livenessModeFlags('wink' as LivenessMode)).toThrow(/liveness must be one of/);
     expect(() => windowOf('passive', { livenessThreshold: 2 })).toThrow(/livenessThreshold/);

@@ -106,6 +106,13 @@ export interface LivenessVerdict {
   turned?: boolean;
 }
 
+/** A frame the window or the head-turn challenge kept: its embedding, payload and head yaw (degrees). */
+export interface KeptFrame<T> {
+  embedding: Float32Array;
+  kept: T | undefined;
+  yaw: number;
+}
+
 export interface VerificationWindow<T> {
   /** Feeds one frame; `keep` is asked for the frame's payload (e.g. its picture) only when it joins. */
   update(frame: WindowFrame, keep?: () => T | undefined): WindowStep;
@@ -113,6 +120,14 @@ export interface VerificationWindow<T> {
   readonly embeddings: Float32Array[];
   /** The payloads kept with them (frames whose `keep` gave one). */
   readonly kept: T[];
+  /** The window's frames (the last `needed` good frames), oldest first. */
+  readonly frames: KeptFrame<T>[];
+  /**
+   * Turn modes: the head-turn challenge's own frames, in order: the frontal reference, then the
+   * frame each side was counted on (three once passed). These prove the turn to a server that
+   * re-checks it (`recheckFrames(…, { turns })` in @facekit/node); empty in other modes.
+   */
+  readonly challengeFrames: KeptFrame<T>[];
   verdict(): LivenessVerdict;
   /** The hints that blocked progress, most frequent first (for a timeout's explanation). */
   blocking(): BlockingHint[];
@@ -148,7 +163,8 @@ export function createVerificationWindow<T = never>(o: VerificationWindowOptions
   const challenge = turn ? createHeadTurnChallenge(o.headTurn) : undefined;
   const hints = new Map<string, number>();
   let track = -1;
-  let entries: { embedding: Float32Array; kept: T | undefined }[] = [];
+  let entries: KeptFrame<T>[] = [];
+  let challengeFrames: KeptFrame<T>[] = [];
   let score: number | undefined;
 
   const verdict = (): LivenessVerdict => {
@@ -161,7 +177,14 @@ export function createVerificationWindow<T = never>(o: VerificationWindowOptions
   };
 
   return {
-    update(frame, keep) {
+    update(frame, keepPayload) {
+      // One payload per frame, whether the window, the challenge or both keep it.
+      let asked = false;
+      let payload: T | undefined;
+      const keep = keepPayload && ((): T | undefined => {
+        if (!asked) { asked = true; payload = keepPayload(); }
+        return payload;
+      });
       const main = frame.main;
       if (main && main.trackId !== track) {
         track = main.trackId;
@@ -173,7 +196,14 @@ export function createVerificationWindow<T = never>(o: VerificationWindowOptions
       }
       if (blink) blinker.update(main?.eyes, frame.timestamp);
       // Only frames with an embedding: each is checked against the frontal reference's.
-      if (main?.embedding && challenge) challenge.update({ keypoints: main.keypoints, embedding: main.embedding }, frame.timestamp);
+      if (main?.embedding && challenge) {
+        const before = challenge.state;
+        const after = challenge.update({ keypoints: main.keypoints, embedding: main.embedding }, frame.timestamp);
+        const at = () => ({ embedding: main.embedding!, kept: keep?.(), yaw: main.measures.pose.yaw });
+        if (after.referenceAtMs === undefined) challengeFrames = [];
+        else if (after.referenceAtMs !== before.referenceAtMs) challengeFrames = [at()];
+        else if (after.done.length > before.done.length) challengeFrames.push(at());
+      }
       let hint: VerifierHint = 'hold-still';
       let joined = false;
       if (!frame.ok) {
@@ -182,7 +212,7 @@ export function createVerificationWindow<T = never>(o: VerificationWindowOptions
         const eyesShut = blink && main.eyes !== undefined && eyesOpenScore(main.eyes) < o.minEyesOpen;
         const turnedAway = turn && Math.abs(main.measures.pose.yaw) >= yawThreshold;
         if (!eyesShut && !turnedAway) {
-          entries.push({ embedding: main.embedding, kept: keep?.() });
+          entries.push({ embedding: main.embedding, kept: keep?.(), yaw: main.measures.pose.yaw });
           if (entries.length > o.needed) entries.shift();
           if (main.livenessMedian !== undefined) score = main.livenessMedian;
           joined = true;
@@ -205,6 +235,8 @@ export function createVerificationWindow<T = never>(o: VerificationWindowOptions
     },
     get embeddings() { return entries.map((e) => e.embedding); },
     get kept() { return entries.flatMap((e) => (e.kept === undefined ? [] : [e.kept])); },
+    get frames() { return [...entries]; },
+    get challengeFrames() { return [...challengeFrames]; },
     verdict,
     blocking: () => [...hints].map(([code, frames]) => ({ code, frames })).sort((a, b) => b.frames - a.frames),
   };

@@ -5,7 +5,7 @@
 import {
   createGallery, createVerificationWindow, dot, HEAD_TURN_DEFAULTS, intOption, livenessModeFlags, meanEmbedding,
   resolveQualityThresholds, type Gallery, type GalleryMatch, type HeadTurnOptions, type LivenessMode, type QualityThresholds, type VerificationWindow, type VerificationWindowOptions,
-  type VerifierHint, type VerifyReason,
+  type HeadTurnSide, type VerifierHint, type VerifyReason,
 } from '@facekit/core';
 import { AbortedError, InvalidOptionError } from '../errors.js';
 import { LivenessError, NotEnrolledError, VerificationTimeoutError } from './verifier-errors.js';
@@ -13,7 +13,7 @@ import type { VideoSource } from '../video/frame-source.js';
 import type { VideoFrameResult, VideoLoop, VideoLoopOptions } from '../video/video-loop.js';
 import { openTemplateStore, type FaceTemplate } from './template-store.js';
 
-export type { LivenessMode, VerifierHint, VerifyReason } from '@facekit/core';
+export type { HeadTurnSide, LivenessMode, VerifierHint, VerifyReason } from '@facekit/core';
 
 export interface VerifierProgress {
   phase: 'enroll' | 'verify' | 'identify' | 'capture';
@@ -70,6 +70,11 @@ export interface VerifierOptions {
 
 export interface WatchOptions {
   signal?: AbortSignal;
+  /**
+   * Turn modes: the order of the head turn to ask for, e.g. the one a server's login challenge
+   * gave (examples/server-verify). @defaultValue a random order
+   */
+  turns?: readonly [HeadTurnSide, HeadTurnSide];
   /** Overrides the verifier's `timeoutMs` for this call. */
   timeoutMs?: number;
   /** Called on every processed frame of this call (after the verifier's own `onProgress`). */
@@ -126,10 +131,15 @@ export interface CaptureResult {
    * JPEG snapshots (image/jpeg, quality 0.92) of the frames that passed, in order: send them
    * with the claimed id to a server that re-checks them (`recheckFrames` in @facekit/node, and
    * examples/server-verify). The page's own checks only make the frames good; the server decides.
+   * In turn modes these are the head-turn challenge's frames: the frame facing the camera it
+   * started from, then the frame each side was counted on, in the order asked (`recheckFrames(…,
+   * { turns })` checks the turn in them).
    */
   images: Blob[];
   /** Their flip-test embeddings (unit length), in the same order. */
   embeddings: Float32Array[];
+  /** Their head yaw in degrees (> 0: turned to the person's own left), in the same order. */
+  yaws: number[];
   /** Median passive liveness over them (undefined when passive liveness is off). */
   livenessScore: number | undefined;
   livenessThreshold: number | undefined;
@@ -218,8 +228,9 @@ export function createVerifier(ctx: VerifierContext, options: VerifierOptions = 
     try { sameThreshold = ctx.threshold(1e-2, undefined); } catch { sameThreshold = HEAD_TURN_DEFAULTS.sameThreshold; }
   }
   const headTurn: HeadTurnOptions = { ...options.headTurn, ...(sameThreshold !== undefined ? { sameThreshold } : {}) };
-  const windowOptions = (needed: number): VerificationWindowOptions => ({
-    needed, liveness: mode, livenessThreshold, minEyesOpen: limits.minEyesOpen, maxYaw: limits.maxYaw, maxPitch: limits.maxPitch, headTurn,
+  const windowOptions = (needed: number, order?: WatchOptions['turns']): VerificationWindowOptions => ({
+    needed, liveness: mode, livenessThreshold, minEyesOpen: limits.minEyesOpen, maxYaw: limits.maxYaw, maxPitch: limits.maxPitch,
+    headTurn: order ? { ...headTurn, order } : headTurn,
   });
   // The liveness threshold and head-turn options are checked now, not at the first call.
   createVerificationWindow(windowOptions(1));
@@ -235,12 +246,13 @@ export function createVerifier(ctx: VerifierContext, options: VerifierOptions = 
     needed: number,
     decide: (w: VerificationWindow<Promise<Blob>>) => T,
     keepImages = false,
-  ): Promise<{ value: T; images: Promise<Blob>[] }> {
+  ): Promise<{ value: T }> {
     const limit = int(call.timeoutMs, 'timeoutMs', timeoutMs);
     const started = performance.now();
-    // A fresh window (and head-turn order) on every call.
-    const w = createVerificationWindow<Promise<Blob>>(windowOptions(needed));
-    let outcome: { value: T; images: Promise<Blob>[] } | { error: unknown } | undefined;
+    if (call.turns !== undefined && !turn) throw new InvalidOptionError(`turns needs a turn liveness mode ('turn' or 'passive+turn'); this verifier's is '${mode}'.`);
+    // A fresh window (and head-turn order, random unless asked) on every call.
+    const w = createVerificationWindow<Promise<Blob>>(windowOptions(needed, call.turns));
+    let outcome: { value: T } | { error: unknown } | undefined;
     const stopper = new AbortController();
     const onAbort = () => stopper.abort();
     call.signal?.addEventListener('abort', onAbort, { once: true });
@@ -264,7 +276,7 @@ export function createVerifier(ctx: VerifierContext, options: VerifierOptions = 
         };
         options.onProgress?.(progress);
         call.onProgress?.(progress);
-        if (step.ready) { outcome = { value: decide(w), images: w.kept }; stopper.abort(); }
+        if (step.ready) { outcome = { value: decide(w) }; stopper.abort(); }
       } catch (e) {
         outcome = { error: e };
         stopper.abort();
@@ -379,12 +391,20 @@ export function createVerifier(ctx: VerifierContext, options: VerifierOptions = 
 
     async capture(source, call = {}) {
       const t0 = performance.now();
-      const { value, images } = await watch('capture', source, call, verifyFrames, (w) => {
+      const { value: { frames, ...value } } = await watch('capture', source, call, verifyFrames, (w) => {
         const verdict = w.verdict();
         if (verdict.reasons.includes('not-live')) throw new LivenessError(verdict.score!, livenessThreshold, 'No frames were captured.');
-        return { embeddings: [...w.embeddings], livenessScore: verdict.score, livenessThreshold: verdict.livenessThreshold, blinked: verdict.blinked };
+        // Turn modes send the challenge's frames: they carry the turn a server checks.
+        const frames = turn ? w.challengeFrames : w.frames;
+        return { frames, livenessScore: verdict.score, livenessThreshold: verdict.livenessThreshold, blinked: verdict.blinked };
       }, true);
-      return { ...value, images: await Promise.all(images), durationMs: performance.now() - t0 };
+      return {
+        ...value,
+        images: await Promise.all(frames.map((f) => f.kept!)),
+        embeddings: frames.map((f) => f.embedding),
+        yaws: frames.map((f) => f.yaw),
+        durationMs: performance.now() - t0,
+      };
     },
 
     delete: (id) => store.delete(checkId(id)),
