@@ -1,13 +1,12 @@
 // Enroll → verify on the fake camera: each stream is its own browser launch sharing one profile,
 // so the template enrolled from one stream is in IndexedDB when the next stream verifies.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { openCameraPage } from './fake-camera.js';
-import { ROOT, SHARED_DIR } from '@facekit/test-support/config';
-import { makeStream, type StreamSpec } from '@facekit/test-support/streams';
+import { SHARED_DIR } from '@facekit/test-support/config';
+import { makeStream, mirrored, type StreamSpec } from '@facekit/test-support/streams';
 import type { VerifierOptions, VerifyResult, EnrollResult, IdentifyResult } from 'facekit';
 
 test.describe.configure({ mode: 'serial' });
@@ -138,23 +137,6 @@ test('blink: a stream alternating open and closed eyes passes the blink challeng
     rmSync(profile, { recursive: true, force: true });
   }
 });
-
-/**
- * `image` (under shared/data) mirrored left-right, as a PNG in .cache/mirrored/: the same head
- * turned the other way. A stable path, so the stream made from it is rendered once and reused
- * (its cache key holds the path).
- */
-function mirrored(image: string): string {
-  const dir = resolve(ROOT, '.cache/mirrored');
-  mkdirSync(dir, { recursive: true });
-  const out = join(dir, `${image.replace(/[^\w]+/g, '_')}-mirrored.png`);
-  if (existsSync(out)) return out;
-  const tmp = `${out}.${process.pid}.png`;
-  const r = spawnSync('ffmpeg', ['-v', 'error', '-nostdin', '-y', '-i', resolve(SHARED_DIR, 'data', image), '-vf', 'hflip', tmp]);
-  if (r.status !== 0) throw new Error(`ffmpeg hflip failed: ${r.stderr.toString()}`);
-  renameSync(tmp, out);
-  return out;
-}
 
 test('head turn: photos of one person facing, then turned each way, pass the challenge; a still photo and a tilted print do not', async () => {
   test.setTimeout(420_000);

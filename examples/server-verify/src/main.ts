@@ -16,7 +16,7 @@ const gallery = await createPgGallery({ db: process.env.FACEKIT_DB ?? './facekit
 const server = createVerifyServer({
   kit, gallery, modelDir,
   // The audit log: one JSON line per login with the scores the client is not told.
-  onResult: ({ id, result, remoteAddress }) => console.log(JSON.stringify({ at: new Date().toISOString(), id, remoteAddress, ...result })),
+  onResult: ({ id, result, client }) => console.log(JSON.stringify({ at: new Date().toISOString(), id, client, ...result })),
   ...(process.env.MAX_BODY_BYTES ? { maxBodyBytes: Number(process.env.MAX_BODY_BYTES) } : {}),
 });
 server.listen(port, host, () => {

@@ -1,46 +1,70 @@
 // The trustworthy login flow, in plain node:http:
-//   1. POST /challenge   → { nonce, expiresAt }: a one-time challenge;
-//   2. POST /verify      ← multipart/form-data: nonce, id, frame (1–5 JPEGs the page verified on);
-//   3. the server re-runs detection, liveness and embedding on the frames (recheckFrames) and
-//      compares them with id's templates in PostgreSQL → { verified, reasons, frames }.
-// The answer carries no scores: a similarity or liveness score sent back is an oracle that lets
-// an attacker tune a photo or a mask step by step, and a missing similarity would tell which ids
-// exist. The full result goes to `onResult`, on the server, for the audit log.
+//   1. POST /challenge  ← JSON { id }  → { nonce, expiresAt, turns }: a one-time challenge for
+//      this id and this client, with the head turn the frames must show (a random order of the
+//      person's own left and right);
+//   2. POST /verify     ← multipart/form-data: nonce, id, frame × 3–5 (the JPEGs the page's
+//      verifier.capture(stream, { turns }) returned: facing the camera, then each side in order);
+//   3. the server re-runs detection, liveness and embedding on the frames (recheckFrames), checks
+//      the turn, that no two frames are copies and that they are not an earlier login's, and
+//      compares them with id's templates in PostgreSQL → { verified }.
+// The answer is the verdict alone: which check failed, or a score, is an oracle that lets an
+// attacker tune a photo or a mask step by step, and tells which ids exist. The full result goes
+// to `onResult`, on the server, for the audit log.
+// Attempts are limited per claimed id and per client address (backoff, then lockout), and so are
+// a client's open challenges and uploads; bodies must arrive within a short time; frames are
+// refused from their header when larger than a camera gives, before any decoding.
 // A verdict computed in the browser can be forged by whoever controls the browser; this one
 // cannot. The page's own verdict is only for a fast UI.
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { dirname, extname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FaceKitError, recheckFrames, type NodeFaceKit, type PgGallery, type RecheckOptions, type RecheckResult } from '@facekit/node';
-import { createNonceStore, type NonceStore } from './nonce-store.js';
-import { BodyTooLargeError, readBody } from './read-body.js';
+import {
+  FaceKitError, createAttemptLimiter, createReplayMemory, decodeImage, recheckFrames,
+  type AttemptLimiter, type AttemptLimiterOptions, type NodeFaceKit, type PgGallery, type RecheckOptions, type RecheckResult, type RgbaImage,
+} from '@facekit/node';
+import { createChallengeStore } from './challenge-store.js';
+import { HttpError, checkLoginId, parseLoginForm } from './login-request.js';
+import { BodyTimeoutError, BodyTooLargeError, readBody } from './read-body.js';
 
 export interface VerifyServerOptions {
   kit: NodeFaceKit;
   gallery: PgGallery;
   /** Model files for the page's own facekit (served at /facekit/models/). */
   modelDir: string;
-  /** Largest request body accepted. @defaultValue 3 MB (5 frames of a 640×480 JPEG with room to spare) */
+  /** Largest /verify body accepted. @defaultValue 3 MB (5 frames of a 1280×720 JPEG with room to spare) */
   maxBodyBytes?: number;
+  /** Time a request body has to arrive in full; a slower one gets 408 and its connection closed. @defaultValue 10000 */
+  bodyTimeoutMs?: number;
+  /** Most pixels a frame may have (read from its header, before decoding). @defaultValue 2100000 (a 1080p camera frame) */
+  maxFramePixels?: number;
   /** How long a challenge stays valid. @defaultValue 120000 */
-  nonceTtlMs?: number;
-  /** Re-checks running or waiting at once; more get 503. @defaultValue 8 */
+  challengeTtlMs?: number;
+  /** Live challenges one client address may hold; more get 429. @defaultValue 3 */
+  challengesPerClient?: number;
+  /** Live challenges in all; more get 503. @defaultValue 10000 */
+  maxChallenges?: number;
+  /** /verify uploads one client address may have open at once; more get 429. @defaultValue 2 */
+  uploadsPerClient?: number;
+  /** /verify uploads open at once in all; more get 503. @defaultValue 32 */
+  maxUploads?: number;
+  /** Re-checks (decoding and inference) running at once; more get 503. @defaultValue 8 */
   maxConcurrent?: number;
-  /** Thresholds and frame counts of the re-check. @defaultValue { minFrames: 1, maxFrames: 5 } */
-  recheck?: RecheckOptions;
-  /** Called with every re-check's full result (scores, thresholds, timing), for an audit log; the client gets only a {@link LoginAnswer}. */
-  onResult?: (event: { id: string; result: RecheckResult; remoteAddress: string | undefined }) => void;
+  /** Backoff and lockout per claimed id: a failed login makes the id wait. @defaultValue 5 failures, then 15 min (see AttemptLimiterOptions) */
+  idLimits?: AttemptLimiterOptions;
+  /** Backoff and lockout per client address. @defaultValue { maxFailures: 20 } */
+  clientLimits?: AttemptLimiterOptions;
+  /** Thresholds of the re-check. @defaultValue { minFrames: 3, maxFrames: 5 } */
+  recheck?: Omit<RecheckOptions, 'turns' | 'replay'>;
+  /** Called with every re-check's full result (scores, thresholds, reasons, timing), for an audit log; the client gets only a {@link LoginAnswer}. */
+  onResult?: (event: { id: string; result: RecheckResult; client: string }) => void;
 }
 
-/** What POST /verify tells the client: the verdict and why, without any score. */
+/** What POST /verify tells the client: the verdict, nothing else. */
 export interface LoginAnswer {
   verified: boolean;
-  /** Every check that failed (empty when verified); an unknown id reads `no-match`, as a wrong face does. */
-  reasons: RecheckResult['reasons'];
-  /** Per frame: 'ok', or why it was not usable (for the page's guidance). */
-  frames: RecheckResult['frames'];
 }
 
 const PUBLIC_DIR = resolve(import.meta.dirname, '../public');
@@ -73,14 +97,11 @@ const PAGE_HEADERS = {
   'cross-origin-embedder-policy': 'require-corp',
   'x-content-type-options': 'nosniff',
 };
-const MAX_ID_LENGTH = 256;
+const SESSION_COOKIE = 'fk_client';
+const CHALLENGE_BODY_BYTES = 1024;
+const FAILED = { verified: false } satisfies LoginAnswer;
 
-/** A JSON answer that says what was wrong and what to do. */
-class HttpError extends Error {
-  constructor(readonly status: number, readonly error: string, message: string) { super(message); }
-}
-
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string | string[]> = {}): void {
   const json = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
@@ -91,54 +112,69 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.end(json);
 }
 
-const isJpeg = (b: Uint8Array): boolean => b.length > 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff;
+/** The client's session cookie, or a fresh one (then `setCookie` is the header that gives it). */
+function session(req: IncomingMessage): { id: string; setCookie?: string } {
+  const found = /(?:^|;\s*)fk_client=([\w-]{22,64})(?:;|$)/.exec(req.headers.cookie ?? '');
+  if (found) return { id: found[1]! };
+  const id = randomBytes(24).toString('base64url');
+  return { id, setCookie: `${SESSION_COOKIE}=${id}; Path=/; HttpOnly; SameSite=Strict` };
+}
 
-/** The request's form fields, checked: the nonce is used up before anything costly runs. */
-async function readLogin(req: IncomingMessage, nonces: NonceStore, maxBodyBytes: number, maxFrames: number): Promise<{ id: string; frames: Buffer[] }> {
-  const type = req.headers['content-type'] ?? '';
-  if (!/^multipart\/form-data;/i.test(type)) {
-    throw new HttpError(415, 'content-type', 'Send multipart/form-data with the fields nonce, id and frame (one per JPEG).');
-  }
-  const body = await readBody(req, maxBodyBytes);
-  let form: FormData;
-  try {
-    form = await new Request('http://localhost/', { method: 'POST', headers: { 'content-type': type }, body: new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.length) }).formData();
-  } catch {
-    throw new HttpError(400, 'form', 'The multipart body could not be parsed.');
-  }
-  const nonce = form.get('nonce');
-  if (typeof nonce !== 'string' || nonce === '') throw new HttpError(400, 'nonce', 'The field nonce is missing: POST /challenge first and send its nonce.');
-  const check = nonces.consume(nonce);
-  if (check !== 'ok') {
-    throw new HttpError(403, 'nonce', check === 'expired'
-      ? 'The challenge expired: POST /challenge for a new one and send the frames again.'
-      : 'Unknown or already used challenge (a replayed request?): POST /challenge for a new one.');
-  }
-  const id = form.get('id');
-  if (typeof id !== 'string' || id === '' || id.length > MAX_ID_LENGTH) {
-    throw new HttpError(400, 'id', `The field id must be the claimed identity, 1 to ${MAX_ID_LENGTH} characters.`);
-  }
-  const files = form.getAll('frame');
-  if (files.length === 0 || files.length > maxFrames) throw new HttpError(400, 'frames', `Send 1 to ${maxFrames} frame fields, got ${files.length}.`);
-  const frames: Buffer[] = [];
-  for (const f of files) {
-    if (typeof f === 'string') throw new HttpError(400, 'frames', 'Each frame must be a file (a JPEG blob), not text.');
-    const bytes = Buffer.from(await f.arrayBuffer());
-    if (!isJpeg(bytes)) throw new HttpError(415, 'frames', 'Each frame must be a JPEG (canvas.toBlob(cb, "image/jpeg")).');
-    frames.push(bytes);
-  }
-  return { id, frames };
+/** 429 with Retry-After when any of `checks` (a limiter, a key, what the key is) must still wait: the longest wait. */
+function checkLimits(...checks: [AttemptLimiter, string, string][]): void {
+  const [limiter, key, what] = checks.reduce((a, b) => (b[0].retryAfterMs(b[1]) > a[0].retryAfterMs(a[1]) ? b : a));
+  const wait = limiter.retryAfterMs(key);
+  if (wait <= 0) return;
+  const seconds = Math.ceil(wait / 1000);
+  throw new HttpError(429, 'too-many', limiter.lockedOut(key)
+    ? `Too many failed logins ${what}: locked out for ${seconds} s.`
+    : `A login ${what} failed just now: wait ${seconds} s before the next try.`, { 'retry-after': String(seconds) });
+}
+
+/**
+ * Answers an error before the body was read, then closes the connection: what the client still
+ * sends is read and dropped for up to 2 s first (a lingering close), since closing with unread
+ * data resets the connection, and a reset can lose the answer before the client reads it.
+ */
+function refuseAndClose(req: IncomingMessage, res: ServerResponse, status: number, body: unknown): void {
+  send(res, status, body, { connection: 'close' });
+  const timer = setTimeout(() => req.destroy(), 2000);
+  req.once('end', () => clearTimeout(timer)).once('close', () => clearTimeout(timer)).resume();
+}
+
+/** What the server holds now, for monitoring. */
+export interface VerifyServerStats {
+  /** /verify bodies being received. */
+  uploading: number;
+  /** Logins being decoded and re-checked. */
+  checking: number;
+  /** Live challenges. */
+  challenges: number;
 }
 
 /** The example's HTTP server (not yet listening): call `listen()` on it. */
-export function createVerifyServer(options: VerifyServerOptions): Server & { nonces: NonceStore } {
+export function createVerifyServer(options: VerifyServerOptions): Server & { stats(): VerifyServerStats } {
   const { kit, gallery } = options;
   const maxBodyBytes = options.maxBodyBytes ?? 3 * 1024 * 1024;
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? 10_000;
+  const maxFramePixels = options.maxFramePixels ?? 2_100_000;
+  const uploadsPerClient = options.uploadsPerClient ?? 2;
+  const maxUploads = options.maxUploads ?? 32;
   const maxConcurrent = options.maxConcurrent ?? 8;
-  const recheck = { minFrames: 1, maxFrames: 5, ...options.recheck };
-  const nonces = createNonceStore({ ttlMs: options.nonceTtlMs ?? 120_000 });
+  const recheck = { minFrames: 3, maxFrames: 5, ...options.recheck };
+  const challenges = createChallengeStore({
+    ...(options.challengeTtlMs !== undefined ? { ttlMs: options.challengeTtlMs } : {}),
+    perClient: options.challengesPerClient ?? 3,
+    ...(options.maxChallenges !== undefined ? { max: options.maxChallenges } : {}),
+  });
+  const idLimits = createAttemptLimiter(options.idLimits);
+  const clientLimits = createAttemptLimiter({ maxFailures: 20, ...options.clientLimits });
+  // Every verified login's frame fingerprints: the same frames never get in twice (in memory only).
+  const replay = createReplayMemory();
   const packageDir = browserPackageDir();
   const modelDir = resolve(options.modelDir);
+  const uploads = new Map<string, number>();
+  let uploading = 0;
   let running = 0;
 
   const serveFile = async (res: ServerResponse, file: string | undefined, type: string | undefined): Promise<void> => {
@@ -146,6 +182,88 @@ export function createVerifyServer(options: VerifyServerOptions): Server & { non
     if (!body) return send(res, 404, { error: 'not-found', message: 'No such file.' });
     res.writeHead(200, { 'content-type': type!, ...PAGE_HEADERS, 'cross-origin-resource-policy': 'same-origin' });
     res.end(body);
+  };
+
+  const issueChallenge = async (req: IncomingMessage, res: ServerResponse, client: string): Promise<void> => {
+    if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
+      throw new HttpError(415, 'content-type', 'Send application/json: { "id": the claimed identity }.');
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse((await readBody(req, CHALLENGE_BODY_BYTES, bodyTimeoutMs)).toString('utf8'));
+    } catch (e) {
+      if (e instanceof BodyTooLargeError || e instanceof BodyTimeoutError) throw e;
+      throw new HttpError(400, 'json', 'The body is not JSON: send { "id": the claimed identity }.');
+    }
+    const id = checkLoginId((body as { id?: unknown } | null)?.id);
+    checkLimits([clientLimits, client, 'from this address'], [idLimits, id, 'for this id']);
+    const s = session(req);
+    const c = challenges.issue(id, client, s.id);
+    if (c === 'client-full') throw new HttpError(429, 'too-many', 'This address holds too many open challenges: use one, or wait until they expire.', { 'retry-after': '30' });
+    if (c === 'full') throw new HttpError(503, 'busy', 'Too many open challenges; try again shortly.', { 'retry-after': '5' });
+    send(res, 200, c, s.setCookie ? { 'set-cookie': s.setCookie } : {});
+  };
+
+  /** The login's frames, decoded (at most maxFramePixels each); any frame the decoder refuses is one generic error, not libvips's text. */
+  const decodeFrames = async (frames: Buffer[]): Promise<RgbaImage[]> => {
+    try {
+      return await Promise.all(frames.map((f) => decodeImage(f, { maxPixels: maxFramePixels })));
+    } catch (e) {
+      if (e instanceof FaceKitError && e.code === 'INVALID_INPUT') throw new HttpError(400, 'frames', 'A frame could not be read as a JPEG image.');
+      throw e;
+    }
+  };
+
+  const verify = async (req: IncomingMessage, res: ServerResponse, client: string): Promise<void> => {
+    checkLimits([clientLimits, client, 'from this address']);
+    if (!/^multipart\/form-data;/i.test(req.headers['content-type'] ?? '')) {
+      throw new HttpError(415, 'content-type', 'Send multipart/form-data with the fields nonce, id and frame (one per JPEG).');
+    }
+    const open = uploads.get(client) ?? 0;
+    if (open >= uploadsPerClient) throw new HttpError(429, 'too-many', `This address has ${open} logins uploading; finish those first.`, { 'retry-after': '5' });
+    if (uploading >= maxUploads) throw new HttpError(503, 'busy', 'Too many logins uploading; try again shortly.', { 'retry-after': '5' });
+    uploads.set(client, open + 1);
+    uploading++;
+    let form: Awaited<ReturnType<typeof parseLoginForm>>;
+    try {
+      const body = await readBody(req, maxBodyBytes, bodyTimeoutMs);
+      form = await parseLoginForm(body, req.headers['content-type']!, { ...recheck, maxFramePixels });
+    } catch (e) {
+      // A malformed login is this client's failed try, as a wrong face is.
+      if (e instanceof HttpError) clientLimits.fail(client);
+      throw e;
+    } finally {
+      uploading--;
+      const n = (uploads.get(client) ?? 1) - 1;
+      if (n > 0) uploads.set(client, n); else uploads.delete(client);
+    }
+    const { nonce, id, frames } = form;
+    const check = challenges.consume(nonce, id, client, session(req).id);
+    if (!check.ok) {
+      clientLimits.fail(client);
+      throw new HttpError(403, 'challenge', check.why === 'expired'
+        ? 'The challenge expired: POST /challenge for a new one and capture again.'
+        : 'Unknown or already used challenge, or one issued to another id or client: POST /challenge for a new one.');
+    }
+    checkLimits([idLimits, id, 'for this id']);
+    // Decoding and inference are what cost: only they hold one of the maxConcurrent slots.
+    if (running >= maxConcurrent) throw new HttpError(503, 'busy', 'Too many logins being checked; try again shortly.', { 'retry-after': '2' });
+    running++;
+    let result: RecheckResult;
+    try {
+      const images = await decodeFrames(frames).catch((e: unknown) => { clientLimits.fail(client); throw e; });
+      result = await recheckFrames(kit, gallery, id, images, { ...recheck, turns: check.challenge.turns, replay });
+    } finally {
+      running--;
+    }
+    options.onResult?.({ id, result, client });
+    if (result.verified) {
+      idLimits.succeed(id);
+    } else {
+      idLimits.fail(id);
+      clientLimits.fail(client);
+    }
+    send(res, 200, result.verified ? { verified: true } satisfies LoginAnswer : FAILED);
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -161,49 +279,28 @@ export function createVerifyServer(options: VerifyServerOptions): Server & { non
     if (req.method === 'GET' && path.startsWith('/facekit/')) {
       return serveFile(res, inside(packageDir, path.slice('/facekit/'.length)), TYPES[extname(path)]);
     }
-    if (req.method === 'POST' && path === '/challenge') {
-      const c = nonces.issue();
-      if (!c) return send(res, 503, { error: 'busy', message: 'Too many open challenges; try again shortly.' }, { 'retry-after': '5' });
-      return send(res, 200, c);
-    }
-    if (req.method === 'POST' && path === '/verify') {
-      if (running >= maxConcurrent) {
-        return send(res, 503, { error: 'busy', message: 'Too many logins being checked; try again shortly.' }, { 'retry-after': '2', connection: 'close' });
-      }
-      running++;
-      try {
-        const { id, frames } = await readLogin(req, nonces, maxBodyBytes, recheck.maxFrames);
-        const result = await recheckFrames(kit, gallery, id, frames, recheck);
-        options.onResult?.({ id, result, remoteAddress: req.socket.remoteAddress });
-        const answer: LoginAnswer = { verified: result.verified, reasons: result.reasons, frames: result.frames };
-        return send(res, 200, answer);
-      } finally {
-        running--;
-      }
-    }
+    // The client is its address as the socket sees it. Behind a reverse proxy, take it from the
+    // proxy's header instead, and only from a proxy you run: a client sets X-Forwarded-For at will.
+    const client = req.socket.remoteAddress ?? 'unknown';
+    if (req.method === 'POST' && path === '/challenge') return issueChallenge(req, res, client);
+    if (req.method === 'POST' && path === '/verify') return verify(req, res, client);
     send(res, 404, { error: 'not-found', message: 'Routes: GET /, GET /facekit/…, POST /challenge, POST /verify.' });
   };
 
   const server = createServer((req, res) => {
     handle(req, res).catch((e: unknown) => {
       if (res.headersSent) { res.destroy(); return; }
+      // A body too large or too slow is not read on: answer, then close the connection.
       if (e instanceof BodyTooLargeError) {
-        // Stop reading: answer, then close the connection instead of draining the rest.
-        res.on('finish', () => req.destroy());
-        send(res, 413, { error: 'too-large', message: `${e.message} Send fewer or smaller JPEG frames.` }, { connection: 'close' });
-        return;
+        return refuseAndClose(req, res, 413, { error: 'too-large', message: `${e.message} Send 3 to 5 JPEG frames from the camera.` });
       }
-      if (e instanceof HttpError) return send(res, e.status, { error: e.error, message: e.message });
-      // A frame the decoder refuses (corrupt, too small, too large) is the client's fault.
-      if (e instanceof FaceKitError && (e.code === 'INVALID_INPUT' || e.code === 'INVALID_OPTION')) {
-        return send(res, 400, { error: 'frames', message: e.message });
-      }
+      if (e instanceof BodyTimeoutError) return refuseAndClose(req, res, 408, { error: 'timeout', message: `${e.message} Send the frames in one go.` });
+      if (e instanceof HttpError) return send(res, e.status, { error: e.error, message: e.message }, e.headers);
       console.error('verify server:', e);
       send(res, 500, { error: 'internal', message: 'The server could not check this login.' });
     });
   });
-  // A client that sends its body slowly holds one of the maxConcurrent slots: not for long.
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;
-  return Object.assign(server, { nonces });
+  return Object.assign(server, { stats: (): VerifyServerStats => ({ uploading, checking: running, challenges: challenges.size }) });
 }

@@ -11,7 +11,13 @@ export type NodeImageInput = string | Uint8Array | RgbaImage;
 const isRgba = (v: unknown): v is RgbaImage =>
   typeof v === 'object' && v !== null && 'data' in v && 'width' in v && 'height' in v && !(v instanceof Uint8Array);
 
-export async function decodeImage(input: NodeImageInput): Promise<RgbaImage> {
+export interface DecodeOptions {
+  /** Most pixels an image may have; larger ones are refused from their header, before decoding. @defaultValue MAX_IMAGE_PIXELS (64 M) */
+  maxPixels?: number;
+}
+
+export async function decodeImage(input: NodeImageInput, options: DecodeOptions = {}): Promise<RgbaImage> {
+  const maxPixels = options.maxPixels ?? MAX_IMAGE_PIXELS;
   if (isRgba(input)) {
     const { width, height } = input;
     const data: unknown = input.data;
@@ -19,7 +25,7 @@ export async function decodeImage(input: NodeImageInput): Promise<RgbaImage> {
     if (!bytes || !Number.isInteger(width) || !Number.isInteger(height) || bytes.length !== width * height * 4) {
       throw new InvalidInputError(`An RGBA image needs data of width × height × 4 bytes (Uint8ClampedArray or Uint8Array); got ${bytes ? `${bytes.length} bytes` : 'no byte array'} for ${width}×${height}.`);
     }
-    checkImageSize(width, height, 'The RGBA image');
+    checkImageSize(width, height, 'The RGBA image', maxPixels);
     return { data: bytes instanceof Uint8ClampedArray ? bytes : new Uint8ClampedArray(bytes.buffer, bytes.byteOffset, bytes.length), width, height };
   }
   let bytes: Uint8Array;
@@ -38,14 +44,14 @@ export async function decodeImage(input: NodeImageInput): Promise<RgbaImage> {
   if (bytes.length === 0) throw new InvalidInputError(`${what} is empty (0 bytes).`);
   // The declared size first: libvips would allocate all of a huge image before failing.
   const declared = encodedImageSize(bytes.subarray(0, ENCODED_SIZE_PROBE_BYTES));
-  if (declared) checkImageSize(declared.width, declared.height, what);
+  if (declared) checkImageSize(declared.width, declared.height, what, maxPixels);
   try {
-    const { data, info } = await sharp(bytes, { ignoreIcc: true, failOn: 'error', limitInputPixels: MAX_IMAGE_PIXELS })
+    const { data, info } = await sharp(bytes, { ignoreIcc: true, failOn: 'error', limitInputPixels: maxPixels })
       .rotate() // EXIF orientation, as the browser's createImageBitmap applies it
       .ensureAlpha()
       .raw()
       .toBuffer({ resolveWithObject: true });
-    checkImageSize(info.width, info.height, what);
+    checkImageSize(info.width, info.height, what, maxPixels);
     return { data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
   } catch (e) {
     if (e instanceof InvalidInputError) throw e;

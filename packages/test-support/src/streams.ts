@@ -167,6 +167,39 @@ export function makeStream(spec: StreamSpec, dir = STREAMS_DIR): string {
   return path;
 }
 
+/**
+ * `image` (under shared/data, or absolute) through ffmpeg's filter `vf` into .cache/<folder>/,
+ * once: a stable path (a stream made from it is rendered once and reused, its cache key holding
+ * the path).
+ */
+function rendered(image: string, folder: string, suffix: string, args: string[]): string {
+  const dir = resolve(ROOT, '.cache', folder);
+  mkdirSync(dir, { recursive: true });
+  const out = resolve(dir, `${image.replace(/[^\w]+/g, '_')}${suffix}`);
+  if (existsSync(out)) return out;
+  const tmp = `${out}.${process.pid}${extname(out)}`;
+  const r = spawnSync('ffmpeg', ['-v', 'error', '-nostdin', '-y', '-i', resolve(SHARED_DIR, 'data', image), ...args, tmp]);
+  if (r.status !== 0) throw new Error(`ffmpeg ${args.join(' ')} failed on ${image}: ${r.stderr.toString()}`);
+  renameSync(tmp, out);
+  return out;
+}
+
+/** `image` mirrored left-right, as a PNG in .cache/mirrored/: the same head turned the other way. */
+export function mirrored(image: string): string {
+  return rendered(image, 'mirrored', '-mirrored.png', ['-vf', 'hflip']);
+}
+
+/**
+ * `image` as a JPEG file in .cache/jpeg/, as a page would upload it: optionally mirrored, scaled
+ * (`scale` of its size) and at ffmpeg quality `q` (2 best … 31 worst; default 3).
+ */
+export function jpegOf(image: string, o: { mirror?: boolean; scale?: number; q?: number } = {}): string {
+  const q = o.q ?? 3;
+  const filters = [...(o.mirror ? ['hflip'] : []), ...(o.scale ? [`scale=trunc(iw*${o.scale}/2)*2:-2`] : [])];
+  return rendered(image, 'jpeg', `${o.mirror ? '-mirrored' : ''}${o.scale ? `-x${o.scale}` : ''}-q${q}.jpg`,
+    [...(filters.length ? ['-vf', filters.join(',')] : []), '-q:v', String(q), '-frames:v', '1']);
+}
+
 /** Reads a y4m file: its header fields and each frame's Y (luma) plane mean. */
 export function readY4m(path: string): { width: number; height: number; fps: number; frames: number; lumaMeans: number[] } {
   const bytes = readFileSync(path);

@@ -15,12 +15,12 @@ export const MAX_IMAGE_PIXELS = 64_000_000;
 export const MIN_IMAGE_SIDE = 16;
 
 /** Refuses an image larger than MAX_IMAGE_PIXELS or with a side under MIN_IMAGE_SIDE, naming its size. */
-export function checkImageSize(width: number, height: number, what: string): void {
+export function checkImageSize(width: number, height: number, what: string, maxPixels = MAX_IMAGE_PIXELS): void {
   if (Math.min(width, height) < MIN_IMAGE_SIDE) {
     throw new InvalidInputError(`${what} is ${width}×${height}: too small to hold a face (each side needs at least ${MIN_IMAGE_SIDE} pixels).`);
   }
-  if (width * height > MAX_IMAGE_PIXELS) {
-    throw new InvalidInputError(`${what} is ${width}×${height} (${Math.round(width * height / 1e6)} megapixels); facekit decodes at most ${MAX_IMAGE_PIXELS / 1e6} megapixels. Downscale it first (detection runs at 640 pixels).`);
+  if (width * height > maxPixels) {
+    throw new InvalidInputError(`${what} is ${width}×${height} (${Number((width * height / 1e6).toFixed(1))} megapixels); at most ${maxPixels / 1e6} megapixels are decoded here. Downscale it first (detection runs at 640 pixels).`);
   }
 }
 

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { createAttemptLimiter } from './attempt-limiter.js';
+
+describe('createAttemptLimiter', () => {
+  it('backs off 1 s, 2 s, 4 s, 8 s, then locks out for 15 min, then 30 min', () => {
+    let t = 0;
+    const l = createAttemptLimiter({ now: () => t });
+    expect(l.retryAfterMs('ann')).toBe(0);
+    const waits: number[] = [];
+    for (let i = 0; i < 4; i++) { l.fail('ann'); waits.push(l.retryAfterMs('ann')); t += l.retryAfterMs('ann'); }
+    expect(waits).toEqual([1000, 2000, 4000, 8000]);
+    expect(l.lockedOut('ann')).toBe(false);
+    l.fail('ann');
+    expect(l.lockedOut('ann')).toBe(true);
+    expect(l.retryAfterMs('ann')).toBe(900_000);
+    t += 900_000;
+    expect(l.lockedOut('ann')).toBe(false);
+    for (let i = 0; i < 5; i++) { l.fail('ann'); t += 1; }
+    expect(l.retryAfterMs('ann')).toBe(1_800_000 - 1);
+    // Another key is not affected.
+    expect(l.retryAfterMs('bob')).toBe(0);
+  });
+
+  it('a success starts the key over; a key idle for forgetAfterMs starts over', () => {
+    let t = 0;
+    const l = createAttemptLimiter({ now: () => t, forgetAfterMs: 60_000 });
+    l.fail('ann'); l.fail('ann');
+    l.succeed('ann');
+    expect(l.retryAfterMs('ann')).toBe(0);
+    l.fail('ann'); l.fail('ann'); l.fail('ann');
+    t += 60_001;
+    l.fail('ann');
+    expect(l.retryAfterMs('ann')).toBe(1000);
+  });
+
+  it('holds at most maxKeys keys, and refuses bad options', () => {
+    const l = createAttemptLimiter({ maxKeys: 2 });
+    l.fail('a'); l.fail('b'); l.fail('c');
+    expect(l.size).toBe(2);
+    expect(l.retryAfterMs('a')).toBe(0);
+    expect(() => createAttemptLimiter({ maxFailures: 0 })).toThrow(/maxFailures/);
+    expect(() => createAttemptLimiter({ lockoutMs: -1 })).toThrow(/lockoutMs/);
+  });
+});

@@ -1,0 +1,82 @@
+// Brute force, slowed down: each key (a claimed id, a client address) that fails must wait
+// longer before its next try (1 s, 2 s, 4 s, …), and after `maxFailures` failures in a row it
+// is locked out for `lockoutMs`, twice as long at each lockout after that. A success forgets the
+// key. Bounded: at most `maxKeys` keys are held (the least recently failed is forgotten first),
+// and a key that has not failed for `forgetAfterMs` starts over.
+import { InvalidOptionError } from '@facekit/core';
+
+export interface AttemptLimiterOptions {
+  /** Failures in a row before a lockout. @defaultValue 5 */
+  maxFailures?: number;
+  /** The wait after the first failure; it doubles with each failure in a row. @defaultValue 1000 */
+  baseDelayMs?: number;
+  /** The first lockout; each later one is twice the one before, up to 24 h. @defaultValue 900000 (15 min) */
+  lockoutMs?: number;
+  /** A key with no failure for this long starts over. @defaultValue 86400000 (24 h) */
+  forgetAfterMs?: number;
+  /** Most keys held. @defaultValue 100000 */
+  maxKeys?: number;
+  now?: () => number;
+}
+
+export interface AttemptLimiter {
+  /** 0 when `key` may try now, else how many ms it must wait. */
+  retryAfterMs(key: string): number;
+  /** Whether `key` is locked out now (not only backing off). */
+  lockedOut(key: string): boolean;
+  /** Records a failure of `key`. */
+  fail(key: string): void;
+  /** Records a success: `key` starts over. */
+  succeed(key: string): void;
+  readonly size: number;
+}
+
+const DAY = 86_400_000;
+
+export function createAttemptLimiter(options: AttemptLimiterOptions = {}): AttemptLimiter {
+  const o = { maxFailures: 5, baseDelayMs: 1000, lockoutMs: 900_000, forgetAfterMs: DAY, maxKeys: 100_000, ...options };
+  const now = options.now ?? Date.now;
+  for (const k of ['maxFailures', 'maxKeys'] as const) {
+    if (!Number.isInteger(o[k]) || o[k] < 1) throw new InvalidOptionError(`${k} must be a positive integer, got ${o[k]}.`);
+  }
+  for (const k of ['baseDelayMs', 'lockoutMs', 'forgetAfterMs'] as const) {
+    if (!(o[k] >= 0 && Number.isFinite(o[k]))) throw new InvalidOptionError(`${k} must be a finite number ≥ 0, got ${o[k]}.`);
+  }
+  // Map order is recency order: a key that fails moves to the end.
+  const keys = new Map<string, { failures: number; lockouts: number; until: number; last: number; locked: boolean }>();
+  const entry = (key: string) => {
+    const e = keys.get(key);
+    if (e && now() - e.last > o.forgetAfterMs) { keys.delete(key); return undefined; }
+    return e;
+  };
+  return {
+    retryAfterMs(key) {
+      const e = entry(key);
+      return e ? Math.max(0, e.until - now()) : 0;
+    },
+    lockedOut(key) {
+      const e = entry(key);
+      return e !== undefined && e.locked && e.until > now();
+    },
+    fail(key) {
+      const t = now();
+      const e = entry(key) ?? { failures: 0, lockouts: 0, until: 0, last: t, locked: false };
+      e.failures++;
+      e.last = t;
+      if (e.failures >= o.maxFailures) {
+        e.until = t + Math.min(o.lockoutMs * 2 ** e.lockouts, DAY);
+        e.lockouts++;
+        e.failures = 0;
+        e.locked = true;
+      } else {
+        e.until = t + o.baseDelayMs * 2 ** (e.failures - 1);
+        e.locked = false;
+      }
+      keys.delete(key);
+      keys.set(key, e);
+      if (keys.size > o.maxKeys) keys.delete(keys.keys().next().value!);
+    },
+    succeed(key) { keys.delete(key); },
+    get size() { return keys.size; },
+  };
+}
