@@ -21,6 +21,18 @@ describe('createAttemptLimiter', () => {
     expect(l.retryAfterMs('bob')).toBe(0);
   });
 
+  it('the backoff is capped at the lockout when maxFailures is large', () => {
+    let t = 0;
+    const l = createAttemptLimiter({ now: () => t, maxFailures: 20 });
+    const waits: number[] = [];
+    for (let i = 0; i < 19; i++) { l.fail('ann'); waits.push(l.retryAfterMs('ann')); }
+    expect(waits.slice(8, 11)).toEqual([256_000, 512_000, 900_000]);
+    expect(Math.max(...waits)).toBe(900_000);
+    expect(l.lockedOut('ann')).toBe(false);
+    l.fail('ann');
+    expect(l.lockedOut('ann')).toBe(true);
+  });
+
   it('a success starts the key over; a key idle for forgetAfterMs starts over', () => {
     let t = 0;
     const l = createAttemptLimiter({ now: () => t, forgetAfterMs: 60_000 });

@@ -1,5 +1,5 @@
 // Brute force, slowed down: each key (a claimed id, a client address) that fails must wait
-// longer before its next try (1 s, 2 s, 4 s, …), and after `maxFailures` failures in a row it
+// longer before its next try (1 s, 2 s, 4 s, …, at most `lockoutMs`), and after `maxFailures` failures in a row it
 // is locked out for `lockoutMs`, twice as long at each lockout after that. A success forgets the
 // key. Bounded: at most `maxKeys` keys are held (the least recently failed is forgotten first),
 // and a key that has not failed for `forgetAfterMs` starts over.
@@ -69,7 +69,8 @@ export function createAttemptLimiter(options: AttemptLimiterOptions = {}): Attem
         e.failures = 0;
         e.locked = true;
       } else {
-        e.until = t + o.baseDelayMs * 2 ** (e.failures - 1);
+        // The backoff never exceeds a lockout (with a large maxFailures it would grow past days).
+        e.until = t + Math.min(o.baseDelayMs * 2 ** (e.failures - 1), o.lockoutMs);
         e.locked = false;
       }
       keys.delete(key);
