@@ -1,6 +1,7 @@
-// The API reference (`pnpm docs:api`, TypeDoc over the TSDoc comments of facekit's public API)
-// builds with no warning: a comment that links to nothing, or a public type that names one the
-// package does not export, fails here instead of leaving a broken reference.
+// The API reference (`pnpm docs:api`, TypeDoc over the TSDoc comments of the public API of both
+// published packages, facekit and @facekit/node) builds with no warning: a comment that links to
+// nothing, or a public type that names one the package does not export, fails here instead of
+// leaving a broken reference.
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
