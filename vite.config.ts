@@ -5,11 +5,14 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { extname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Connect, type Plugin } from 'vite';
+import { SAMPLE_PHOTOS, samplesManifest } from './demo/src/site/sample-photos.js';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const modelDir = resolve(process.env.FACEKIT_MODELS ?? resolve(root, 'models/files'));
 // Test data is served only when asked for (e2e, eval, bench): never part of the demo.
 const dataDir = process.env.FACEKIT_SERVE_DATA ? resolve(process.env.FACEKIT_SERVE_DATA) : undefined;
+// The Photo page's sample photos, from shared/data as `pnpm build:site` copies them, when it is there.
+const sharedDataDir = resolve(process.env.FACEKIT_SHARED ?? resolve(root, '../shared'), 'data');
 // FACEKIT_COI=0 serves without cross-origin isolation (tests of the 1-thread fallback).
 const isolated = process.env.FACEKIT_COI !== '0';
 
@@ -33,9 +36,31 @@ function serveFolder(prefix: string, dir: string): Connect.NextHandleFunction {
   };
 }
 
+/** samples/samples.json and samples/<file>, as the static site has them, read from shared/data (none when it is absent). */
+function serveSamples(): Connect.NextHandleFunction {
+  const photos = SAMPLE_PHOTOS.filter((s) => existsSync(resolve(sharedDataDir, s.from)));
+  const files = new Map(photos.map((s) => [`/samples/${s.file}`, resolve(sharedDataDir, s.from)]));
+  return (req, res, next) => {
+    const url = req.url?.split('?')[0] ?? '';
+    if (url !== '/samples/samples.json' && !files.has(url)) return next();
+    if (url === '/samples/samples.json') {
+      res.setHeader('Content-Type', 'application/json');
+      res.setHeader('Cache-Control', 'no-cache');
+      res.end(samplesManifest(photos));
+      return;
+    }
+    const file = files.get(url)!;
+    res.setHeader('Content-Type', TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream');
+    res.setHeader('Content-Length', statSync(file).size);
+    res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+    createReadStream(file).pipe(res);
+  };
+}
+
 function localFolders(): Plugin {
   const install = (middlewares: Connect.Server) => {
     middlewares.use(serveFolder('/models/', modelDir));
+    middlewares.use(serveSamples());
     if (dataDir) middlewares.use(serveFolder('/__data/', dataDir));
   };
   return {

@@ -14,13 +14,15 @@ function collectErrors(page: Page): string[] {
   return errors;
 }
 
-test('photo page: detect faces in a chosen photo, their liveness, then compare two photos', async ({ page }) => {
+test('photo page: detect faces in a sample photo and a chosen one, their liveness, then compare two photos', async ({ page }) => {
   const errors = collectErrors(page);
   await page.goto('/photo.html');
   await expect(page.locator('header.site nav a[aria-current="page"]')).toHaveText('Photo');
   await expect(page.locator('header.site .privacy')).toContainText('never leave this device');
   await expect(page.locator('#status')).toContainText('Ready: wasm', { timeout: 60_000 });
-  await page.setInputFiles('#file', resolve(IMAGES_DIR, 'insightface/t1.jpg'));
+  // The sample photos are served here as on the static site (from shared/data): the group is t1.jpg.
+  await expect(page.locator('#samples button.sample')).toHaveCount(3);
+  await page.locator('#samples button[data-file="group.jpg"]').click();
   await expect(page.locator('#status')).toContainText('6 face(s) in 1280×886');
   await expect(page.locator('#canvas')).toHaveAttribute('width', '1280');
   await expect(page.locator('#faces li')).toHaveCount(6);
@@ -34,6 +36,9 @@ test('photo page: detect faces in a chosen photo, their liveness, then compare t
   await page.check('#liveness');
   await expect(page.locator('#status')).toContainText(/6 face\(s\) in 1280×886.*liveness \d/, { timeout: 60_000 });
   for (const li of await page.locator('#faces li').all()) await expect(li).toContainText(/liveness (0|1)\.\d\d: looks (live|like a photo or a screen)/);
+  // A photo of one's own, from the file input.
+  await page.setInputFiles('#file', resolve(IMAGES_DIR, 'ppu_uniface/image-kevin2.jpg'));
+  await expect(page.locator('#status')).toContainText(/1 face\(s\) in 1024×683/, { timeout: 60_000 });
   await page.setInputFiles('#fileA', resolve(IMAGES_DIR, 'faceonnx/verification/nicole_1.jpg'));
   await page.setInputFiles('#fileB', resolve(IMAGES_DIR, 'faceonnx/verification/nicole_2.jpg'));
   await expect(page.locator('#verdict')).toContainText('Same person');

@@ -1,6 +1,7 @@
 // Sample photos for the Photo page. The static site build (demo/src/site/build-site.ts) copies a
-// few into samples/ beside the pages with samples/samples.json listing them; the dev server has
-// none, and then the page shows no samples.
+// few into samples/ beside the pages with samples/samples.json listing them; the dev and preview
+// servers (vite.config.ts) serve the same from shared/data. Where there are none, the page shows no
+// samples.
 
 /** One sample photo, as samples.json lists it. */
 export interface SamplePhoto {
@@ -26,7 +27,7 @@ export function parseSamples(json: unknown): SamplePhoto[] {
   });
 }
 
-/** The listed samples, or none when the site has no samples/ (the dev server) or the list cannot be read. */
+/** The listed samples, or none when the site has no samples/ (built with --no-samples) or the list cannot be read. */
 export async function loadSamples(): Promise<SamplePhoto[]> {
   try {
     const res = await fetch(SAMPLES_MANIFEST, { cache: 'no-cache' });

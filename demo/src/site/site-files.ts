@@ -2,6 +2,9 @@
 // models the pages can ask for, a few sample photos, the <script> that registers the isolation
 // service worker, and a notice of licences. Pure, so the lists are unit-tested.
 import { getModel, type ModelSpec } from '@facekit/core';
+import { SAMPLE_PHOTOS, type SampleSource } from './sample-photos.js';
+
+export { SAMPLE_PHOTOS, samplesManifest, type SampleSource } from './sample-photos.js';
 
 /** Where the site is written unless --out says otherwise (git-ignored, like all of .cache/). */
 export const DEFAULT_SITE_DIR = '.cache/site';
@@ -23,20 +26,6 @@ export function siteModels(): ModelSpec[] {
   return SITE_MODEL_IDS.map((id) => getModel(id));
 }
 
-/** A sample photo: copied from `from` (relative to shared/data) to samples/<file>. */
-export interface SampleSource { from: string; file: string; label: string; credit: string }
-
-/**
- * Three photos that show what the Photo page does: a group, an eye state, a presentation attack.
- * From shared/data/images (its MANIFEST.md: internal testing only, not to be republished), so they
- * are copied at build time, never committed, and `--no-samples` leaves them out of a public site.
- */
-export const SAMPLE_PHOTOS: readonly SampleSource[] = [
-  { from: 'images/insightface/t1.jpg', file: 'group.jpg', label: 'A group of six', credit: 'InsightFace demo image (deepinsight/insightface)' },
-  { from: 'images/faceonnx/landmarks/eyes_closed_open.jpg', file: 'wink.jpg', label: 'A wink', credit: 'FaceONNX examples (FaceONNX/FaceONNX)' },
-  { from: 'images/ppu_uniface/image-fake1.jpg', file: 'phone-screen.jpg', label: 'A face on a phone screen (try Liveness)', credit: 'ppu-uniface assets (PT-Perkasa-Pilar-Utama/ppu-uniface)' },
-];
-
 /** One file the build copies: absolute source, path inside the site. */
 export interface SiteCopy { from: string; to: string }
 
@@ -46,10 +35,6 @@ export function sampleCopies(dataDir: string, samples: readonly SampleSource[] =
   return samples.map((s) => ({ from: `${base}${s.from}`, to: `samples/${s.file}` }));
 }
 
-/** samples/samples.json, which the Photo page reads (demo/src/samples.ts). */
-export function samplesManifest(samples: readonly SampleSource[] = SAMPLE_PHOTOS): string {
-  return `${JSON.stringify({ samples: samples.map(({ file, label, credit }) => ({ file, label, credit })) }, null, 2)}\n`;
-}
 
 /**
  * The page with the service worker's <script> first in its <head>, so the reload it may need comes
