@@ -42,7 +42,7 @@ test.describe('webpack 5', () => {
   });
   test.afterAll(() => { if (app) rmSync(app, { recursive: true, force: true }); });
 
-  test('an app bundled by webpack 5 with no configuration detects and reads gender, cross-origin isolated', async ({ page }) => {
+  test('an app bundled by webpack 5 with no configuration detects and reads gender, cross-origin isolated and on a host without COOP/COEP', async ({ page }) => {
     // webpack's defaults: src/index.js → dist/main.js. No config file, no loaders, no experiments.
     mkdirSync(join(app, 'src'));
     writeFileSync(join(app, 'src/index.js'), `import { createFaceKit } from 'facekit';
@@ -76,32 +76,38 @@ window.ready = true;
     const emitted = readdirSync(join(app, 'dist'));
     expect(emitted.filter((f) => f.endsWith('.wasm')).length).toBe(2); // the WASM-only and WebGPU builds
 
-    const server = await startStaticServer({ roots: { '/': join(app, 'dist'), '/models/': MODELS, '/img/': IMAGES }, isolated: true });
-    const log: string[] = [];
-    page.on('console', (m) => log.push(`console.${m.type()}: ${m.text()}`));
-    page.on('pageerror', (e) => log.push(`pageerror: ${e.message}`));
-    const workers: string[] = [];
-    page.on('worker', (w) => workers.push(w.url()));
-    try {
-      await page.goto(`${server.url}/`);
-      await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
-      const r = await page.evaluate(
-        ([m, p]) => (window as unknown as { run(m: string, p: readonly string[]): Promise<WebpackResult> }).run(m, p),
-        ['/models/', ['/img/faceonnx/verification/nicole_1.jpg', '/img/faceonnx/verification/brad_1.jpg']] as const,
-      ).catch(async (e: unknown) => {
-        const step = await page.evaluate(() => (window as unknown as { step?: string }).step).catch(() => 'unknown');
-        throw new Error(`failed at step ${step}: ${String(e)}\n${log.join('\n')}\n${server.requests.map((q) => `${q.path} → ${q.status}`).join('\n')}`);
-      });
-      expect(r.faces).toBe(2);
-      expect(r.genders).toEqual(['female', 'male']);
-      expect(r.info.crossOriginIsolated).toBe(true);
-      // Everything came from webpack's output: the worker chunk, ORT's glue and its wasm.
-      const paths = server.requests.map((q) => q.path);
-      expect(workers.some((u) => u.startsWith(`${server.url}/`))).toBe(true);
-      expect(paths.some((p) => /^GET \/[\w.-]+\.wasm$/.test(p))).toBe(true);
-      expect(server.requests.filter((q) => q.status >= 400 && q.path !== 'GET /favicon.ico')).toEqual([]);
-    } finally {
-      await server.close();
+    // Served with the COOP/COEP headers (threads), then by a host that sends none (one thread per worker).
+    for (const isolated of [true, false]) {
+      const server = await startStaticServer({ roots: { '/': join(app, 'dist'), '/models/': MODELS, '/img/': IMAGES }, isolated });
+      const log: string[] = [];
+      page.removeAllListeners('console').removeAllListeners('pageerror').removeAllListeners('worker');
+      page.on('console', (m) => log.push(`console.${m.type()}: ${m.text()}`));
+      page.on('pageerror', (e) => log.push(`pageerror: ${e.message}`));
+      const workers: string[] = [];
+      page.on('worker', (w) => workers.push(w.url()));
+      try {
+        await page.goto(`${server.url}/`);
+        await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
+        const r = await page.evaluate(
+          ([m, p]) => (window as unknown as { run(m: string, p: readonly string[]): Promise<WebpackResult> }).run(m, p),
+          ['/models/', ['/img/faceonnx/verification/nicole_1.jpg', '/img/faceonnx/verification/brad_1.jpg']] as const,
+        ).catch(async (e: unknown) => {
+          const step = await page.evaluate(() => (window as unknown as { step?: string }).step).catch(() => 'unknown');
+          throw new Error(`${isolated ? 'isolated' : 'not isolated'}: failed at step ${step}: ${String(e)}\n${log.join('\n')}\n${server.requests.map((q) => `${q.path} → ${q.status}`).join('\n')}`);
+        });
+        console.log(`webpack app, ${isolated ? 'cross-origin isolated' : 'no COOP/COEP'}: ${r.faces} faces, ${r.info.threadsPerWorker} thread(s) per worker`);
+        expect(r.faces).toBe(2);
+        expect(r.genders).toEqual(['female', 'male']);
+        expect(r.info.crossOriginIsolated).toBe(isolated);
+        if (!isolated) expect(r.info.threadsPerWorker).toBe(1);
+        // Everything came from webpack's output: the worker chunk, ORT's glue and its wasm.
+        const paths = server.requests.map((q) => q.path);
+        expect(workers.some((u) => u.startsWith(`${server.url}/`))).toBe(true);
+        expect(paths.some((p) => /^GET \/[\w.-]+\.wasm$/.test(p))).toBe(true);
+        expect(server.requests.filter((q) => q.status >= 400 && q.path !== 'GET /favicon.ico')).toEqual([]);
+      } finally {
+        await server.close();
+      }
     }
   });
 
