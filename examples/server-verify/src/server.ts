@@ -229,8 +229,8 @@ export function createVerifyServer(options: VerifyServerOptions): Server & { sta
       const body = await readBody(req, maxBodyBytes, bodyTimeoutMs);
       form = await parseLoginForm(body, req.headers['content-type']!, { ...recheck, maxFramePixels });
     } catch (e) {
-      // A malformed login is this client's failed try, as a wrong face is.
-      if (e instanceof HttpError) clientLimits.fail(client);
+      // A malformed, oversized or trickled login is this client's failed try, as a wrong face is.
+      if (e instanceof HttpError || e instanceof BodyTooLargeError || e instanceof BodyTimeoutError) clientLimits.fail(client);
       throw e;
     } finally {
       uploading--;
@@ -238,6 +238,9 @@ export function createVerifyServer(options: VerifyServerOptions): Server & { sta
       if (n > 0) uploads.set(client, n); else uploads.delete(client);
     }
     const { nonce, id, frames } = form;
+    // Decoding and inference are what cost: only they hold one of the maxConcurrent slots. A busy
+    // server says so before the nonce is used up, so the page can send the same frames again.
+    if (running >= maxConcurrent) throw new HttpError(503, 'busy', 'Too many logins being checked; try again shortly.', { 'retry-after': '2' });
     const check = challenges.consume(nonce, id, client, session(req).id);
     if (!check.ok) {
       clientLimits.fail(client);
@@ -246,8 +249,6 @@ export function createVerifyServer(options: VerifyServerOptions): Server & { sta
         : 'Unknown or already used challenge, or one issued to another id or client: POST /challenge for a new one.');
     }
     checkLimits([idLimits, id, 'for this id']);
-    // Decoding and inference are what cost: only they hold one of the maxConcurrent slots.
-    if (running >= maxConcurrent) throw new HttpError(503, 'busy', 'Too many logins being checked; try again shortly.', { 'retry-after': '2' });
     running++;
     let result: RecheckResult;
     try {
@@ -292,7 +293,7 @@ export function createVerifyServer(options: VerifyServerOptions): Server & { sta
       if (res.headersSent) { res.destroy(); return; }
       // A body too large or too slow is not read on: answer, then close the connection.
       if (e instanceof BodyTooLargeError) {
-        return refuseAndClose(req, res, 413, { error: 'too-large', message: `${e.message} Send 3 to 5 JPEG frames from the camera.` });
+        return refuseAndClose(req, res, 413, { error: 'too-large', message: `${e.message} A login is 3 to 5 JPEG frames from the camera.` });
       }
       if (e instanceof BodyTimeoutError) return refuseAndClose(req, res, 408, { error: 'timeout', message: `${e.message} Send the frames in one go.` });
       if (e instanceof HttpError) return send(res, e.status, { error: e.error, message: e.message }, e.headers);
