@@ -1,11 +1,10 @@
 // Builds and serves the static demo (demo/), which bundles the facekit library from the
 // workspace. Model files come from the local model folder (models/files, filled by
 // `models/fetch-models.ts`) at /models/; they are never copied into the build.
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Connect, type Plugin } from 'vite';
-import { SAMPLE_PHOTOS, samplesManifest } from './demo/src/site/sample-photos.js';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const modelDir = resolve(process.env.FACEKIT_MODELS ?? resolve(root, 'models/files'));
@@ -38,7 +37,9 @@ function serveFolder(prefix: string, dir: string): Connect.NextHandleFunction {
 
 /** samples/samples.json and samples/<file>, as the static site has them, read from shared/data (none when it is absent). */
 function serveSamples(): Connect.NextHandleFunction {
-  const photos = SAMPLE_PHOTOS.filter((s) => existsSync(resolve(sharedDataDir, s.from)));
+  // The list `pnpm build:site` copies (demo/src/site/sample-photos.json); the page reads file, label and credit.
+  const listed = JSON.parse(readFileSync(resolve(root, 'demo/src/site/sample-photos.json'), 'utf8')) as { from: string; file: string }[];
+  const photos = listed.filter((s) => existsSync(resolve(sharedDataDir, s.from)));
   const files = new Map(photos.map((s) => [`/samples/${s.file}`, resolve(sharedDataDir, s.from)]));
   return (req, res, next) => {
     const url = req.url?.split('?')[0] ?? '';
@@ -46,7 +47,7 @@ function serveSamples(): Connect.NextHandleFunction {
     if (url === '/samples/samples.json') {
       res.setHeader('Content-Type', 'application/json');
       res.setHeader('Cache-Control', 'no-cache');
-      res.end(samplesManifest(photos));
+      res.end(JSON.stringify({ samples: photos }));
       return;
     }
     const file = files.get(url)!;

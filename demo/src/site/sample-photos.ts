@@ -1,6 +1,7 @@
-// The Photo page's sample photos: which, and the samples.json that lists them. Its own module,
-// free of workspace imports, because vite.config.ts serves the same samples on the dev and
-// preview servers (and Vite loads its config without resolving workspace TypeScript).
+// The Photo page's sample photos: which (sample-photos.json), and the samples.json that lists
+// them. The list is data, not code, because vite.config.ts reads it too, to serve the same samples
+// on the dev and preview servers.
+import { readFileSync } from 'node:fs';
 
 /** A sample photo: copied from `from` (relative to shared/data) to samples/<file>. */
 export interface SampleSource { from: string; file: string; label: string; credit: string }
@@ -10,11 +11,7 @@ export interface SampleSource { from: string; file: string; label: string; credi
  * From shared/data/images (its MANIFEST.md: internal testing only, not to be republished), so they
  * are copied at build time, never committed, and `--no-samples` leaves them out of a public site.
  */
-export const SAMPLE_PHOTOS: readonly SampleSource[] = [
-  { from: 'images/insightface/t1.jpg', file: 'group.jpg', label: 'A group of six', credit: 'InsightFace demo image (deepinsight/insightface)' },
-  { from: 'images/faceonnx/landmarks/eyes_closed_open.jpg', file: 'wink.jpg', label: 'A wink', credit: 'FaceONNX examples (FaceONNX/FaceONNX)' },
-  { from: 'images/ppu_uniface/image-fake1.jpg', file: 'phone-screen.jpg', label: 'A face on a phone screen (try Liveness)', credit: 'ppu-uniface assets (PT-Perkasa-Pilar-Utama/ppu-uniface)' },
-];
+export const SAMPLE_PHOTOS: readonly SampleSource[] = JSON.parse(readFileSync(new URL('./sample-photos.json', import.meta.url), 'utf8')) as SampleSource[];
 
 /** samples/samples.json, which the Photo page reads (demo/src/samples.ts). */
 export function samplesManifest(samples: readonly SampleSource[] = SAMPLE_PHOTOS): string {
