@@ -1,8 +1,8 @@
-// The page's half of the login. It asks the server for a one-time challenge for the claimed id
-// first: a nonce and a head turn (look to one side, then the other, in the order the server
-// picked). facekit runs here: its verifier watches the camera until the person faces it and then
-// turns as asked (quality gate, passive liveness, the turn) and hands over the challenge's frames
-// as JPEGs — capture() decides nothing. They go to the server with the nonce, and only the
+// The page's half of the login. Once facekit has loaded, it asks the server for a one-time
+// challenge for the claimed id: a nonce and a head turn (look to one side, then the other, in the
+// order the server picked). facekit's verifier then watches the camera until the person faces it
+// and turns as asked (quality gate, passive liveness, the turn) and hands over the challenge's
+// frames as JPEGs; capture() decides nothing. They go to the server with the nonce, and only the
 // server's answer logs anyone in: whoever controls this browser controls this code.
 import { createFaceKit, LivenessError, VerificationTimeoutError } from '/facekit/facekit.js';
 
@@ -24,15 +24,15 @@ async function postJson(url, body) {
 
 async function login(id) {
   status('Loading…');
-  // The challenge first: the turn it asks for is what the frames must show.
-  const challenge = await postJson('/challenge', { id });
-  if (challenge.status !== 200) return challenge;
-  const { nonce, turns } = challenge.body;
-  window.lastChallenge = challenge.body; // for the e2e test
   kit ??= await createFaceKit({ assetBaseUrl: '/facekit/' });
   stream ??= await navigator.mediaDevices.getUserMedia({ video: { width: { ideal: 1280 }, height: { ideal: 720 } }, audio: false });
   $('video').srcObject = stream;
   const verifier = await kit.createVerifier({ liveness: passive ? 'passive+turn' : 'turn', verifyFrames: 3, timeoutMs: 30_000 });
+  // The challenge once the models are loaded (it lasts 2 minutes): the turn it asks for is what the frames must show.
+  const challenge = await postJson('/challenge', { id });
+  if (challenge.status !== 200) return challenge;
+  const { nonce, turns } = challenge.body;
+  window.lastChallenge = challenge.body; // for the e2e test
   status(`Look at the camera, then turn your head to your ${turns[0]}, then to your ${turns[1]}.`);
   const captured = await verifier.capture(stream, {
     turns,
