@@ -99,7 +99,6 @@ const PAGE_HEADERS = {
 };
 const SESSION_COOKIE = 'fk_client';
 const CHALLENGE_BODY_BYTES = 1024;
-const FAILED = { verified: false } satisfies LoginAnswer;
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string | string[]> = {}): void {
   const json = JSON.stringify(body);
@@ -112,21 +111,19 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.end(json);
 }
 
-/** The client's session cookie, or a fresh one (then `setCookie` is the header that gives it). */
-function session(req: IncomingMessage): { id: string; setCookie?: string } {
-  const found = /(?:^|;\s*)fk_client=([\w-]{22,64})(?:;|$)/.exec(req.headers.cookie ?? '');
-  if (found) return { id: found[1]! };
-  const id = randomBytes(24).toString('base64url');
-  return { id, setCookie: `${SESSION_COOKIE}=${id}; Path=/; HttpOnly; SameSite=Strict` };
+const SESSION_PATTERN = new RegExp(`(?:^|;\\s*)${SESSION_COOKIE}=([\\w-]{22,64})(?:;|$)`);
+/** The client's session id, from its cookie (undefined without one). */
+function sessionOf(req: IncomingMessage): string | undefined {
+  return SESSION_PATTERN.exec(req.headers.cookie ?? '')?.[1];
 }
 
 /** 429 with Retry-After when any of `checks` (a limiter, a key, what the key is) must still wait: the longest wait. */
 function checkLimits(...checks: [AttemptLimiter, string, string][]): void {
-  const [limiter, key, what] = checks.reduce((a, b) => (b[0].retryAfterMs(b[1]) > a[0].retryAfterMs(a[1]) ? b : a));
-  const wait = limiter.retryAfterMs(key);
+  const waits = checks.map(([limiter, key, what]) => ({ wait: limiter.retryAfterMs(key), locked: limiter.lockedOut(key), what }));
+  const { wait, locked, what } = waits.reduce((a, b) => (b.wait > a.wait ? b : a));
   if (wait <= 0) return;
   const seconds = Math.ceil(wait / 1000);
-  throw new HttpError(429, 'too-many', limiter.lockedOut(key)
+  throw new HttpError(429, 'too-many', locked
     ? `Too many failed logins ${what}: locked out for ${seconds} s.`
     : `A login ${what} failed just now: wait ${seconds} s before the next try.`, { 'retry-after': String(seconds) });
 }
@@ -197,11 +194,13 @@ export function createVerifyServer(options: VerifyServerOptions): Server & { sta
     }
     const id = checkLoginId((body as { id?: unknown } | null)?.id);
     checkLimits([clientLimits, client, 'from this address'], [idLimits, id, 'for this id']);
-    const s = session(req);
-    const c = challenges.issue(id, client, s.id);
+    // A browser without a session gets one with its first challenge.
+    const known = sessionOf(req);
+    const session = known ?? randomBytes(24).toString('base64url');
+    const c = challenges.issue(id, client, session);
     if (c === 'client-full') throw new HttpError(429, 'too-many', 'This address holds too many open challenges: use one, or wait until they expire.', { 'retry-after': '30' });
     if (c === 'full') throw new HttpError(503, 'busy', 'Too many open challenges; try again shortly.', { 'retry-after': '5' });
-    send(res, 200, c, s.setCookie ? { 'set-cookie': s.setCookie } : {});
+    send(res, 200, c, known ? {} : { 'set-cookie': `${SESSION_COOKIE}=${session}; Path=/; HttpOnly; SameSite=Strict` });
   };
 
   /** The login's frames, decoded (at most maxFramePixels each); any frame the decoder refuses is one generic error, not libvips's text. */
@@ -241,7 +240,8 @@ export function createVerifyServer(options: VerifyServerOptions): Server & { sta
     // Decoding and inference are what cost: only they hold one of the maxConcurrent slots. A busy
     // server says so before the nonce is used up, so the page can send the same frames again.
     if (running >= maxConcurrent) throw new HttpError(503, 'busy', 'Too many logins being checked; try again shortly.', { 'retry-after': '2' });
-    const check = challenges.consume(nonce, id, client, session(req).id);
+    // Without a session cookie no challenge can match: '' is never issued.
+    const check = challenges.consume(nonce, id, client, sessionOf(req) ?? '');
     if (!check.ok) {
       clientLimits.fail(client);
       throw new HttpError(403, 'challenge', check.why === 'expired'
@@ -264,7 +264,7 @@ export function createVerifyServer(options: VerifyServerOptions): Server & { sta
       idLimits.fail(id);
       clientLimits.fail(client);
     }
-    send(res, 200, result.verified ? { verified: true } satisfies LoginAnswer : FAILED);
+    send(res, 200, { verified: result.verified } satisfies LoginAnswer);
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {

@@ -168,9 +168,9 @@ export function makeStream(spec: StreamSpec, dir = STREAMS_DIR): string {
 }
 
 /**
- * `image` (under shared/data, or absolute) through ffmpeg's filter `vf` into .cache/<folder>/,
- * once: a stable path (a stream made from it is rendered once and reused, its cache key holding
- * the path).
+ * `image` (under shared/data, or absolute) through ffmpeg with output `args` into
+ * .cache/<folder>/, once: a stable path (a stream made from it is rendered once and reused, its
+ * cache key holding the path).
  */
 function rendered(image: string, folder: string, suffix: string, args: string[]): string {
   const dir = resolve(ROOT, '.cache', folder);

@@ -1,6 +1,6 @@
 // Brute force, slowed down: each key (a claimed id, a client address) that fails must wait
-// longer before its next try (1 s, 2 s, 4 s, …, at most `lockoutMs`), and after `maxFailures` failures in a row it
-// is locked out for `lockoutMs`, twice as long at each lockout after that. A success forgets the
+// longer before its next try (1 s, 2 s, 4 s, …, at most `lockoutMs`), and after `maxFailures`
+// failures in a row it is locked out for `lockoutMs`, twice as long at each lockout after that. A success forgets the
 // key. Bounded: at most `maxKeys` keys are held (the least recently failed is forgotten first),
 // and a key that has not failed for `forgetAfterMs` starts over.
 import { InvalidOptionError } from '@facekit/core';
