@@ -15,6 +15,7 @@ import { median, percentile } from '@facekit/core';
 import { SHARED_DIR } from '@facekit/test-support/node';
 import { makeStream, type StreamSpec } from '@facekit/test-support/streams';
 import { openBrowserSession, parseArgs } from '@facekit/test-support/browser-session';
+import { installY4mPlayer } from '@facekit/test-support/y4m-player';
 import { MODELS } from '@facekit/core';
 import { thresholdFor } from '@facekit/core';
 import { mainFaceIndex } from '@facekit/core';
@@ -62,42 +63,7 @@ let lastBlock = '';
 const started = Date.now();
 try {
   session.page.on('console', (m) => { if (m.type() === 'error') process.stderr.write(`\npage: ${m.text()}\n`); });
-  // tsx keeps function names with a `__name` helper, which the page does not have.
-  await session.page.evaluate('window.__name = (f) => f');
-  // The player: a y4m file as a live camera track, frames at their rate, looping.
-  await session.page.evaluate(() => {
-    const w = window as unknown as Record<string, unknown>;
-    w.playY4m = async (url: string) => {
-      const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
-      const headerEnd = bytes.indexOf(0x0a);
-      const header = new TextDecoder().decode(bytes.subarray(0, headerEnd)).split(' ');
-      const tag = (c: string) => header.find((t) => t.startsWith(c))!.slice(1);
-      const width = Number(tag('W')), height = Number(tag('H'));
-      const [num, den] = tag('F').split(':').map(Number);
-      const frameBytes = width * height * 1.5;
-      const frames: Uint8Array[] = [];
-      for (let p = headerEnd + 1; p < bytes.length;) {
-        const data = bytes.indexOf(0x0a, p) + 1;
-        frames.push(bytes.subarray(data, data + frameBytes));
-        p = data + frameBytes;
-      }
-      const Generator = (window as unknown as { MediaStreamTrackGenerator: new (o: { kind: string }) => MediaStreamTrack & { writable: WritableStream<VideoFrame> } }).MediaStreamTrackGenerator;
-      const track = new Generator({ kind: 'video' });
-      const writer = track.writable.getWriter();
-      const period = 1000 / (num! / (den ?? 1));
-      const t0 = performance.now();
-      let i = 0, stopped = false;
-      const tick = () => {
-        if (stopped) return;
-        const frame = new VideoFrame(frames[i % frames.length]!, { format: 'I420', codedWidth: width, codedHeight: height, timestamp: Math.round(i * period * 1000) });
-        writer.write(frame).catch(() => frame.close());
-        i++;
-        setTimeout(tick, Math.max(0, t0 + i * period - performance.now()));
-      };
-      tick();
-      return { track, stop: () => { stopped = true; track.stop(); writer.close().catch(() => undefined); } };
-    };
-  });
+  await installY4mPlayer(session.page);
   await session.page.evaluate(async ({ liveness, timeoutMs }) => {
     const w = window as unknown as Record<string, unknown>;
     const kit = await window.facekit.createFaceKit();

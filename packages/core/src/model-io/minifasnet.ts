@@ -3,6 +3,7 @@
 import type { Box } from '../geometry/box.js';
 import type { Affine2x3 } from '../geometry/similarity-transform.js';
 import type { ModelSpec } from '../registry/model-spec.js';
+import type { PixelRect } from '../pipeline/recognition.js';
 import { FaceKitError } from '../errors.js';
 
 /** Silent-Face's face box: `[x, y, width, height]`, integers. */
@@ -64,10 +65,18 @@ export function minifasnetScale(spec: Pick<ModelSpec, 'id' | 'file'>): number {
   return scale;
 }
 
-/** The map source → model input for one face box and one MiniFASNet. */
-export function minifasnetAffine(box: Readonly<Box>, srcW: number, srcH: number, spec: Pick<ModelSpec, 'id' | 'file' | 'input'>): Affine2x3 {
-  const crop = minifasnetCropBox(srcW, srcH, silentFaceBox(box), minifasnetScale(spec));
-  return cropResizeAffine(crop, spec.input.width, spec.input.height);
+/**
+ * The map source → model input for one face box and one MiniFASNet. With `content` (the
+ * picture's rectangle inside padding bars, `findContentRect`) the crop is kept inside the picture,
+ * as Silent-Face keeps it inside the image, so what fills the bars never reaches the model.
+ */
+export function minifasnetAffine(
+  box: Readonly<Box>, srcW: number, srcH: number, spec: Pick<ModelSpec, 'id' | 'file' | 'input'>,
+  content: Readonly<PixelRect> = { x: 0, y: 0, width: srcW, height: srcH },
+): Affine2x3 {
+  const { x, y } = content;
+  const [x1, y1, x2, y2] = minifasnetCropBox(content.width, content.height, silentFaceBox([box[0] - x, box[1] - y, box[2] - x, box[3] - y]), minifasnetScale(spec));
+  return cropResizeAffine([x1 + x, y1 + y, x2 + x, y2 + y], spec.input.width, spec.input.height);
 }
 
 /** Numerically stable softmax. */

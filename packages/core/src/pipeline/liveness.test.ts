@@ -7,7 +7,7 @@ import { applyOrientation, decodeImageFileOriented, jpegOrientation } from '@fac
 import { createNodeLiveness, type NodeLiveness } from '@facekit/test-support/liveness-runtime';
 import { createNodeDetector, SHARED_DIR, type NodeDetector } from '@facekit/test-support/node';
 import type { Box } from '../geometry/box.js';
-import { minifasnetAffine } from '../model-io/minifasnet.js';
+import { minifasnetAffine, minifasnetCropBox, silentFaceBox } from '../model-io/minifasnet.js';
 import { MODELS } from '../registry/model-registry.js';
 import { runPassiveLiveness } from './liveness.js';
 import { DEFAULT_LIVENESS_THRESHOLD, LIVENESS_CALIBRATION, livenessErrorRates, thresholdAboveSpoofs } from './liveness-threshold.js';
@@ -35,7 +35,9 @@ describe('runPassiveLiveness on a fake runtime', () => {
       },
     });
     expect(calls).toEqual(['minifasnet_v2', 'minifasnet_v1se', 'minifasnet_v2', 'minifasnet_v1se']);
-    expect(reads).toEqual(boxes.flatMap((b) => SPECS.map((s) => warpSourceRect(minifasnetAffine(b, W, H, s), 80, 80, W, H))));
+    // First the picture-area probe (8 rows, 8 columns; a uniform frame has no bars), then the crops.
+    expect(reads.slice(0, 16).every((r) => r.width === 1 || r.height === 1)).toBe(true);
+    expect(reads.slice(16)).toEqual(boxes.flatMap((b) => SPECS.map((s) => warpSourceRect(minifasnetAffine(b, W, H, s), 80, 80, W, H))));
     for (const r of reads) {
       expect(r.x >= 0 && r.y >= 0 && r.x + r.width <= W && r.y + r.height <= H).toBe(true);
     }
@@ -128,5 +130,34 @@ describe('MiniFASNetV2 + V1SE on spoof-dev', () => {
     expect(r.spoofsAccepted).toBe(LIVENESS_CALIBRATION.spoofsAccepted);
     expect(r.realsRejected).toBe(LIVENESS_CALIBRATION.realsRejected);
     expect(thresholdAboveSpoofs(real, spoof)).toBeCloseTo(DEFAULT_LIVENESS_THRESHOLD, 1);
+  });
+});
+
+describe('padding bars do not reach the models', () => {
+  let det: NodeDetector;
+  let live: NodeLiveness;
+  beforeAll(async () => { det = await createNodeDetector(MODELS.det_500m); live = await createNodeLiveness(SPECS); }, 60_000);
+  afterAll(async () => { await det.release(); await live.release(); });
+
+  it('scores a portrait picture pillarboxed in grey, black or white the same', async () => {
+    // A portrait phone capture (720×1280) placed at its own scale in a 4:3 frame, as a fixed-size
+    // fake or virtual camera shows it.
+    const picture = decodeImageFileOriented(join(SPOOF_DEV, 'real/vm_true_003.png'));
+    const W = Math.round((picture.height * 4) / 3), x0 = Math.floor((W - picture.width) / 2);
+    const framed = (bar: number) => {
+      const data = new Uint8ClampedArray(W * picture.height * 4).fill(bar);
+      for (let y = 0; y < picture.height; y++) data.set(picture.data.subarray(y * picture.width * 4, (y + 1) * picture.width * 4), (y * W + x0) * 4);
+      for (let i = 3; i < data.length; i += 4) data[i] = 255;
+      return { width: W, height: picture.height, data };
+    };
+    const grey = framed(128);
+    const face = (await det.detect(grey)).faces[0]!;
+    // Uncontained, MiniFASNetV1SE's 4× crop would reach past the picture into the bars.
+    const [cx1, , cx2] = minifasnetCropBox(W, picture.height, silentFaceBox(face.box), 4);
+    expect(cx1 < x0 || cx2 >= x0 + picture.width).toBe(true);
+    const scores = [];
+    for (const bar of [128, 0, 255]) scores.push((await live.check(bar === 128 ? grey : framed(bar), [face.box])).faces[0]!);
+    expect(scores[1]).toEqual(scores[0]);
+    expect(scores[2]).toEqual(scores[0]);
   });
 });

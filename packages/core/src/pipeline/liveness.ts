@@ -1,4 +1,5 @@
 import type { Box } from '../geometry/box.js';
+import { findContentRect } from '../image/content-rect.js';
 import { warpAffineToChw } from '../image/warp.js';
 import { fuseMinifasnet, MINIFASNET_REAL_CLASS, minifasnetAffine, softmax } from '../model-io/minifasnet.js';
 import type { ModelSpec } from '../registry/model-spec.js';
@@ -27,7 +28,7 @@ export interface LivenessRun {
  * Passive liveness (Silent-Face MiniFASNet) of each face box: per model, its scaled crop is
  * warped straight from the source pixels into the model's 80×80 BGR input (reading only the
  * source rectangle the crop needs), each crop runs on its model, and the softmax outputs are
- * averaged. Calls on one runtime must not overlap (the tensors are reused).
+ * averaged. Crops stay inside the picture when the frame has padding bars (`findContentRect`). Calls on one runtime must not overlap (the tensors are reused).
  */
 export async function runPassiveLiveness(
   boxes: readonly Box[],
@@ -49,9 +50,10 @@ export async function runPassiveLiveness(
   let t = performance.now();
   // Row r = face ⌊r / models⌋ on model r mod models.
   const tensor = tensorFor(tensors, rows, 3, h, w);
+  const content = await findContentRect(source);
   for (let r = 0; r < rows; r++) {
     const spec = specs[r % specs.length]!;
-    const m = minifasnetAffine(boxes[Math.floor(r / specs.length)]!, source.width, source.height, spec);
+    const m = minifasnetAffine(boxes[Math.floor(r / specs.length)]!, source.width, source.height, spec, content);
     const src = await readForWarp(source, m, w, h);
     warpAffineToChw(src.pixels, src.width, src.height, src.matrix, w, h, spec.input, tensor, r * per);
   }

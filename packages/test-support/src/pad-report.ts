@@ -1,0 +1,58 @@
+// ISO/IEC 30107-3 figures for the presentation-attack evaluation (eval:pad): per liveness mode,
+// APCER per attack type (attacks accepted as live), BPCER (genuine presentations refused or
+// never decided), the time to a decision and per-frame score distributions.
+import { percentile } from '@facekit/core';
+
+export type Outcome = 'accepted' | 'rejected' | 'timeout' | 'error';
+
+/** One clip played in one mode. */
+export interface Attempt {
+  clip: string;
+  label: 'genuine' | 'attack';
+  kind: string;
+  person: string;
+  /** A genuine clip counts towards BPCER in this mode (a clip that never blinks is no test of a blink mode). */
+  eligible: boolean;
+  outcome: Outcome;
+  durationMs: number;
+}
+
+export interface ModeRates {
+  /** Attack kind → accepted / presented. */
+  apcer: Record<string, { rate: number; accepted: number; presented: number }>;
+  /** The worst attack kind's APCER (the standard's APCER of the system), NaN without attacks. */
+  maxApcer: number;
+  bpcer: number;
+  refused: number;
+  genuine: number;
+  /** (max APCER + BPCER) / 2. */
+  acer: number;
+  /** Accepted genuine presentations: median and 90th percentile of the time to accept, ms. */
+  decisionMs: { median: number; p90: number } | undefined;
+}
+
+export function modeRates(attempts: readonly Attempt[]): ModeRates {
+  const apcer: ModeRates['apcer'] = {};
+  for (const a of attempts.filter((x) => x.label === 'attack')) {
+    const r = (apcer[a.kind] ??= { rate: 0, accepted: 0, presented: 0 });
+    r.presented++;
+    if (a.outcome === 'accepted') r.accepted++;
+    r.rate = r.accepted / r.presented;
+  }
+  const rates = Object.values(apcer).map((r) => r.rate);
+  const maxApcer = rates.length ? Math.max(...rates) : Number.NaN;
+  const genuine = attempts.filter((x) => x.label === 'genuine' && x.eligible);
+  const refused = genuine.filter((x) => x.outcome !== 'accepted').length;
+  const bpcer = genuine.length ? refused / genuine.length : Number.NaN;
+  const times = genuine.filter((x) => x.outcome === 'accepted').map((x) => x.durationMs);
+  return {
+    apcer, maxApcer, bpcer, refused, genuine: genuine.length, acer: (maxApcer + bpcer) / 2,
+    decisionMs: times.length ? { median: percentile(times, 50), p90: percentile(times, 90) } : undefined,
+  };
+}
+
+/** Quartiles and extremes of a score list, for the per-frame distributions. */
+export function fiveNumbers(xs: readonly number[]): { n: number; min: number; q1: number; median: number; q3: number; max: number } | undefined {
+  if (!xs.length) return undefined;
+  return { n: xs.length, min: Math.min(...xs), q1: percentile(xs, 25), median: percentile(xs, 50), q3: percentile(xs, 75), max: Math.max(...xs) };
+}
