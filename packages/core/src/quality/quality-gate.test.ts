@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidOptionError } from '../errors.js';
 import type { Box } from '../geometry/box.js';
 import type { Keypoints5 } from '../model-io/detection-types.js';
-import { assessQuality, DEFAULT_QUALITY_THRESHOLDS, QUALITY_CODE_ORDER, resolveQualityThresholds, withQualityCode, mainFaceIndex, type FaceQualityInput } from './quality-gate.js';
+import { assessQuality, faceSizeForGate, DEFAULT_QUALITY_THRESHOLDS, QUALITY_CODE_ORDER, resolveQualityThresholds, withQualityCode, mainFaceIndex, type FaceQualityInput } from './quality-gate.js';
 
 const FRAME = { width: 640, height: 480 };
 
@@ -85,6 +85,16 @@ describe('assessQuality', () => {
   it('flags too-small below 40 px between the eyes, and too-close above 0.8 of the frame height', () => {
     expect(assessQuality([face(320, 240, 39, GOOD)], FRAME).codes).toEqual(['too-small']);
     expect(assessQuality([face(320, 240, 40, GOOD)], FRAME).ok).toBe(true);
+    // A head turned 50°: its eyes 64 · cos 50° = 41 px apart in the picture, eyes to mouth 1.15 · 64 px as frontal.
+    const turned = (iod: number): FaceQualityInput => {
+      const f = face(320, 240, iod, { ...GOOD, pose: { yaw: 40, pitch: 0, roll: 0 } });
+      const squeeze = Math.cos((50 * Math.PI) / 180);
+      f.keypoints = [[320 - (iod / 2) * squeeze, 200], [320 + (iod / 2) * squeeze, 200], [330, 230], [320 - 0.3 * iod * squeeze, 200 + 1.15 * iod], [320 + 0.3 * iod * squeeze, 200 + 1.15 * iod]];
+      return f;
+    };
+    expect(faceSizeForGate(turned(64).keypoints)).toBeCloseTo(64, 9);
+    expect(assessQuality([turned(64)], FRAME).ok).toBe(true);
+    expect(assessQuality([turned(34)], FRAME).codes).toEqual(['too-small']);
     // 160 px eyes → 400 px box of a 480 px frame (0.83): too close, and inside the frame still.
     expect(assessQuality([face(320, 240, 160, GOOD)], FRAME).codes).toEqual(['too-close']);
   });

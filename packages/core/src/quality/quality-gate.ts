@@ -38,8 +38,9 @@ export interface FaceQualityInput {
 
 export interface QualityThresholds {
   /**
-   * Minimum distance between the eye keypoints, px. The recognizer's own crop has them 35 px
-   * apart, so 40 px is never upsampled. (Passport standards ask for more: ISO/IEC 19794-5's
+   * Minimum distance between the eye keypoints, px (of a turned head, the eye–mouth distance
+   * stands in: {@link faceSizeForGate}). The recognizer's own crop has them 35 px apart, so 40 px
+   * is never upsampled. (Passport standards ask for more: ISO/IEC 19794-5's
    * smallest "token" image has 60 px, ICAO portraits 90+; 60 refused 1.8 % of lfw-dev pairs in a
    * 640×480 frame for no gain in TAR.) The people-facing thresholds (this, maxYaw, maxPitch,
    * minEyesOpen, multipleFaceRatio, bystanderDistance) are chosen by `pnpm calibrate:gate`, see
@@ -222,6 +223,21 @@ export function interocularDistance(kps: Readonly<Keypoints5>): number {
   return Math.hypot(kps[1][0] - kps[0][0], kps[1][1] - kps[0][1]);
 }
 
+/** Eye-midpoint to mouth-midpoint distance over the eye distance in the ArcFace template (40.6 / 35.2 px); det_500m on 300 lfw-dev faces: median 1.075, 5–95 % 0.91–1.27. */
+export const EYE_MOUTH_PER_INTEROCULAR = 1.15;
+
+/**
+ * The face's size for the 'too-small' rule, in inter-ocular pixels: the eye distance, or the
+ * eye–mouth distance over {@link EYE_MOUTH_PER_INTEROCULAR} when larger. A head turned by θ
+ * brings its eyes closer in the picture (× cos θ) but not its eyes and mouth, so a face turned
+ * 45° is not 'too-small' where the same face frontal is not (the head-turn challenge needs those
+ * frames). The recognizer's alignment fits all five points, so its crop scales with both.
+ */
+export function faceSizeForGate(kps: Readonly<Keypoints5>): number {
+  const eyeMouth = Math.hypot((kps[3][0] + kps[4][0] - kps[0][0] - kps[1][0]) / 2, (kps[3][1] + kps[4][1] - kps[0][1] - kps[1][1]) / 2);
+  return Math.max(interocularDistance(kps), eyeMouth / EYE_MOUTH_PER_INTEROCULAR);
+}
+
 /** Distance of a face's centre (its box's, else its eyes' midpoint) from the frame centre, px. */
 function offCentre(f: { keypoints: Readonly<Keypoints5>; box?: Readonly<Box> }, frame: { width: number; height: number }): number {
   const [x, y] = f.box ? [(f.box[0] + f.box[2]) / 2, (f.box[1] + f.box[3]) / 2] : [(f.keypoints[0][0] + f.keypoints[1][0]) / 2, (f.keypoints[0][1] + f.keypoints[1][1]) / 2];
@@ -280,7 +296,7 @@ export function assessQuality(
   const interocular = iods[main]!;
   const faceFraction = (y2 - y1) / frame.height;
   const pose = face.pose ?? headPoseFromKeypoints(face.keypoints);
-  if (interocular < t.minInterocular) failed.add('too-small');
+  if (faceSizeForGate(face.keypoints) < t.minInterocular) failed.add('too-small');
   if (faceFraction > t.maxFaceFraction) failed.add('too-close');
   const mx = t.edgeMargin * frame.width, my = t.edgeMargin * frame.height;
   const inside = x1 >= mx && y1 >= my && x2 <= frame.width - mx && y2 <= frame.height - my;
