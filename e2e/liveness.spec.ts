@@ -3,9 +3,10 @@
 // perfectly by these models (a monitor replay scores 0.83, above two real photos at 0.79 and
 // 0.55, see LIVENESS_CALIBRATION): the default threshold accepts no spoof, and at most those two
 // reals may be rejected. As 640×480 camera streams (the photo letterboxed, so its face is smaller)
-// the scores differ: three reals stay below the threshold once the track's crop anchor settles
-// (tf_real 0.84, sf_image_T2 0.70, tf_real_1ab253e 0.61), and a still stream reads the same in
-// every run (the tracker's prediction dead band keeps a still face's region crops off the clock).
+// the scores differ: two reals stay below the threshold once the track's crop anchor settles
+// (tf_real 0.84, sf_image_T2 0.70; tf_real_1ab253e read 0.61 until the crops were kept out of the
+// grey bars, and reads 0.99 since), and a still stream reads the same in every run (the tracker's
+// prediction dead band keeps a still face's region crops off the clock).
 import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -47,8 +48,8 @@ test('stills: analyze(image, { liveness: true }) fails every spoof; at most the 
   expect(rejected.length).toBeLessThanOrEqual(LIVENESS_CALIBRATION.realsRejected);
 });
 
-/** Reals the stream test may reject: the three above, measured, not chosen. */
-const STREAM_REALS_REJECTED = 3;
+/** Reals the stream test may reject: the two above, measured, not chosen. */
+const STREAM_REALS_REJECTED = 2;
 /** Scored frames per stream: the anchor's 10-frame warm-up, one full pass after it, then a full 5-score window. */
 const STREAM_SCORED_FRAMES = 16;
 
