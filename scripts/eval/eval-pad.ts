@@ -9,6 +9,7 @@
 // keypoints, pose, eyes, scores) per clip and mode: what the unit-test fixtures are cut from.
 //   pnpm eval:pad [-- --modes passive,blink,passive+blink,turn,passive+turn --framing native|grey|black
 //                     --timeout 20000 --only <text> --traces .cache/pad-traces.json --json out.json]
+//   pnpm eval:pad -- --stills ../shared/data/spoof-dev   (labelled stills instead: scores and a CV by source)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { LIVENESS_MODES, livenessModeFlags, type LivenessMode } from '@facekit/core';
@@ -17,8 +18,16 @@ import { ROOT } from '@facekit/test-support/config';
 import { FRAMINGS, padClipPath, padStream, readPadManifest, type Framing, type PadClip } from '@facekit/test-support/pad-clips';
 import { fiveNumbers, modeRates, type Attempt, type Outcome } from '@facekit/test-support/pad-report';
 import { installY4mPlayer } from '@facekit/test-support/y4m-player';
+import { evalStills } from './pad-stills.js';
 
 const args = parseArgs(process.argv.slice(2));
+// A folder of labelled stills is its own evaluation (in Node, no browser).
+const stillsDir = args.get('stills');
+if (typeof stillsDir === 'string') {
+  const summary = await evalStills(resolve(stillsDir));
+  console.log(JSON.stringify({ stills: summary }));
+  process.exit(0);
+}
 const modes = String(args.get('modes') ?? 'passive,blink,passive+blink,turn,passive+turn').split(',') as LivenessMode[];
 const framing = String(args.get('framing') ?? 'native') as Framing;
 const timeoutMs = Number(args.get('timeout') ?? 20_000);
@@ -75,7 +84,7 @@ try {
   for (const clip of clips) {
     const url = `/__data/${basename(padStream(clip.source, clip, framing, streamDir, Math.ceil(timeoutMs / 1000)))}`;
     for (const mode of modes) {
-      const turns = clip.turns ?? ['left', 'right'];
+      const turns = livenessModeFlags(mode).turn ? clip.turns ?? ['left', 'right'] : undefined;
       const r = await session.page.evaluate(async ({ url, mode, turns }) => {
         type Face = { box: number[]; keypoints: number[][]; trackId: number; measures: { pose: { yaw: number; pitch: number; roll: number } }; liveness?: { score: number; perModel: Record<string, number> }; livenessMedian?: number; eyes?: { left: number; right: number }; embedding?: Float32Array };
         type Progress = { hint: string; goodFrames: number; frame: { timestamp: number; faces: Face[]; quality: { main: number } } };
@@ -100,7 +109,7 @@ try {
         const player = await w.playY4m(url);
         const t0 = performance.now();
         try {
-          const e = await verifier.enroll(player.track, { id: 'pad', turns, onProgress }) as { livenessScore?: number };
+          const e = await verifier.enroll(player.track, { id: 'pad', ...(turns ? { turns } : {}), onProgress }) as { livenessScore?: number };
           return { outcome: 'accepted', durationMs: performance.now() - t0, score: e.livenessScore, frames };
         } catch (e) {
           const err = e as { name: string; message: string; score?: number; hints?: { code: string; frames: number }[] };

@@ -27,6 +27,10 @@ export interface PadClip {
   license: string;
   label: 'genuine' | 'attack';
   kind: GenuineKind | AttackKind;
+  /** What filmed it, where known. */
+  camera: 'webcam' | 'phone' | 'unknown';
+  /** How the file was cut from the repository's file (ffmpeg arguments), when it was. */
+  cut?: string;
   /** Who is shown: clips of one person share it (cross-validation folds keep a person in one fold). */
   person: string;
   /** The person blinks at least once in the clip (blink modes can accept it). */

@@ -56,3 +56,35 @@ export function fiveNumbers(xs: readonly number[]): { n: number; min: number; q1
   if (!xs.length) return undefined;
   return { n: xs.length, min: Math.min(...xs), q1: percentile(xs, 25), median: percentile(xs, 50), q3: percentile(xs, 75), max: Math.max(...xs) };
 }
+
+/** One scored presentation for threshold cross-validation. */
+export interface ScoredItem { score: number; attack: boolean; group: string }
+
+export interface CvFold { group: string; threshold: number; apcer: number; bpcer: number; acer: number; attacks: number; genuine: number }
+
+/**
+ * Leave-one-group-out cross-validation of a threshold: for each group (a source, a person), the
+ * threshold is chosen by `rule` on the other groups' scores and applied to the group's own
+ * (score ≥ threshold accepted as genuine). A fold's ACER is (APCER + BPCER) / 2, with an empty
+ * side counting 0; `pooled` counts the errors over every held-out item together.
+ */
+export function groupThresholdCv(items: readonly ScoredItem[], rule: (genuine: number[], attacks: number[]) => number): { folds: CvFold[]; pooled: { apcer: number; bpcer: number; acer: number }; acerMean: number; acerStd: number } {
+  const groups = [...new Set(items.map((i) => i.group))].sort();
+  const folds: CvFold[] = [];
+  let aAcc = 0, aN = 0, gRej = 0, gN = 0;
+  for (const g of groups) {
+    const train = items.filter((i) => i.group !== g), test = items.filter((i) => i.group === g);
+    const threshold = rule(train.filter((i) => !i.attack).map((i) => i.score), train.filter((i) => i.attack).map((i) => i.score));
+    const attacks = test.filter((i) => i.attack), genuine = test.filter((i) => !i.attack);
+    const accepted = attacks.filter((i) => i.score >= threshold).length, refused = genuine.filter((i) => i.score < threshold).length;
+    const apcer = attacks.length ? accepted / attacks.length : 0, bpcer = genuine.length ? refused / genuine.length : 0;
+    folds.push({ group: g, threshold, apcer, bpcer, acer: (apcer + bpcer) / 2, attacks: attacks.length, genuine: genuine.length });
+    aAcc += accepted; aN += attacks.length; gRej += refused; gN += genuine.length;
+  }
+  const acers = folds.map((f) => f.acer);
+  const acerMean = acers.reduce((s, v) => s + v, 0) / acers.length;
+  const acerStd = Math.sqrt(acers.reduce((s, v) => s + (v - acerMean) ** 2, 0) / acers.length);
+  const pooled = { apcer: aN ? aAcc / aN : 0, bpcer: gN ? gRej / gN : 0, acer: 0 };
+  pooled.acer = (pooled.apcer + pooled.bpcer) / 2;
+  return { folds, pooled, acerMean, acerStd };
+}
