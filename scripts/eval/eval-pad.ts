@@ -57,7 +57,7 @@ interface FrameTrace {
   hint: string;
   good: number;
   /** The main face, when there is one. */
-  f?: { box: number[]; kp: number[][]; yaw: number; pitch: number; roll: number; track: number; live?: number; v2?: number; v1se?: number; med?: number; eyes?: [number, number]; emb: boolean };
+  f?: { box: number[]; kp: number[][]; yaw: number; pitch: number; roll: number; track: number; live?: number; v2?: number; v1se?: number; med?: number; eyes?: [number, number]; emb: boolean; cos0?: number };
 }
 interface Run { clip: string; mode: LivenessMode; outcome: Outcome; durationMs: number; score?: number; hints?: { code: string; frames: number }[]; message?: string; frames: FrameTrace[] }
 
@@ -92,6 +92,9 @@ try {
         const verifier = w.padVerifiers[mode]!;
         const frames: unknown[] = [];
         const r6 = (v: number) => Math.round(v * 1e4) / 1e4;
+        // Identity along the run: each embedding's cosine with the run's first one.
+        let first: Float32Array | undefined;
+        const cos0 = (e: Float32Array) => { first ??= e; let s = 0; for (let i = 0; i < e.length; i++) s += e[i]! * first[i]!; return r6(s); };
         const onProgress = (p: Progress) => {
           const f = p.frame.faces[p.frame.quality.main];
           frames.push({
@@ -102,7 +105,7 @@ try {
               ...(f.liveness ? { live: r6(f.liveness.score), v2: r6(f.liveness.perModel.minifasnet_v2 ?? NaN), v1se: r6(f.liveness.perModel.minifasnet_v1se ?? NaN) } : {}),
               ...(f.livenessMedian !== undefined ? { med: r6(f.livenessMedian) } : {}),
               ...(f.eyes ? { eyes: [r6(f.eyes.left), r6(f.eyes.right)] } : {}),
-              emb: f.embedding !== undefined,
+              emb: f.embedding !== undefined, ...(f.embedding ? { cos0: cos0(f.embedding) } : {}),
             } } : {}),
           });
         };

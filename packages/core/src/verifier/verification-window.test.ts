@@ -99,6 +99,18 @@ describe('createVerificationWindow', () => {
     expect(w.verdict()).toMatchObject({ live: true, turned: true });
   });
 
+  it('turn: tells how far the head is turned towards the side asked (a fraction of the yaw that counts)', () => {
+    const w = windowOf('turn', { headTurn: { order: ['left', 'right'] } });
+    const steps = [0, 10, -10].map((yaw, t) => w.update(good(t, face({ yaw }))));
+    // The face-camera frame sets the reference; then 'left' (yaw > 0) is asked.
+    expect(steps[0]!.turnProgress).toBe(0);
+    expect(steps[1]!.turnProgress).toBeGreaterThan(0.3);
+    expect(steps[1]!.turnProgress).toBeLessThan(0.7);
+    expect(steps[2]!.turnProgress).toBe(0); // turned the other way
+    const none = windowOf('passive').update(good(0, face({ yaw: 10 })));
+    expect(none.turnProgress).toBeUndefined();
+  });
+
   it("turn: keeps the challenge's own frames (the frontal reference, then each counted side), each payload made once", () => {
     const w = windowOf('turn', { headTurn: { order: ['left', 'right'] } });
     let made = 0;

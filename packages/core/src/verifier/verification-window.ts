@@ -90,6 +90,12 @@ export interface WindowStep {
   livenessScore?: number;
   blinked: boolean;
   turned: boolean;
+  /**
+   * Turn modes, while a side is asked: how far the head is turned towards it, as a fraction of
+   * the yaw that counts (0 facing the camera or turned the other way, 1 far enough), so a UI can
+   * show how much further to go.
+   */
+  turnProgress?: number;
   /** Enough good frames, and the blink / head turn asked for was seen: decide now. */
   ready: boolean;
 }
@@ -226,7 +232,11 @@ export function createVerificationWindow<T = never>(o: VerificationWindowOptions
         hint = phase === 'face-camera' ? 'face-camera' : asked === 'left' ? 'look-left' : 'look-right';
       } else if (full && passive && score !== undefined && score < o.livenessThreshold && frame.ok) hint = 'not-live';
       if (hint !== 'hold-still') hints.set(hint, (hints.get(hint) ?? 0) + 1);
+      const side = challenge?.state.phase === 'turn' ? challenge.state.asked : undefined;
+      // 'left' is the person's own left: the nose goes to the image's right, yaw > 0.
+      const towards = side && main ? (side === 'left' ? 1 : -1) * main.measures.pose.yaw : undefined;
       return {
+        ...(towards !== undefined ? { turnProgress: Math.min(1, Math.max(0, towards / yawThreshold)) } : {}),
         hint, joined, goodFrames: Math.min(entries.length, o.needed),
         ...(passive && score !== undefined ? { livenessScore: score } : {}),
         blinked: blinker.blinked, turned: challenge?.passed ?? false,

@@ -24,6 +24,8 @@ export interface VerifierProgress {
   /** Median passive liveness over the window so far (when passive liveness is on). */
   livenessScore?: number;
   blinked: boolean;
+  /** Turn modes, while a side is asked: how far the head is turned towards it, 0–1 (1: far enough to count). */
+  turnProgress?: number;
   elapsedMs: number;
   /** The frame this progress is about (boxes, keypoints, track ids for an overlay). */
   frame: VideoFrameResult;
@@ -272,7 +274,7 @@ export function createVerifier(ctx: VerifierContext, options: VerifierOptions = 
         const progress: VerifierProgress = {
           phase, hint: step.hint, goodFrames: step.goodFrames, neededFrames: needed,
           ...(step.livenessScore !== undefined ? { livenessScore: step.livenessScore } : {}),
-          blinked: step.blinked, elapsedMs: performance.now() - started, frame,
+          blinked: step.blinked, ...(step.turnProgress !== undefined ? { turnProgress: step.turnProgress } : {}), elapsedMs: performance.now() - started, frame,
         };
         options.onProgress?.(progress);
         call.onProgress?.(progress);
