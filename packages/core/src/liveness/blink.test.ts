@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidOptionError } from '../errors.js';
+import type { Keypoints5 } from '../model-io/detection-types.js';
 import { createBlinkDetector, type BlinkState } from './blink.js';
 
 const OPEN = { left: 0.95, right: 0.9 };
@@ -76,5 +77,25 @@ describe('createBlinkDetector', () => {
     expect(() => createBlinkDetector({ openAbove: 0.4, closedBelow: 0.4 })).toThrow(InvalidOptionError);
     expect(() => createBlinkDetector({ openAbove: 1.2 })).toThrow(InvalidOptionError);
     expect(() => createBlinkDetector({ maxClosedMs: 0 })).toThrow(InvalidOptionError);
+  });
+
+  it('with keypoints, refuses a closing while the face moved or changed scale, and counts it in moved', () => {
+    const at = (dx: number, iod = 60): Keypoints5 => [[100 + dx, 100], [100 + dx + iod, 100], [130 + dx, 130], [110 + dx, 160], [150 + dx, 160]];
+    const still = createBlinkDetector();
+    still.update(OPEN, 0, at(0));
+    still.update(SHUT, 100, at(5)); // 5 px of 60: within 0.25
+    expect(still.update(OPEN, 200, at(3))).toEqual({ phase: 'blinked', blinks: 1 });
+    const moving = createBlinkDetector();
+    moving.update(OPEN, 0, at(0));
+    moving.update(SHUT, 100, at(30)); // half an inter-ocular distance
+    expect(moving.update(OPEN, 200, at(30))).toEqual({ phase: 'open', blinks: 0, moved: 1 });
+    // The reopened frame arms the next closing, which holds still.
+    moving.update(SHUT, 300, at(31));
+    expect(moving.update(OPEN, 400, at(30))).toEqual({ phase: 'blinked', blinks: 1, moved: 1 });
+    const zoom = createBlinkDetector();
+    zoom.update(OPEN, 0, at(0));
+    zoom.update(SHUT, 100, at(0, 72)); // 20 % larger
+    expect(zoom.update(OPEN, 200, at(0, 72)).blinks).toBe(0);
+    expect(() => createBlinkDetector({ maxMove: -1 })).toThrow(InvalidOptionError);
   });
 });

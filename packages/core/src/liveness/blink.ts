@@ -1,4 +1,5 @@
 import { InvalidOptionError } from '../errors.js';
+import type { Keypoints5 } from '../model-io/detection-types.js';
 
 /** Eye-open probabilities of one face, in [0, 1] (e.g. from the eye-state classifier). */
 export interface EyeOpenness {
@@ -26,9 +27,22 @@ export interface BlinkOptions {
    * @defaultValue 1000
    */
   maxClosedMs?: number;
+  /**
+   * With keypoints: the farthest the eyes' midpoint may move, from the last open frame before
+   * the closing to the first open frame after it, in that open frame's inter-ocular distances.
+   * A blink happens in a face that holds still; a print bent or waved, or a head turning, moves
+   * the whole face while the eye model misreads its eyes as closed. The first blink of each of
+   * 21 development clips that were not turning (`pnpm eval:pad`): 0.006–0.24, and beyond that
+   * only where the person or a hand-held phone moved (0.47–1.4); closings read while a head
+   * turned or a phone replay was moved: up to 4.4.
+   * @defaultValue 0.25
+   */
+  maxMove?: number;
+  /** With keypoints: the largest change of inter-ocular distance (scale, or a turn) over the blink, as a fraction. The same blinks: ≤ 0.07 where the face held still (0.25–0.42 where it moved). @defaultValue 0.15 */
+  maxScaleChange?: number;
 }
 
-export const BLINK_DEFAULTS: Readonly<Required<BlinkOptions>> = Object.freeze({ openAbove: 0.6, closedBelow: 0.4, maxClosedMs: 1000 });
+export const BLINK_DEFAULTS: Readonly<Required<BlinkOptions>> = Object.freeze({ openAbove: 0.6, closedBelow: 0.4, maxClosedMs: 1000, maxMove: 0.25, maxScaleChange: 0.15 });
 
 /**
  * 'waiting-open': no open eyes seen yet (start, or the face was lost); 'open': open, armed;
@@ -40,11 +54,16 @@ export interface BlinkState {
   phase: BlinkPhase;
   /** Blinks counted since the last reset(). */
   blinks: number;
+  /** Closings refused because the face moved while the eyes read closed (kept across reset()). */
+  moved?: number;
 }
 
 export interface BlinkDetector {
-  /** One sample: the face's eye probabilities, or undefined when there is no face this frame. */
-  update(eyes: EyeOpenness | undefined, timestampMs: number): BlinkState;
+  /**
+   * One sample: the face's eye probabilities, or undefined when there is no face this frame.
+   * With `keypoints`, a blink also needs the face to hold still across it (`maxMove`, `maxScaleChange`).
+   */
+  update(eyes: EyeOpenness | undefined, timestampMs: number, keypoints?: Readonly<Keypoints5>): BlinkState;
   /** At least one blink since the last reset(). */
   readonly blinked: boolean;
   reset(): void;
@@ -56,27 +75,42 @@ export interface BlinkDetector {
  * A blink needs open eyes before the closing (so a face first seen with closed eyes does not
  * count) and a closed phase of at most maxClosedMs. A frame without a face (undefined) sends
  * the phase back to 'waiting-open' (a blink cannot span a lost face: it may be another face);
- * the count is kept.
+ * the count is kept. Given keypoints, the eyes' midpoint and distance of every frame from the
+ * last open one to the reopening must stay within `maxMove` and `maxScaleChange` of that open
+ * frame's, or the closing is refused (counted in `moved`) and the reopening frame arms the next.
  */
 export function createBlinkDetector(options: BlinkOptions = {}): BlinkDetector {
   const o: Required<BlinkOptions> = {
     openAbove: options.openAbove ?? BLINK_DEFAULTS.openAbove,
     closedBelow: options.closedBelow ?? BLINK_DEFAULTS.closedBelow,
     maxClosedMs: options.maxClosedMs ?? BLINK_DEFAULTS.maxClosedMs,
+    maxMove: options.maxMove ?? BLINK_DEFAULTS.maxMove,
+    maxScaleChange: options.maxScaleChange ?? BLINK_DEFAULTS.maxScaleChange,
   };
+  if (!(o.maxMove >= 0) || !(o.maxScaleChange >= 0)) throw new InvalidOptionError(`maxMove and maxScaleChange must be ≥ 0, got ${o.maxMove}, ${o.maxScaleChange}`);
   if (!(o.closedBelow >= 0 && o.closedBelow < o.openAbove && o.openAbove <= 1)) {
     throw new InvalidOptionError(`Blink options need 0 ≤ closedBelow < openAbove ≤ 1, got closedBelow ${o.closedBelow}, openAbove ${o.openAbove}`);
   }
   if (!(o.maxClosedMs > 0)) throw new InvalidOptionError(`maxClosedMs must be > 0 (milliseconds), got ${o.maxClosedMs}`);
 
   let phase: BlinkPhase = 'waiting-open';
-  let blinks = 0;
+  let blinks = 0, moved = 0;
   let closedAt = 0;
+  // The last open frame's eyes (midpoint, distance), and whether the face left it since.
+  let anchor: { x: number; y: number; iod: number } | undefined;
+  let still = true;
+  const eyesOf = (k: Readonly<Keypoints5>) => ({ x: (k[0][0] + k[1][0]) / 2, y: (k[0][1] + k[1][1]) / 2, iod: Math.hypot(k[1][0] - k[0][0], k[1][1] - k[0][1]) });
+  const holds = (k: Readonly<Keypoints5> | undefined): boolean => {
+    if (!k || !anchor || !(anchor.iod > 0)) return true;
+    const e = eyesOf(k);
+    return Math.hypot(e.x - anchor.x, e.y - anchor.y) <= o.maxMove * anchor.iod && Math.abs(e.iod / anchor.iod - 1) <= o.maxScaleChange;
+  };
+  const state = (): BlinkState => ({ phase, blinks, ...(moved ? { moved } : {}) });
   return {
-    update(eyes, timestampMs) {
+    update(eyes, timestampMs, keypoints) {
       if (!eyes) {
         phase = 'waiting-open';
-        return { phase, blinks };
+        return state();
       }
       // NaN compares false both ways: an unreadable sample is unknown.
       const open = Math.min(eyes.left, eyes.right) >= o.openAbove;
@@ -84,19 +118,23 @@ export function createBlinkDetector(options: BlinkOptions = {}): BlinkDetector {
       if (phase === 'waiting-open') {
         if (open) phase = 'open';
       } else if (phase === 'closed') {
+        still &&= holds(keypoints);
         if (open) {
-          if (timestampMs - closedAt <= o.maxClosedMs) {
+          if (timestampMs - closedAt <= o.maxClosedMs && still) {
             blinks++;
             phase = 'blinked';
           } else {
+            if (!still) moved++;
             phase = 'open';
           }
         }
       } else if (closed) {
         phase = 'closed';
         closedAt = timestampMs;
+        still = holds(keypoints);
       }
-      return { phase, blinks };
+      if (open) anchor = keypoints ? eyesOf(keypoints) : undefined;
+      return state();
     },
     get blinked() {
       return blinks > 0;
@@ -104,6 +142,7 @@ export function createBlinkDetector(options: BlinkOptions = {}): BlinkDetector {
     reset() {
       phase = 'waiting-open';
       blinks = 0;
+      anchor = undefined;
     },
   };
 }

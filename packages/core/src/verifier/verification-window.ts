@@ -200,7 +200,7 @@ export function createVerificationWindow<T = never>(o: VerificationWindowOptions
         // The challenge goes on across tracks (a head turned far may be lost for a frame, and a
         // photo cut is a new track); its own check that every frame is the same person guards it.
       }
-      if (blink) blinker.update(main?.eyes, frame.timestamp);
+      if (blink) blinker.update(main?.eyes, frame.timestamp, main?.keypoints);
       // Only frames with an embedding: each is checked against the frontal reference's.
       if (main?.embedding && challenge) {
         const before = challenge.state;
