@@ -144,13 +144,13 @@ const attackKinds = [...new Set(clips.filter((c) => c.label === 'attack').map((c
 const genuineN = clips.filter((c) => c.label === 'genuine').length;
 console.log(`eval:pad — ${clips.length} clips (${genuineN} genuine, ${clips.length - genuineN} attacks; ${new Set(clips.map((c) => c.person)).size} people), framing '${framing}', timeout ${timeoutMs} ms, ${((Date.now() - started) / 60000).toFixed(1)} min`);
 if (missing.length) console.log(`not in .cache/pad-clips, left out: ${missing.join(', ')}`);
-console.log(`\nmode           ${attackKinds.map((k) => `APCER ${k}`.padEnd(20)).join('')}BPCER               ACER     accept time median / p90`);
+console.log(`\nmode           ${attackKinds.map((k) => `APCER ${k}`.padEnd(20)).join('')}BPCER (undecided)         ACER     accept time median / p90`);
 const summary: Record<string, ReturnType<typeof modeRates>> = {};
 for (const mode of modes) {
   const s = modeRates(attempts(mode));
   summary[mode] = s;
   console.log(`${mode.padEnd(15)}${attackKinds.map((k) => { const a = s.apcer[k]; return (a ? `${pc(a.rate)} (${a.accepted}/${a.presented})` : '').padEnd(20); }).join('')}`
-    + `${`${pc(s.bpcer)} (${s.refused}/${s.genuine})`.padEnd(20)}${pc(s.acer).padEnd(9)}`
+    + `${`${pc(s.bpcer)} (${s.refused}/${s.genuine}; ${s.undecided})`.padEnd(26)}${pc(s.acer).padEnd(9)}`
     + `${s.decisionMs ? `${(s.decisionMs.median / 1000).toFixed(1)} / ${(s.decisionMs.p90 / 1000).toFixed(1)} s` : '-'}`);
 }
 console.log('\nper clip (A accepted, r refused as not live, t timed out, e error; · not a test of that mode)');

@@ -12,7 +12,7 @@ describe('modeRates', () => {
     ]);
     expect(r.apcer).toEqual({ print: { rate: 0.5, accepted: 1, presented: 2 }, replay: { rate: 0, accepted: 0, presented: 1 } });
     expect(r.maxApcer).toBe(0.5);
-    expect([r.refused, r.genuine]).toEqual([1, 3]);
+    expect([r.refused, r.undecided, r.genuine]).toEqual([1, 1, 3]);
     expect(r.bpcer).toBeCloseTo(1 / 3, 12);
     expect(r.acer).toBeCloseTo((0.5 + 1 / 3) / 2, 12);
     expect(r.decisionMs).toEqual({ median: 800, p90: 2000 });

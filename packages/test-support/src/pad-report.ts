@@ -23,7 +23,10 @@ export interface ModeRates {
   /** The worst attack kind's APCER (the standard's APCER of the system), NaN without attacks. */
   maxApcer: number;
   bpcer: number;
+  /** Eligible genuine presentations not accepted: refused as attacks, or never decided within the time allowed (both count in BPCER). */
   refused: number;
+  /** Of `refused`, those never decided (the quality gate or the challenge blocked until the timeout). */
+  undecided: number;
   genuine: number;
   /** (max APCER + BPCER) / 2. */
   acer: number;
@@ -43,10 +46,11 @@ export function modeRates(attempts: readonly Attempt[]): ModeRates {
   const maxApcer = rates.length ? Math.max(...rates) : Number.NaN;
   const genuine = attempts.filter((x) => x.label === 'genuine' && x.eligible);
   const refused = genuine.filter((x) => x.outcome !== 'accepted').length;
+  const undecided = genuine.filter((x) => x.outcome === 'timeout').length;
   const bpcer = genuine.length ? refused / genuine.length : Number.NaN;
   const times = genuine.filter((x) => x.outcome === 'accepted').map((x) => x.durationMs);
   return {
-    apcer, maxApcer, bpcer, refused, genuine: genuine.length, acer: (maxApcer + bpcer) / 2,
+    apcer, maxApcer, bpcer, refused, undecided, genuine: genuine.length, acer: (maxApcer + bpcer) / 2,
     decisionMs: times.length ? { median: percentile(times, 50), p90: percentile(times, 90) } : undefined,
   };
 }
