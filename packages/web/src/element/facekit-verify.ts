@@ -311,7 +311,7 @@ function createElementClass(): CustomElementConstructor {
         this.#emit('facekit-hint', { code: p.hint });
       }
       if (p.phase === 'enroll' || p.phase === 'verify') {
-        this.#emit('facekit-progress', { stage: 'frames', phase: p.phase, hint: p.hint, goodFrames: p.goodFrames, neededFrames: p.neededFrames });
+        this.#emit('facekit-progress', { stage: 'frames', phase: p.phase, hint: p.hint, goodFrames: p.goodFrames, neededFrames: p.neededFrames, ...(p.turnProgress !== undefined ? { turnProgress: p.turnProgress } : {}) });
       }
       this.#drawFace(p);
     }

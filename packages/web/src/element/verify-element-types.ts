@@ -22,7 +22,7 @@ export interface FaceKitErrorDetail { code: FaceKitErrorCode; message: string }
 export type FaceKitProgressDetail =
   | { stage: 'models'; loaded: number; total: number }
   | { stage: 'camera' }
-  | { stage: 'frames'; phase: 'enroll' | 'verify'; hint: VerifierHint; goodFrames: number; neededFrames: number };
+  | { stage: 'frames'; phase: 'enroll' | 'verify'; hint: VerifierHint; goodFrames: number; neededFrames: number; turnProgress?: number };
 
 /** The element's events, for `addEventListener` typing. */
 export interface FaceKitVerifyEventMap {
