@@ -80,18 +80,11 @@ export interface BlinkDetector {
  * frame's, or the closing is refused (counted in `moved`) and the reopening frame arms the next.
  */
 export function createBlinkDetector(options: BlinkOptions = {}): BlinkDetector {
-  const o: Required<BlinkOptions> = {
-    openAbove: options.openAbove ?? BLINK_DEFAULTS.openAbove,
-    closedBelow: options.closedBelow ?? BLINK_DEFAULTS.closedBelow,
-    maxClosedMs: options.maxClosedMs ?? BLINK_DEFAULTS.maxClosedMs,
-    maxMove: options.maxMove ?? BLINK_DEFAULTS.maxMove,
-    maxScaleChange: options.maxScaleChange ?? BLINK_DEFAULTS.maxScaleChange,
-  };
-  if (!(o.maxMove >= 0) || !(o.maxScaleChange >= 0)) throw new InvalidOptionError(`maxMove and maxScaleChange must be ≥ 0, got ${o.maxMove}, ${o.maxScaleChange}`);
-  if (!(o.closedBelow >= 0 && o.closedBelow < o.openAbove && o.openAbove <= 1)) {
-    throw new InvalidOptionError(`Blink options need 0 ≤ closedBelow < openAbove ≤ 1, got closedBelow ${o.closedBelow}, openAbove ${o.openAbove}`);
+  const o = { ...BLINK_DEFAULTS };
+  for (const [k, v] of Object.entries(options) as [keyof BlinkOptions, number | undefined][]) if (v !== undefined) o[k] = v;
+  if (!(o.closedBelow >= 0 && o.closedBelow < o.openAbove && o.openAbove <= 1 && o.maxClosedMs > 0 && o.maxMove >= 0 && o.maxScaleChange >= 0)) {
+    throw new InvalidOptionError(`Blink options need 0 ≤ closedBelow < openAbove ≤ 1, maxClosedMs > 0 (ms), maxMove ≥ 0 and maxScaleChange ≥ 0; got ${JSON.stringify(o)}`);
   }
-  if (!(o.maxClosedMs > 0)) throw new InvalidOptionError(`maxClosedMs must be > 0 (milliseconds), got ${o.maxClosedMs}`);
 
   let phase: BlinkPhase = 'waiting-open';
   let blinks = 0, moved = 0;

@@ -43,6 +43,10 @@ export interface LivenessCalibration {
   spoofsAccepted: number;
 }
 
+/** Fused real-face probability at or above which a face passes passive liveness ({@link LIVENESS_CALIBRATION} says how it was chosen). */
+export const DEFAULT_LIVENESS_THRESHOLD = 0.88;
+
+// A plain number above, so a bundle that needs only the threshold leaves this record out.
 /**
  * Calibrated by `pnpm eval:liveness` on shared/data/spoof-dev (9 real, 8 spoof photos), the most
  * confident det_500m face of each, EXIF orientation applied. Fused scores: spoofs ≤ 0.832
@@ -55,12 +59,10 @@ export interface LivenessCalibration {
 export const LIVENESS_CALIBRATION: LivenessCalibration = {
   source: 'spoof-dev (9 real, 8 spoof), det_500m @ 640, most confident face, EXIF applied, MiniFASNetV2 + V1SE fused (Node, onnxruntime-web wasm); rule: thresholdAboveSpoofs, rounded to 2 decimals; `pnpm eval:liveness`',
   models: ['minifasnet_v2', 'minifasnet_v1se'],
-  threshold: 0.88,
+  threshold: DEFAULT_LIVENESS_THRESHOLD,
   reals: 9,
   spoofs: 8,
   realsRejected: 2,
   spoofsAccepted: 0,
 };
 
-/** Fused real-face probability at or above which a face passes passive liveness. */
-export const DEFAULT_LIVENESS_THRESHOLD = LIVENESS_CALIBRATION.threshold;
