@@ -1,5 +1,6 @@
 // Enroll → verify on the fake camera: each stream is its own browser launch sharing one profile,
 // so the template enrolled from one stream is in IndexedDB when the next stream verifies.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -8,6 +9,8 @@ import { openCameraPage } from './fake-camera.js';
 import { SHARED_DIR } from '@facekit/test-support/config';
 import { makeStream, mirrored, type StreamSpec } from '@facekit/test-support/streams';
 import type { VerifierOptions, VerifyResult, EnrollResult, IdentifyResult } from 'facekit';
+import { MODELS } from '@facekit/core';
+import { createNodeDetector, decodeImageFile } from '@facekit/test-support/node';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -114,12 +117,39 @@ test('lfw-dev: the first same pair matches, the first different pair does not', 
   }
 });
 
+/**
+ * `image` moved and scaled so that its eyes (det_500m's keypoints) land on `reference`'s, on a
+ * canvas of `reference`'s size: two photos of one person, one with the eyes closed, were taken a
+ * head's shift apart (0.23 inter-ocular distances, 8 % in scale), and a blink needs a face that
+ * holds still. Written into `dir`.
+ */
+async function alignedPhoto(image: string, reference: string, dir: string): Promise<string> {
+  const det = await createNodeDetector(MODELS.det_500m);
+  try {
+    const eyes = async (p: string) => {
+      const im = decodeImageFile(resolve(SHARED_DIR, 'data', p));
+      const [l, r] = (await det.detect(im)).faces[0]!.keypoints;
+      return { x: (l[0] + r[0]) / 2, y: (l[1] + r[1]) / 2, iod: Math.hypot(r[0] - l[0], r[1] - l[1]), width: im.width, height: im.height };
+    };
+    const [a, ref] = [await eyes(image), await eyes(reference)];
+    const k = ref.iod / a.iod;
+    const out = join(dir, 'aligned.png');
+    const graph = `color=c=0x808080:s=${ref.width}x${ref.height}:d=1[bg];[0:v]scale=iw*${k}:ih*${k}:flags=bicubic[fg];`
+      + `[bg][fg]overlay=x=${Math.round(ref.x - a.x * k)}:y=${Math.round(ref.y - a.y * k)}:shortest=1`;
+    const r = spawnSync('ffmpeg', ['-v', 'error', '-y', '-i', resolve(SHARED_DIR, 'data', image), '-filter_complex', graph, '-frames:v', '1', out]);
+    if (r.status !== 0) throw new Error(`ffmpeg: ${r.stderr.toString()}`);
+    return out;
+  } finally {
+    await det.release();
+  }
+}
+
 test('blink: a stream alternating open and closed eyes passes the blink challenge; a still photo fails it at the timeout', async () => {
   test.setTimeout(240_000);
   const profile = mkdtempSync(join(tmpdir(), 'facekit-verify-'));
   const open = 'images/faceonnx/landmarks/eyes_open_open.jpg';
-  const closed = 'images/faceonnx/landmarks/eyes_closed_closed.jpg';
   try {
+    const closed = await alignedPhoto('images/faceonnx/landmarks/eyes_closed_closed.jpg', open, profile);
     const blinking: StreamSpec = { kind: 'alternate', images: [open, closed], segmentMs: [700, 300], seconds: 4, ...HD };
     const passed = value(await watch<EnrollResult>(profile, blinking, 'enroll', 'blinker', { liveness: 'blink', timeoutMs: 20_000 }));
     console.log(`blink stream: enrolled over ${passed.frames} frames in ${passed.durationMs.toFixed(0)} ms`);
