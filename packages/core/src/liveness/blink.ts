@@ -38,7 +38,7 @@ export interface BlinkOptions {
    * @defaultValue 0.25
    */
   maxMove?: number;
-  /** With keypoints: the largest change of inter-ocular distance (scale, or a turn) over the blink, as a fraction. The same blinks: ≤ 0.07 where the face held still (0.25–0.42 where it moved). @defaultValue 0.15 */
+  /** With keypoints: the largest change of inter-ocular distance (scale, or a turn) over the blink, as a fraction. The same blinks: ≤ 0.07 where the face held still (0.34–0.42 where it moved). @defaultValue 0.15 */
   maxScaleChange?: number;
 }
 
