@@ -8,41 +8,38 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { MODELS, percentile, thresholdAboveSpoofs } from '@facekit/core';
+import { lumaStats, MODELS, percentile, thresholdAboveSpoofs } from '@facekit/core';
 import { parseArgs } from '@facekit/test-support/browser-session';
 import { createNodeLiveness } from '@facekit/test-support/liveness-runtime';
-import { createNodeDetector, type RgbaImage } from '@facekit/test-support/node';
+import { createNodeDetector, cropPixels, type RgbaImage } from '@facekit/test-support/node';
 import { padClipPath, readPadManifest } from '@facekit/test-support/pad-clips';
 import { groupThresholdCv } from '@facekit/test-support/pad-report';
 
 const args = parseArgs(process.argv.slice(2));
 const only = args.get('only');
 
-/** The clip's frames at 3 fps over its first 8 s, longer side 640, upright (ffmpeg applies rotation metadata). */
+/** The clip's frames at 3 fps over its first 8 s, longer side 640, upright (ffmpeg applies rotation metadata), as one stream of RGBA PAM images. */
 function frames(path: string, start = 0): RgbaImage[] {
-  const probe = spawnSync('ffmpeg', ['-v', 'error', '-nostdin', '-ss', String(start), '-i', path, '-t', '8', '-vf', 'scale=w=640:h=640:force_original_aspect_ratio=decrease:force_divisible_by=2,fps=3',
-    '-f', 'rawvideo', '-pix_fmt', 'rgba', '-'], { maxBuffer: 1 << 30 });
-  const info = spawnSync('ffmpeg', ['-v', 'error', '-nostdin', '-ss', String(start), '-i', path, '-t', '0.5', '-vf', 'scale=w=640:h=640:force_original_aspect_ratio=decrease:force_divisible_by=2',
-    '-frames:v', '1', '-f', 'image2pipe', '-vcodec', 'ppm', '-'], { maxBuffer: 1 << 28 });
-  const header = info.stdout.subarray(0, 20).toString('latin1').split(/\s+/);
-  const width = Number(header[1]), height = Number(header[2]);
-  const size = width * height * 4;
+  const r = spawnSync('ffmpeg', ['-v', 'error', '-nostdin', '-ss', String(start), '-i', path, '-t', '8', '-vf', 'scale=w=640:h=640:force_original_aspect_ratio=decrease:force_divisible_by=2,fps=3',
+    '-f', 'image2pipe', '-vcodec', 'pam', '-pix_fmt', 'rgba', '-'], { maxBuffer: 1 << 30 });
   const out: RgbaImage[] = [];
-  for (let o = 0; o + size <= probe.stdout.length; o += size) out.push({ width, height, data: new Uint8ClampedArray(probe.stdout.subarray(o, o + size)) });
+  for (let o = 0; o < r.stdout.length;) {
+    const end = r.stdout.indexOf('ENDHDR\n', o);
+    if (end < 0) break;
+    const header = r.stdout.subarray(o, end).toString('latin1');
+    const width = Number(/WIDTH (\d+)/.exec(header)?.[1]), height = Number(/HEIGHT (\d+)/.exec(header)?.[1]);
+    const data = r.stdout.subarray(end + 7, end + 7 + width * height * 4);
+    out.push({ width, height, data: new Uint8ClampedArray(data) });
+    o = end + 7 + data.length;
+  }
   return out;
 }
 
-/** Mean luma (BT.601) of the box's pixels inside the image. */
+/** Mean luma of the box's pixels inside the image (the quality gate's own luma). */
 function meanLuma(im: RgbaImage, box: readonly number[]): number {
-  const x0 = Math.max(0, Math.floor(box[0]!)), y0 = Math.max(0, Math.floor(box[1]!));
-  const x1 = Math.min(im.width, Math.ceil(box[2]!)), y1 = Math.min(im.height, Math.ceil(box[3]!));
-  let sum = 0, n = 0;
-  for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) {
-    const o = (y * im.width + x) * 4;
-    sum += 0.299 * im.data[o]! + 0.587 * im.data[o + 1]! + 0.114 * im.data[o + 2]!;
-    n++;
-  }
-  return n ? sum / n : 0;
+  const x = Math.max(0, Math.floor(box[0]!)), y = Math.max(0, Math.floor(box[1]!));
+  const width = Math.min(im.width, Math.ceil(box[2]!)) - x, height = Math.min(im.height, Math.ceil(box[3]!)) - y;
+  return width > 0 && height > 0 ? lumaStats(cropPixels(im, { x, y, width, height }), width, height).mean : 0;
 }
 
 const clips = readPadManifest().filter((c) => typeof only !== 'string' || c.file.includes(only));

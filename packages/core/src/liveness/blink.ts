@@ -1,5 +1,6 @@
 import { InvalidOptionError } from '../errors.js';
 import type { Keypoints5 } from '../model-io/detection-types.js';
+import { interocularDistance } from '../quality/quality-gate.js';
 
 /** Eye-open probabilities of one face, in [0, 1] (e.g. from the eye-state classifier). */
 export interface EyeOpenness {
@@ -32,13 +33,13 @@ export interface BlinkOptions {
    * the closing to the first open frame after it, in that open frame's inter-ocular distances.
    * A blink happens in a face that holds still; a print bent or waved, or a head turning, moves
    * the whole face while the eye model misreads its eyes as closed. The first blink of each of
-   * 21 development clips that were not turning (`pnpm eval:pad`): 0.006–0.24, and beyond that
-   * only where the person or a hand-held phone moved (0.47–1.4); closings read while a head
-   * turned or a phone replay was moved: up to 4.4.
+   * 21 development clips that were not turning: 0.01–0.24, and beyond that only where the
+   * person or a hand-held phone moved (0.47–1.41); closings read while a head turned or a phone
+   * replay was moved: up to 4.35 (`scripts/eval/pad-tracks.ts` on `pnpm eval:pad` traces).
    * @defaultValue 0.25
    */
   maxMove?: number;
-  /** With keypoints: the largest change of inter-ocular distance (scale, or a turn) over the blink, as a fraction. The same blinks: ≤ 0.07 where the face held still (0.34–0.42 where it moved). @defaultValue 0.15 */
+  /** With keypoints: the largest change of inter-ocular distance (scale, or a turn) over the blink, as a fraction. The same blinks: ≤ 0.07 where the face held still, up to 0.42 where it moved. @defaultValue 0.15 */
   maxScaleChange?: number;
 }
 
@@ -92,7 +93,7 @@ export function createBlinkDetector(options: BlinkOptions = {}): BlinkDetector {
   // The last open frame's eyes (midpoint, distance), and whether the face left it since.
   let anchor: { x: number; y: number; iod: number } | undefined;
   let still = true;
-  const eyesOf = (k: Readonly<Keypoints5>) => ({ x: (k[0][0] + k[1][0]) / 2, y: (k[0][1] + k[1][1]) / 2, iod: Math.hypot(k[1][0] - k[0][0], k[1][1] - k[0][1]) });
+  const eyesOf = (k: Readonly<Keypoints5>) => ({ x: (k[0][0] + k[1][0]) / 2, y: (k[0][1] + k[1][1]) / 2, iod: interocularDistance(k) });
   const holds = (k: Readonly<Keypoints5> | undefined): boolean => {
     if (!k || !anchor || !(anchor.iod > 0)) return true;
     const e = eyesOf(k);
