@@ -279,36 +279,91 @@ test('brute force: each failure makes the id and the address wait longer, five l
   });
 });
 
-test('slow uploads and floods: an address holds at most 2 open uploads and 3 open challenges, a body must arrive within the timeout (408), and an honest client is served meanwhile', async () => {
+/** An upload from `c` (with its cookie) that declares 1 MB, sends 1 KB and stalls: its answer once the server gives one. */
+function stalledUpload(c: Client): Promise<{ status: number; error: string | undefined }> {
+  return new Promise((done, fail) => {
+    const req = httpRequest(`${c.baseURL}/verify`, {
+      method: 'POST', localAddress: c.address,
+      headers: { 'content-type': 'multipart/form-data; boundary=x', 'content-length': String(1024 * 1024), ...(c.cookie ? { cookie: c.cookie } : {}) },
+    }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => done({ status: res.statusCode!, error: (JSON.parse(Buffer.concat(chunks).toString()) as { error?: string }).error }));
+    });
+    req.on('error', fail);
+    req.write(Buffer.alloc(1024, 0x2d));
+  });
+}
+
+test('slow uploads and floods: an address holds at most 2 open uploads and 3 open challenges, one without a challenge is not read, a body must arrive within the timeout (408); 32 stalled uploads from 16 addresses only delay an honest login', async () => {
   test.setTimeout(180_000);
-  // 8 s: long enough that a busy machine still sees both uploads open when the third comes.
+  // 8 s: long enough that a busy machine still sees every stalled upload open when the next request comes.
   await withServer({ bodyTimeoutMs: 8000 }, async ({ baseURL, server }) => {
     const attacker = new Client(baseURL, '127.0.0.2');
+    // An upload without a challenge is refused before its body is read.
+    expect((await attacker.verify({ nonce: 'x', id: 'kevin' }, [bytes(HAALAND_FRONT)])).body.error).toBe('challenge');
     // Challenges: 3 open at once per address, then 429 (a fresh cookie does not help).
     const flood = [];
-    for (let i = 0; i < 5; i++) { attacker.cookie = undefined; flood.push((await attacker.challenge('kevin')).status); }
+    let held: string | undefined;
+    for (let i = 0; i < 5; i++) { attacker.cookie = undefined; flood.push((await attacker.challenge('kevin')).status); held ??= attacker.cookie; }
     expect(flood).toEqual([200, 200, 200, 429, 429]);
-    // Uploads that declare 1 MB and send 1 KB, then stall.
-    const stalled = [0, 1].map(() => new Promise<{ status: number; error: string | undefined }>((done, fail) => {
-      const req = httpRequest(`${baseURL}/verify`, {
-        method: 'POST', localAddress: '127.0.0.2',
-        headers: { 'content-type': 'multipart/form-data; boundary=x', 'content-length': String(1024 * 1024) },
-      }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => done({ status: res.statusCode!, error: (JSON.parse(Buffer.concat(chunks).toString()) as { error?: string }).error }));
-      });
-      req.on('error', fail);
-      req.write(Buffer.alloc(1024, 0x2d));
-    }));
-    await expect.poll(() => server.stats().uploading).toBe(2); // both uploads are open on the server
+    attacker.cookie = held; // a session that holds a challenge
+    // 16 addresses, each with a challenge, each with 2 stalled uploads: every upload slot (32) is taken.
+    const attackers = [attacker, ...await Promise.all(Array.from({ length: 15 }, async (_, i) => {
+      const a = new Client(baseURL, `127.0.0.${i + 3}`);
+      expect((await a.challenge('kevin')).status).toBe(200);
+      return a;
+    }))];
+    const stalled = attackers.flatMap((a) => [stalledUpload(a), stalledUpload(a)]);
+    await expect.poll(() => server.stats().uploading).toBe(32);
     const third = await attacker.verify({ nonce: 'x', id: 'kevin' }, [bytes(HAALAND_FRONT)]);
     expect(third.status).toBe(429);
-    // An honest client (another address) logs in meanwhile.
-    const honest = await new Client(baseURL, '127.0.0.1').login('haaland', haalandPhotos);
-    expect(honest.body).toEqual({ verified: true });
+    // An honest client (another address) logs in meanwhile: it waits in line for the first free
+    // slot, where the old server answered 503 busy for as long as the flood went on.
+    const honestLogin = new Client(baseURL, '127.0.0.1').login('haaland', haalandPhotos);
+    await expect.poll(() => server.stats().waitingToUpload).toBe(1);
+    // A new stalled upload, sent after the honest login, waits behind it.
+    const fresh = new Client(baseURL, '127.0.0.30');
+    expect((await fresh.challenge('kevin')).status).toBe(200);
+    const late = stalledUpload(fresh);
+    await expect.poll(() => server.stats().waitingToUpload).toBe(2);
+    expect((await honestLogin).body).toEqual({ verified: true });
     // The stalled uploads are cut off with 408.
-    expect(await Promise.all(stalled)).toEqual([{ status: 408, error: 'timeout' }, { status: 408, error: 'timeout' }]);
+    const answers = await Promise.all([...stalled, late]);
+    expect(answers.filter((a) => a.status === 408 && a.error === 'timeout')).toHaveLength(33);
+  });
+});
+
+test('a burst: ten logins for one id from ten addresses at once, again as soon as allowed, for 15 minutes: at most 5 are checked', async () => {
+  test.setTimeout(180_000);
+  let now = Date.now();
+  const clock = { now: () => now };
+  await withServer({ idLimits: clock, clientLimits: clock }, async ({ baseURL, audit }) => {
+    const start = now;
+    const magnus = (): Uint8Array[] => [readFileSync(jpegOf(MAGNUS_FRONT)), readFileSync(jpegOf(MAGNUS_TURNED)), readFileSync(jpegOf(MAGNUS_TURNED, { mirror: true }))];
+    const addresses = Array.from({ length: 10 }, (_, i) => `127.0.1.${i + 1}`);
+    const statuses = new Map<number, number>();
+    let rounds = 0;
+    while (now - start < 900_000) {
+      rounds++;
+      // Each address asks for a challenge, then all send their frames at once.
+      const clients = addresses.map((a) => new Client(baseURL, a));
+      const granted = await Promise.all(clients.map((c) => c.challenge('haaland')));
+      const replies = await Promise.all(clients.map((c, i) => granted[i]!.status === 200
+        ? c.verify({ nonce: granted[i]!.body.nonce!, id: 'haaland' }, magnus())
+        : Promise.resolve(granted[i]!)));
+      let wait = 1;
+      for (const r of replies) {
+        statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
+        expect(r.body.verified).not.toBe(true);
+        if (r.status === 429) wait = Math.max(wait, Number(r.headers['retry-after']));
+      }
+      now += wait * 1000; // as soon as the server allows
+    }
+    console.log(`burst: ${rounds} rounds of 10 over 15 min; answers ${JSON.stringify(Object.fromEntries(statuses))}; re-checks run ${audit.length}`);
+    expect(audit.length).toBeLessThanOrEqual(5);
+    expect(audit.length).toBeGreaterThan(0);
+    expect(audit.every((a) => a.id === 'haaland' && !a.result.verified)).toBe(true);
   });
 });
 
@@ -353,7 +408,7 @@ test('hostile input: a hostile id, a decompression bomb, an oversized body, a PN
       return r.body.nonce!;
     };
     // An id with a NUL in the form: refused as the id, before the nonce is even looked at.
-    expect((await c.verify({ nonce: 'x', id: 'kevin\u0000' }, haalandPhotos(['left', 'right']))).body.error).toBe('id');
+    expect((await c.verify({ nonce: await nonce(), id: 'kevin\u0000' }, haalandPhotos(['left', 'right']))).body.error).toBe('id');
     // A real 7990×7990 JPEG (64 megapixels, a few hundred KB): refused from its header.
     const bomb = await c.verify({ nonce: await nonce(), id: 'kevin' }, [readFileSync(bombJpeg()), ...haalandPhotos(['left', 'right']).slice(1)]);
     expect(bomb.status).toBe(413);

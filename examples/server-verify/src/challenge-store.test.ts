@@ -53,4 +53,18 @@ describe('createChallengeStore', () => {
     expect(typeof s.issue('bob', 'b', 's')).toBe('object');
     expect(s.issue('cid', 'c', 's')).toBe('full');
   });
+
+  it('holds: whether an address and session hold a live challenge (not another session, not once used or expired)', () => {
+    let t = 0;
+    const s = createChallengeStore({ ttlMs: 1000, now: () => t });
+    expect(s.holds('a', 's')).toBe(false);
+    const c = s.issue('ann', 'a', 's');
+    const d = s.issue('ann', 'a', 's');
+    if (typeof c === 'string' || typeof d === 'string') throw new Error('full');
+    expect([s.holds('a', 's'), s.holds('a', 'other'), s.holds('b', 's')]).toEqual([true, false, false]);
+    s.consume(c.nonce, 'ann', 'a', 's');
+    expect(s.holds('a', 's')).toBe(true);
+    t = 1000;
+    expect(s.holds('a', 's')).toBe(false);
+  });
 });

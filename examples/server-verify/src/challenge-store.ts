@@ -22,6 +22,8 @@ export type ChallengeCheck =
 export interface ChallengeStore {
   /** A fresh challenge for `id` from `client` (its address) in `session`; 'client-full' when that client holds `perClient` live ones, 'full' when the store is full. */
   issue(id: string, client: string, session: string): Challenge | 'client-full' | 'full';
+  /** Whether `client` in `session` holds a live challenge: a login from anyone else cannot succeed, so its upload need not be read. */
+  holds(client: string, session: string): boolean;
   /** Uses the nonce up (whatever the answer: a nonce is tried once). */
   consume(nonce: string, id: string, client: string, session: string): ChallengeCheck;
   readonly size: number;
@@ -34,13 +36,20 @@ export function createChallengeStore(options: { ttlMs?: number; max?: number; pe
   const now = options.now ?? Date.now;
   // Insertion order is expiry order (one ttl for all), so expired challenges are at the front.
   const live = new Map<string, { challenge: Challenge; id: string; client: string; session: string }>();
+  // Live challenges per address, and per address and session.
   const byClient = new Map<string, number>();
+  const bySession = new Map<string, number>();
+  const count = (m: Map<string, number>, key: string, by: 1 | -1): void => {
+    const n = (m.get(key) ?? 0) + by;
+    if (n > 0) m.set(key, n); else m.delete(key);
+  };
+  const sessionKey = (client: string, session: string): string => `${client}\n${session}`;
   const drop = (nonce: string): void => {
     const c = live.get(nonce);
     if (!c) return;
     live.delete(nonce);
-    const n = (byClient.get(c.client) ?? 1) - 1;
-    if (n > 0) byClient.set(c.client, n); else byClient.delete(c.client);
+    count(byClient, c.client, -1);
+    count(bySession, sessionKey(c.client, c.session), -1);
   };
   const sweep = (): void => {
     const t = now();
@@ -60,8 +69,13 @@ export function createChallengeStore(options: { ttlMs?: number; max?: number; pe
         turns: randomInt(2) === 0 ? ['left', 'right'] : ['right', 'left'],
       };
       live.set(challenge.nonce, { challenge, id, client, session });
-      byClient.set(client, (byClient.get(client) ?? 0) + 1);
+      count(byClient, client, 1);
+      count(bySession, sessionKey(client, session), 1);
       return challenge;
+    },
+    holds(client, session) {
+      sweep();
+      return bySession.has(sessionKey(client, session));
     },
     consume(nonce, id, client, session) {
       const c = live.get(nonce);

@@ -10,9 +10,13 @@
 // The answer is the verdict alone: which check failed, or a score, is an oracle that lets an
 // attacker tune a photo or a mask step by step, and tells which ids exist. The full result goes
 // to `onResult`, on the server, for the audit log.
-// Attempts are limited per claimed id and per client address (backoff, then lockout), and so are
-// a client's open challenges and uploads; bodies must arrive within a short time; frames are
-// refused from their header when larger than a camera gives, before any decoding.
+// Attempts are limited per claimed id and per client address (backoff, then lockout), counted when
+// the re-check starts, so a burst of logins sent at once is no faster than one at a time. A
+// client's open challenges and uploads are limited too; only a client that holds a live challenge
+// may upload at all; bodies must arrive within a short time; frames are refused from their header
+// when larger than a camera gives, before any decoding. When every upload or re-check slot is
+// taken, a login waits in line (first come, first served) instead of being turned away, so stalled
+// uploads delay an honest login by at most one body timeout.
 // A verdict computed in the browser can be forged by whoever controls the browser; this one
 // cannot. The page's own verdict is only for a fast UI.
 import { randomBytes } from 'node:crypto';
@@ -28,6 +32,7 @@ import {
 import { createChallengeStore } from './challenge-store.js';
 import { HttpError, checkLoginId, parseLoginForm } from './login-request.js';
 import { BodyTimeoutError, BodyTooLargeError, readBody } from './read-body.js';
+import { createSlotQueue, type ReleaseSlot, type SlotQueue } from './slot-queue.js';
 
 export interface VerifyServerOptions {
   kit: NodeFaceKit;
@@ -48,10 +53,12 @@ export interface VerifyServerOptions {
   maxChallenges?: number;
   /** /verify uploads one client address may have open at once; more get 429. @defaultValue 2 */
   uploadsPerClient?: number;
-  /** /verify uploads open at once in all; more get 503. @defaultValue 32 */
+  /** /verify uploads being received at once in all; more wait in line for a slot. @defaultValue 32 */
   maxUploads?: number;
-  /** Re-checks (decoding and inference) running at once; more get 503. @defaultValue 8 */
+  /** Re-checks (decoding and inference) running at once; more wait in line. @defaultValue 8 */
   maxConcurrent?: number;
+  /** Logins that may wait in line for an upload or a re-check slot; more get 503. @defaultValue 256 */
+  maxWaiting?: number;
   /** Backoff and lockout per claimed id: a failed login makes the id wait. @defaultValue 5 failures, then 15 min (see AttemptLimiterOptions) */
   idLimits?: AttemptLimiterOptions;
   /** Backoff and lockout per client address. @defaultValue { maxFailures: 20 } */
@@ -128,6 +135,7 @@ function checkLimits(...checks: [AttemptLimiter, string, string][]): void {
     : `A login ${what} failed just now: wait ${seconds} s before the next try.`, { 'retry-after': String(seconds) });
 }
 
+
 /**
  * Answers an error before the body was read, then closes the connection: what the client still
  * sends is read and dropped for up to 2 s first (a lingering close), since closing with unread
@@ -145,6 +153,10 @@ export interface VerifyServerStats {
   uploading: number;
   /** Logins being decoded and re-checked. */
   checking: number;
+  /** Logins waiting in line for an upload slot. */
+  waitingToUpload: number;
+  /** Logins waiting in line for a re-check slot. */
+  waitingToCheck: number;
   /** Live challenges. */
   challenges: number;
 }
@@ -156,8 +168,7 @@ export function createVerifyServer(options: VerifyServerOptions): Server & { sta
   const bodyTimeoutMs = options.bodyTimeoutMs ?? 10_000;
   const maxFramePixels = options.maxFramePixels ?? 2_100_000;
   const uploadsPerClient = options.uploadsPerClient ?? 2;
-  const maxUploads = options.maxUploads ?? 32;
-  const maxConcurrent = options.maxConcurrent ?? 8;
+  const maxWaiting = options.maxWaiting ?? 256;
   const recheck = { minFrames: 3, maxFrames: 5, ...options.recheck };
   const challenges = createChallengeStore({
     ...(options.challengeTtlMs !== undefined ? { ttlMs: options.challengeTtlMs } : {}),
@@ -170,9 +181,11 @@ export function createVerifyServer(options: VerifyServerOptions): Server & { sta
   const replay = createReplayMemory();
   const packageDir = browserPackageDir();
   const modelDir = resolve(options.modelDir);
+  // A login waits at most one body timeout (and a little) for an upload slot: by then every
+  // upload ahead of it has finished or been cut off. A re-check takes about a second.
+  const uploadSlots = createSlotQueue({ slots: options.maxUploads ?? 32, maxWaiting, maxWaitMs: bodyTimeoutMs + 5000 });
+  const checkSlots = createSlotQueue({ slots: options.maxConcurrent ?? 8, maxWaiting, maxWaitMs: 20_000 });
   const uploads = new Map<string, number>();
-  let uploading = 0;
-  let running = 0;
 
   const serveFile = async (res: ServerResponse, file: string | undefined, type: string | undefined): Promise<void> => {
     const body = file && type ? await readFile(file).catch(() => undefined) : undefined;
@@ -213,57 +226,75 @@ export function createVerifyServer(options: VerifyServerOptions): Server & { sta
     }
   };
 
+  /** A slot of `slots`, waiting in line while the client stays connected; 503 when the line is full or the wait runs out. */
+  const takeSlot = async (slots: SlotQueue, res: ServerResponse, busy: string): Promise<ReleaseSlot> => {
+    const gone = new AbortController();
+    const onClose = (): void => gone.abort();
+    res.once('close', onClose);
+    const release = await slots.acquire(gone.signal).finally(() => res.off('close', onClose));
+    if (!release) throw new HttpError(503, 'busy', busy, { 'retry-after': '5' });
+    return release;
+  };
+
   const verify = async (req: IncomingMessage, res: ServerResponse, client: string): Promise<void> => {
     checkLimits([clientLimits, client, 'from this address']);
     if (!/^multipart\/form-data;/i.test(req.headers['content-type'] ?? '')) {
       throw new HttpError(415, 'content-type', 'Send multipart/form-data with the fields nonce, id and frame (one per JPEG).');
     }
+    // A login can only succeed with a live challenge of this client and session, so nobody else's
+    // upload is worth reading (or worth a slot).
+    const session = sessionOf(req) ?? '';
+    if (!challenges.holds(client, session)) {
+      clientLimits.fail(client);
+      throw new HttpError(403, 'challenge', 'No open challenge for this client: POST /challenge first, then send its frames with the same cookie.');
+    }
     const open = uploads.get(client) ?? 0;
     if (open >= uploadsPerClient) throw new HttpError(429, 'too-many', `This address has ${open} logins uploading; finish those first.`, { 'retry-after': '5' });
-    if (uploading >= maxUploads) throw new HttpError(503, 'busy', 'Too many logins uploading; try again shortly.', { 'retry-after': '5' });
     uploads.set(client, open + 1);
-    uploading++;
     let form: Awaited<ReturnType<typeof parseLoginForm>>;
     try {
-      const body = await readBody(req, maxBodyBytes, bodyTimeoutMs);
-      form = await parseLoginForm(body, req.headers['content-type']!, { ...recheck, maxFramePixels });
-    } catch (e) {
-      // A malformed, oversized or trickled login is this client's failed try, as a wrong face is.
-      if (e instanceof HttpError || e instanceof BodyTooLargeError || e instanceof BodyTimeoutError) clientLimits.fail(client);
-      throw e;
+      const release = await takeSlot(uploadSlots, res, 'Too many logins uploading; try again shortly.');
+      try {
+        const body = await readBody(req, maxBodyBytes, bodyTimeoutMs);
+        form = await parseLoginForm(body, req.headers['content-type']!, { ...recheck, maxFramePixels });
+      } catch (e) {
+        // A malformed, oversized or trickled login is this client's failed try, as a wrong face is.
+        if (e instanceof HttpError || e instanceof BodyTooLargeError || e instanceof BodyTimeoutError) clientLimits.fail(client);
+        throw e;
+      } finally {
+        release();
+      }
     } finally {
-      uploading--;
       const n = (uploads.get(client) ?? 1) - 1;
       if (n > 0) uploads.set(client, n); else uploads.delete(client);
     }
     const { nonce, id, frames } = form;
-    // Decoding and inference are what cost: only they hold one of the maxConcurrent slots. A busy
-    // server says so before the nonce is used up, so the page can send the same frames again.
-    if (running >= maxConcurrent) throw new HttpError(503, 'busy', 'Too many logins being checked; try again shortly.', { 'retry-after': '2' });
-    // Without a session cookie no challenge can match: '' is never issued.
-    const check = challenges.consume(nonce, id, client, sessionOf(req) ?? '');
-    if (!check.ok) {
-      clientLimits.fail(client);
-      throw new HttpError(403, 'challenge', check.why === 'expired'
-        ? 'The challenge expired: POST /challenge for a new one and capture again.'
-        : 'Unknown or already used challenge, or one issued to another id or client: POST /challenge for a new one.');
-    }
-    checkLimits([idLimits, id, 'for this id']);
-    running++;
+    // Decoding and inference are what cost: only they hold a re-check slot. A login waits for one
+    // before its nonce is used up, so a full line (503) leaves the page free to send the same frames again.
+    const release = await takeSlot(checkSlots, res, 'Too many logins being checked; try again shortly.');
     let result: RecheckResult;
     try {
+      // Without a session cookie no challenge can match: '' is never issued.
+      const check = challenges.consume(nonce, id, client, session);
+      if (!check.ok) {
+        clientLimits.fail(client);
+        throw new HttpError(403, 'challenge', check.why === 'expired'
+          ? 'The challenge expired: POST /challenge for a new one and capture again.'
+          : 'Unknown or already used challenge, or one issued to another id or client: POST /challenge for a new one.');
+      }
+      // The id's attempt counts from here, as a failure until the verdict says otherwise: checked
+      // and counted in one synchronous step, so logins for one id sent at once cannot all pass
+      // the check before the first is counted.
+      checkLimits([clientLimits, client, 'from this address'], [idLimits, id, 'for this id']);
+      idLimits.begin(id);
       const images = await decodeFrames(frames).catch((e: unknown) => { clientLimits.fail(client); throw e; });
       result = await recheckFrames(kit, gallery, id, images, { ...recheck, turns: check.challenge.turns, replay });
     } finally {
-      running--;
+      release();
     }
     options.onResult?.({ id, result, client });
-    if (result.verified) {
-      idLimits.succeed(id);
-    } else {
-      idLimits.fail(id);
-      clientLimits.fail(client);
-    }
+    if (result.verified) idLimits.succeed(id);
+    else clientLimits.fail(client);
     send(res, 200, { verified: result.verified } satisfies LoginAnswer);
   };
 
@@ -303,5 +334,7 @@ export function createVerifyServer(options: VerifyServerOptions): Server & { sta
   });
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;
-  return Object.assign(server, { stats: (): VerifyServerStats => ({ uploading, checking: running, challenges: challenges.size }) });
+  return Object.assign(server, { stats: (): VerifyServerStats => ({
+    uploading: uploadSlots.used, checking: checkSlots.used, waitingToUpload: uploadSlots.waiting, waitingToCheck: checkSlots.waiting, challenges: challenges.size,
+  }) });
 }

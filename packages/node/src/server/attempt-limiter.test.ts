@@ -53,4 +53,38 @@ describe('createAttemptLimiter', () => {
     expect(() => createAttemptLimiter({ maxFailures: 0 })).toThrow(/maxFailures/);
     expect(() => createAttemptLimiter({ lockoutMs: -1 })).toThrow(/lockoutMs/);
   });
+
+  it('begin counts an attempt when it starts: a second one at once must wait, and is not counted', () => {
+    let t = 0;
+    const l = createAttemptLimiter({ now: () => t });
+    // Ten attempts at the same instant (a burst from ten addresses): one starts.
+    const waits = Array.from({ length: 10 }, () => l.begin('ann'));
+    expect(waits).toEqual([0, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000]);
+    // The attacker retries in bursts as soon as told: in the first 15 min five attempts start.
+    let started = 1;
+    for (;;) {
+      const wait = Math.max(1, l.retryAfterMs('ann'));
+      if (t + wait >= 900_000) break;
+      t += wait;
+      for (let i = 0; i < 10; i++) if (l.begin('ann') === 0) started++;
+    }
+    expect(started).toBe(5);
+    expect(l.lockedOut('ann')).toBe(true);
+    // A begun attempt that succeeds starts the key over.
+    const m = createAttemptLimiter({ now: () => t });
+    expect(m.begin('bob')).toBe(0);
+    m.succeed('bob');
+    expect(m.begin('bob')).toBe(0);
+  });
+
+  it('a failure never shortens a lockout, and a key is not forgotten while it waits', () => {
+    let t = 0;
+    const l = createAttemptLimiter({ now: () => t, forgetAfterMs: 60_000 });
+    for (let i = 0; i < 5; i++) l.fail('ann');
+    expect(l.retryAfterMs('ann')).toBe(900_000);
+    t += 120_000; // past forgetAfterMs, still locked
+    l.fail('ann'); // the old code set a 1 s wait here
+    expect(l.lockedOut('ann')).toBe(true);
+    expect(l.retryAfterMs('ann')).toBe(780_000);
+  });
 });

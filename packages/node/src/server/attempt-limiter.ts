@@ -2,7 +2,10 @@
 // longer before its next try (1 s, 2 s, 4 s, …, at most `lockoutMs`), and after `maxFailures`
 // failures in a row it is locked out for `lockoutMs`, twice as long at each lockout after that. A success forgets the
 // key. Bounded: at most `maxKeys` keys are held (the least recently failed is forgotten first),
-// and a key that has not failed for `forgetAfterMs` starts over.
+// and a key that has not failed for `forgetAfterMs` (and is not waiting) starts over.
+// An attempt counts when it starts (`begin`), not when its verdict comes: ten logins sent at once
+// would otherwise all pass the check before the first failure was recorded. A failure never
+// shortens a wait already imposed.
 import { InvalidOptionError } from '@facekit/core';
 
 export interface AttemptLimiterOptions {
@@ -24,7 +27,14 @@ export interface AttemptLimiter {
   retryAfterMs(key: string): number;
   /** Whether `key` is locked out now (not only backing off). */
   lockedOut(key: string): boolean;
-  /** Records a failure of `key`. */
+  /**
+   * Starts an attempt by `key`: 0 when it may try now, and the attempt is then counted as a
+   * failure (with its backoff) until `succeed(key)` says otherwise; else how many ms `key` must
+   * still wait, and nothing is counted. Check and count are one step, so concurrent attempts
+   * cannot all pass before the first is counted.
+   */
+  begin(key: string): number;
+  /** Records a failure of `key` that was not begun (a malformed request, a wrong nonce). */
   fail(key: string): void;
   /** Records a success: `key` starts over. */
   succeed(key: string): void;
@@ -46,37 +56,49 @@ export function createAttemptLimiter(options: AttemptLimiterOptions = {}): Attem
   const keys = new Map<string, { failures: number; lockouts: number; until: number; last: number; locked: boolean }>();
   const entry = (key: string) => {
     const e = keys.get(key);
-    if (e && now() - e.last > o.forgetAfterMs) { keys.delete(key); return undefined; }
+    const t = now();
+    if (e && t - e.last > o.forgetAfterMs && e.until <= t) { keys.delete(key); return undefined; }
     return e;
   };
+  const retryAfterMs = (key: string): number => {
+    const e = entry(key);
+    return e ? Math.max(0, e.until - now()) : 0;
+  };
+  const fail = (key: string): void => {
+    const t = now();
+    const e = entry(key) ?? { failures: 0, lockouts: 0, until: 0, last: t, locked: false };
+    const wasLocked = e.locked && e.until > t;
+    e.failures++;
+    e.last = t;
+    let until: number;
+    let locked = false;
+    if (e.failures >= o.maxFailures) {
+      until = t + Math.min(o.lockoutMs * 2 ** e.lockouts, DAY);
+      e.lockouts++;
+      e.failures = 0;
+      locked = true;
+    } else {
+      // The backoff never exceeds a lockout (with a large maxFailures it would grow past days).
+      until = t + Math.min(o.baseDelayMs * 2 ** (e.failures - 1), o.lockoutMs);
+    }
+    // A later failure (say, a malformed request during a lockout) never shortens the wait.
+    if (until >= e.until) { e.until = until; e.locked = locked || wasLocked; }
+    keys.delete(key);
+    keys.set(key, e);
+    if (keys.size > o.maxKeys) keys.delete(keys.keys().next().value!);
+  };
   return {
-    retryAfterMs(key) {
-      const e = entry(key);
-      return e ? Math.max(0, e.until - now()) : 0;
-    },
+    retryAfterMs,
     lockedOut(key) {
       const e = entry(key);
       return e !== undefined && e.locked && e.until > now();
     },
-    fail(key) {
-      const t = now();
-      const e = entry(key) ?? { failures: 0, lockouts: 0, until: 0, last: t, locked: false };
-      e.failures++;
-      e.last = t;
-      if (e.failures >= o.maxFailures) {
-        e.until = t + Math.min(o.lockoutMs * 2 ** e.lockouts, DAY);
-        e.lockouts++;
-        e.failures = 0;
-        e.locked = true;
-      } else {
-        // The backoff never exceeds a lockout (with a large maxFailures it would grow past days).
-        e.until = t + Math.min(o.baseDelayMs * 2 ** (e.failures - 1), o.lockoutMs);
-        e.locked = false;
-      }
-      keys.delete(key);
-      keys.set(key, e);
-      if (keys.size > o.maxKeys) keys.delete(keys.keys().next().value!);
+    begin(key) {
+      const wait = retryAfterMs(key);
+      if (wait === 0) fail(key);
+      return wait;
     },
+    fail,
     succeed(key) { keys.delete(key); },
     get size() { return keys.size; },
   };
