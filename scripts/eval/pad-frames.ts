@@ -5,35 +5,17 @@
 // an aggregate of its frames' (median, mean, minimum, lower quartile). Thresholds are
 // cross-validated leaving one source repository out (its people stay in one fold).
 //   pnpm exec tsx scripts/eval/pad-frames.ts [-- --only <text> --json .cache/pad-frames.json]
-import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { lumaStats, MODELS, percentile, thresholdAboveSpoofs } from '@facekit/core';
 import { parseArgs } from '@facekit/test-support/browser-session';
 import { createNodeLiveness } from '@facekit/test-support/liveness-runtime';
 import { createNodeDetector, cropPixels, type RgbaImage } from '@facekit/test-support/node';
-import { padClipPath, readPadManifest } from '@facekit/test-support/pad-clips';
+import { padClipFrames, padClipPath, readPadManifest } from '@facekit/test-support/pad-clips';
 import { groupThresholdCv } from '@facekit/test-support/pad-report';
 
 const args = parseArgs(process.argv.slice(2));
 const only = args.get('only');
-
-/** The clip's frames at 3 fps over its first 8 s, longer side 640, upright (ffmpeg applies rotation metadata), as one stream of RGBA PAM images. */
-function frames(path: string, start = 0): RgbaImage[] {
-  const r = spawnSync('ffmpeg', ['-v', 'error', '-nostdin', '-ss', String(start), '-i', path, '-t', '8', '-vf', 'scale=w=640:h=640:force_original_aspect_ratio=decrease:force_divisible_by=2,fps=3',
-    '-f', 'image2pipe', '-vcodec', 'pam', '-pix_fmt', 'rgba', '-'], { maxBuffer: 1 << 30 });
-  const out: RgbaImage[] = [];
-  for (let o = 0; o < r.stdout.length;) {
-    const end = r.stdout.indexOf('ENDHDR\n', o);
-    if (end < 0) break;
-    const header = r.stdout.subarray(o, end).toString('latin1');
-    const width = Number(/WIDTH (\d+)/.exec(header)?.[1]), height = Number(/HEIGHT (\d+)/.exec(header)?.[1]);
-    const data = r.stdout.subarray(end + 7, end + 7 + width * height * 4);
-    out.push({ width, height, data: new Uint8ClampedArray(data) });
-    o = end + 7 + data.length;
-  }
-  return out;
-}
 
 /** Mean luma of the box's pixels inside the image (the quality gate's own luma). */
 function meanLuma(im: RgbaImage, box: readonly number[]): number {
@@ -52,7 +34,7 @@ try {
     const p = padClipPath(c);
     if (!p) continue;
     const perFrame: Record<string, number[]> = { fused: [], minifasnet_v2: [], minifasnet_v1se: [], height: [], luma: [], fused_gain: [] };
-    const fs = frames(p, c.start);
+    const fs = padClipFrames(p, c, 8, 3);
     for (const [j, im] of fs.entries()) {
       process.stderr.write(`\r${i + 1}/${clips.length} frame ${j + 1}/${fs.length} ${c.file.slice(-40).padEnd(40)}`);
       const face = (await detector.detect(im)).faces[0];

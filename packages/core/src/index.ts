@@ -12,6 +12,7 @@ export * from './match/index.js';
 export * from './tracking/index.js';
 export * from './quality/index.js';
 export * from './liveness/index.js';
+export * from './continuity/index.js';
 export * from './attributes/index.js';
 export * from './util/log-odds.js';
 export * from './verifier/index.js';

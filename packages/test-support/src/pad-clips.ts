@@ -60,6 +60,30 @@ export function padClipPath(clip: PadClip, dir = PAD_CLIPS_DIR): string | undefi
   return p;
 }
 
+/** The 'native' framing: the clip's own shape, longer side 640. */
+const NATIVE_FIT = 'scale=w=640:h=640:force_original_aspect_ratio=decrease:force_divisible_by=2';
+
+/**
+ * The clip's frames at `fps` over `seconds` from its start, in 'native' framing, upright (ffmpeg
+ * applies rotation metadata), decoded in one ffmpeg run (an RGBA PAM stream).
+ */
+export function padClipFrames(path: string, clip: Pick<PadClip, 'start'>, seconds: number, fps: number): { width: number; height: number; data: Uint8ClampedArray }[] {
+  const r = spawnSync('ffmpeg', ['-v', 'error', '-nostdin', '-ss', String(clip.start ?? 0), '-i', path, '-t', String(seconds), '-vf', `${NATIVE_FIT},fps=${fps}`,
+    '-f', 'image2pipe', '-vcodec', 'pam', '-pix_fmt', 'rgba', '-'], { maxBuffer: 1 << 30 });
+  if (r.status !== 0) throw new Error(`ffmpeg could not decode ${path}: ${r.stderr?.toString().trim()}`);
+  const out: { width: number; height: number; data: Uint8ClampedArray }[] = [];
+  for (let o = 0; o < r.stdout.length;) {
+    const end = r.stdout.indexOf('ENDHDR\n', o);
+    if (end < 0) break;
+    const header = r.stdout.subarray(o, end).toString('latin1');
+    const width = Number(/WIDTH (\d+)/.exec(header)?.[1]), height = Number(/HEIGHT (\d+)/.exec(header)?.[1]);
+    const data = r.stdout.subarray(end + 7, end + 7 + width * height * 4);
+    out.push({ width, height, data: new Uint8ClampedArray(data) });
+    o = end + 7 + data.length;
+  }
+  return out;
+}
+
 /**
  * The clip as a y4m at 15 fps, at most `seconds` long: 'native' keeps its shape, the longer
  * side 640 (as a phone held upright gives a portrait track); 'grey' and 'black' fit it into
@@ -71,7 +95,7 @@ export function padStream(source: string, clip: Pick<PadClip, 'start'>, framing:
   const out = resolve(outDir, `${hash}-${framing}.y4m`);
   if (existsSync(out)) return out;
   const fit = framing === 'native'
-    ? 'scale=w=640:h=640:force_original_aspect_ratio=decrease:force_divisible_by=2'
+    ? NATIVE_FIT
     : `scale=w=640:h=480:force_original_aspect_ratio=decrease:force_divisible_by=2,pad=640:480:(ow-iw)/2:(oh-ih)/2:color=${framing === 'grey' ? '0x808080' : 'black'}`;
   const tmp = `${out}.part`;
   const r = spawnSync('ffmpeg', ['-v', 'error', '-nostdin', '-y', '-ss', String(clip.start ?? 0), '-i', source, '-t', String(seconds),

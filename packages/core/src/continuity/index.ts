@@ -1,0 +1,2 @@
+export * from './scene-signature.js';
+export * from './scene-continuity.js';
