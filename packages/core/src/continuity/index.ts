@@ -1,2 +1,3 @@
 export * from './scene-signature.js';
 export * from './scene-continuity.js';
+export * from './burst.js';

@@ -117,26 +117,26 @@ export const MODELS = {
     sha256: '1afcea006abc1ccac3c517022abde0aa092bed74ff3c9fe6878483ef9e6e38de', bytes: 207_130,
     // The package's fr_eye.js: a square eye crop resized to 24×24, grey, v / 255.
     input: { width: 24, height: 24, dynamic: false, stride: 1, batch: 1, channels: 1, colorOrder: 'rgb', mean: [0, 0, 0], std: [255, 255, 255] },
-    description: 'Eye open/closed on a 24×24 grey eye crop, v / 255; softmax, index 1 = open (faceplugin npm package). Run by the eye-state tests.',
+    description: 'Eye open/closed on a 24×24 grey eye crop, v / 255; softmax, index 1 = open (faceplugin npm package).',
   },
   fr_age: {
     id: 'fr_age', task: 'attributes', family: 'ssrnet-age', ...fromFaceplugin('fr_age.onnx'),
     sha256: '74c9b01700cb9ef96f7190a2230218414ff99d231415c4b091a755780cad5e8a', bytes: 201_280,
     input: SSR_NET_INPUT,
-    description: 'Age in years, SSR-Net (three stages, soft stagewise regression, V = 101) on a 64×64 crop (faceplugin npm package). Run by the attribute tests.',
+    description: 'Age in years, SSR-Net (three stages, soft stagewise regression, V = 101) on a 64×64 crop (faceplugin npm package).',
   },
   fr_gender: {
     id: 'fr_gender', task: 'attributes', family: 'ssrnet-gender', ...fromFaceplugin('fr_gender.onnx'),
     sha256: 'a003e8392a617ca834c7ca2c01e0895f5c354217fb56cd0373935e6e9b9c396e', bytes: 343_725,
     input: SSR_NET_INPUT,
-    description: 'Gender, SSR-Net (V = 1: 0 female … 1 male) on a 64×64 crop (faceplugin npm package). Run by the attribute tests.',
+    description: 'Gender, SSR-Net (V = 1: 0 female … 1 male) on a 64×64 crop (faceplugin npm package).',
   },
   fr_expression: {
     id: 'fr_expression', task: 'attributes', family: 'expression7', ...fromFaceplugin('fr_expression.onnx'),
     sha256: '88959314d9dc14d6c968cca31dc068e4350bf1944154e3bdd2eece5d0f318d05', bytes: 28_156_839,
     // The package's fr_expression.js: 1.2× the face square from its top-left corner, 224×224, RGB, v / 255.
     input: { width: 224, height: 224, dynamic: false, stride: 1, batch: 1, colorOrder: 'rgb', mean: [0, 0, 0], std: [255, 255, 255] },
-    description: 'Facial expression, 7 classes, on a 224×224 crop (faceplugin npm package); 28 MB, loaded only when asked for. Run by the attribute tests.',
+    description: 'Facial expression, 7 classes, on a 224×224 crop (faceplugin npm package); 28 MB, loaded only when asked for.',
   },
   fr_pose: {
     id: 'fr_pose', task: 'headpose', family: 'hopenet', ...fromFaceplugin('fr_pose.onnx'),
@@ -144,14 +144,14 @@ export const MODELS = {
     // The package's fr_pose.js: the face square grown by half, 224×224, ImageNet mean/std. RGB, as
     // HopeNet is trained (the package ends up feeding BGR, which read mirrored faces less consistently here).
     input: { width: 224, height: 224, dynamic: false, stride: 1, batch: 1, colorOrder: 'rgb', mean: IMAGENET_MEAN, std: IMAGENET_STD },
-    description: 'Head pose, HopeNet-style: 66 bins of 3° each for yaw, pitch and roll, on a 224×224 crop (faceplugin npm package). Run by the attribute tests.',
+    description: 'Head pose, HopeNet-style: 66 bins of 3° each for yaw, pitch and roll, on a 224×224 crop (faceplugin npm package).',
   },
   fr_landmark: {
     id: 'fr_landmark', task: 'landmarks', family: 'landmark68', ...fromFaceplugin('fr_landmark.onnx'),
     sha256: 'f10b0ba1d2a8a099adefede1ebf3733e44fe370715e7303dbeb7f59c02142258', bytes: 1_163_742,
     // The package's fr_landmark.js: the face square, 64×64 grey, v / 256; output 68 (x, y) in 0–1 of the square.
     input: { width: 64, height: 64, dynamic: false, stride: 1, batch: 1, channels: 1, colorOrder: 'rgb', mean: [0, 0, 0], std: [256, 256, 256] },
-    description: '68-point landmarks (iBUG 300-W order) on a 64×64 grey crop of the face square (faceplugin npm package). Run by the attribute tests.',
+    description: '68-point landmarks (iBUG 300-W order) on a 64×64 grey crop of the face square (faceplugin npm package).',
   },
   '2d106det': {
     id: '2d106det', task: 'landmarks', family: 'landmark106', file: '2d106det.onnx',
@@ -184,7 +184,7 @@ export const MODELS = {
     licence: MINIFASNET, verified: true,
     sources: [{ kind: 'url', url: 'https://github.com/PragatheeshP/Facial_recognition_Attendance_System-with-SCRFD-MobileFaceNet-MiniFASNet/raw/e8fb986504d07c121ebed35340e9fc1fe43dec2b/resources/anti_spoof_models/2.7_80x80_MiniFASNetV2.onnx' }],
     localPath: 'minifasnet/2.7_80x80_MiniFASNetV2.onnx',
-    description: 'MiniFASNetV2 anti-spoofing (Silent-Face): crop 2.7× the face box, 80×80 BGR 0–255; softmax, class 1 = real. Run by the liveness tests.',
+    description: 'MiniFASNetV2 anti-spoofing (Silent-Face): crop 2.7× the face box, 80×80 BGR 0–255; softmax, class 1 = real.',
   },
   minifasnet_v1se: {
     id: 'minifasnet_v1se', task: 'antispoof', family: 'minifasnet', file: '4_0_0_80x80_MiniFASNetV1SE.onnx',
@@ -193,7 +193,7 @@ export const MODELS = {
     licence: MINIFASNET, verified: true,
     sources: [{ kind: 'url', url: 'https://github.com/PragatheeshP/Facial_recognition_Attendance_System-with-SCRFD-MobileFaceNet-MiniFASNet/raw/e8fb986504d07c121ebed35340e9fc1fe43dec2b/resources/anti_spoof_models/4_0_0_80x80_MiniFASNetV1SE.onnx' }],
     localPath: 'minifasnet/4_0_0_80x80_MiniFASNetV1SE.onnx',
-    description: 'MiniFASNetV1SE anti-spoofing (Silent-Face): crop 4.0× the face box, 80×80 BGR 0–255; softmax, class 1 = real. Run by the liveness tests.',
+    description: 'MiniFASNetV1SE anti-spoofing (Silent-Face): crop 4.0× the face box, 80×80 BGR 0–255; softmax, class 1 = real.',
   },
 } as const satisfies Record<string, ModelSpec>;
 

@@ -41,7 +41,7 @@ describe('createVerificationWindow', () => {
     expect(steps.map((s) => s.ready)).toEqual([false, false, true, true]);
     expect(steps.map((s) => s.goodFrames)).toEqual([1, 2, 3, 3]);
     expect(w.embeddings.map((e) => e[0])).toEqual([1, 2, 3]);
-    expect(w.kept).toEqual(['img1', 'img2', 'img3']);
+    expect(w.frames.map((f) => f.kept)).toEqual(['img1', 'img2', 'img3']);
     expect(steps[3]!.livenessScore).toBeCloseTo(0.9, 12);
     expect(w.verdict()).toMatchObject({ live: true, reasons: [], score: 0.9, livenessThreshold: 0.5 });
   });
@@ -111,18 +111,37 @@ describe('createVerificationWindow', () => {
     expect(none.turnProgress).toBeUndefined();
   });
 
-  it("turn: keeps the challenge's own frames (the frontal reference, then each counted side), each payload made once", () => {
+  it("turn: the burst keeps the challenge's own frames (the frontal reference, then each counted side), each payload made once", () => {
     const w = windowOf('turn', { headTurn: { order: ['left', 'right'] } });
     let made = 0;
     const OTHER = Float32Array.from([0, 1, 0, 0]);
     // A frontal frame, someone else (the challenge restarts), the person again, then both turns.
     const frames = [face(), face({ trackId: 2, embedding: OTHER }), face({ trackId: 3 }), face({ trackId: 3, yaw: 10 }), face({ trackId: 3, yaw: 30 }), face({ trackId: 3, yaw: -30 })];
     frames.forEach((f, t) => w.update(good(t, f), () => { made++; return `img${t}`; }));
-    expect(w.challengeFrames.map((f) => f.kept)).toEqual(['img2', 'img4', 'img5']);
-    expect(w.challengeFrames.map((f) => Math.sign(Math.round(f.yaw)))).toEqual([0, 1, -1]);
+    // The burst: the reference, then each counted side (the frames between are closer than 250 ms to the last kept).
+    expect(w.burst.map((f) => f.kept)).toEqual(['img2', 'img4', 'img5']);
+    expect(w.burst.map((f) => Math.sign(Math.round(f.yaw)))).toEqual([0, 1, -1]);
     // Frames 0–3 joined the window (frame 2 is both a window frame and the reference), 4 and 5 only the challenge.
     expect(made).toBe(6);
-    expect(windowOf('passive').challengeFrames).toEqual([]);
+    expect(windowOf('passive').burst).toEqual([]);
+  });
+
+  it('turn: the burst spans the challenge from its reference to the second side, at least 250 ms apart, with the challenge frames in it, and stops when passed', () => {
+    const w = windowOf('turn', { headTurn: { order: ['left', 'right'] } });
+    // 15 fps: 1 s facing the camera, a turn to the left and back, then to the right, then facing again.
+    const yaws = [...Array(15).fill(0), ...[5, 10, 15, 20, 25, 30, 25, 15, 5], ...[0, -5, -10, -15, -20, -25, -30, -20, -10], ...Array(15).fill(0)];
+    let made = 0;
+    yaws.forEach((yaw, i) => w.update({ ...good(0, face({ yaw })), timestamp: Math.round(i * 1000 / 15) }, () => { made++; return String(i); }));
+    const burst = w.burst.map((f) => f.kept!);
+    const times = burst.map((i) => Math.round(Number(i) * 1000 / 15));
+    // It starts at the reference (frame 0 of the challenge) and ends on the frame the right side was counted on (yaw −20°, frame 28).
+    expect(burst[0]).toBe('0');
+    expect(burst.at(-1)).toBe('28');
+    expect(burst).toContain('18'); // the left side counted (yaw 20°)
+    expect(times.slice(1).every((t, k) => t > times[k]!)).toBe(true);
+    expect(burst.length).toBeGreaterThanOrEqual(6);
+    // Only kept frames had their picture made (the window's own frames are made too).
+    expect(made).toBeLessThan(yaws.length);
   });
 
   it('refuses unknown modes and thresholds outside [0, 1]', () => {

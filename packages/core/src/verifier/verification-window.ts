@@ -6,6 +6,7 @@ import { InvalidOptionError } from '../errors.js';
 import type { Keypoints5 } from '../model-io/detection-types.js';
 import type { HeadPose } from '../geometry/head-pose.js';
 import { createBlinkDetector, type EyeOpenness } from '../liveness/blink.js';
+import { createBurst } from '../continuity/burst.js';
 import { createHeadTurnChallenge, HEAD_TURN_DEFAULTS, type HeadTurnOptions } from '../liveness/head-turn.js';
 import { eyesOpenScore } from '../model-io/fr-eye.js';
 import { poseHint, type PoseHint } from '../quality/pose-hint.js';
@@ -124,16 +125,15 @@ export interface VerificationWindow<T> {
   update(frame: WindowFrame, keep?: () => T | undefined): WindowStep;
   /** The last `needed` good frames' embeddings, oldest first. */
   readonly embeddings: Float32Array[];
-  /** The payloads kept with them (frames whose `keep` gave one). */
-  readonly kept: T[];
   /** The window's frames (the last `needed` good frames), oldest first. */
   readonly frames: KeptFrame<T>[];
   /**
-   * Turn modes: the head-turn challenge's own frames, in order: the frontal reference, then the
-   * frame each side was counted on (three once passed). These prove the turn to a server that
-   * re-checks it (`recheckFrames(…, { turns })` in @facekit/node); empty in other modes.
+   * Turn modes: the frames of the challenge's moment, in capture order, from the frontal reference
+   * to the frame the second side was counted on, evenly spaced (createBurst) and including the
+   * challenge's own frames (the reference and each counted side). A server checks that each shares its scene with the next and that they show the turn
+   * (`recheckFrames` in @facekit/node); empty in other modes.
    */
-  readonly challengeFrames: KeptFrame<T>[];
+  readonly burst: KeptFrame<T>[];
   verdict(): LivenessVerdict;
   /** The hints that blocked progress, most frequent first (for a timeout's explanation). */
   blocking(): BlockingHint[];
@@ -170,7 +170,7 @@ export function createVerificationWindow<T = never>(o: VerificationWindowOptions
   const hints = new Map<string, number>();
   let track = -1;
   let entries: KeptFrame<T>[] = [];
-  let challengeFrames: KeptFrame<T>[] = [];
+  const burst = createBurst<KeptFrame<T>>();
   let score: number | undefined;
 
   const verdict = (): LivenessVerdict => {
@@ -205,10 +205,14 @@ export function createVerificationWindow<T = never>(o: VerificationWindowOptions
       if (main?.embedding && challenge) {
         const before = challenge.state;
         const after = challenge.update({ keypoints: main.keypoints, embedding: main.embedding }, frame.timestamp);
+        // The challenge's own frames are the burst's pinned ones. A frame the burst skips is
+        // never encoded (`keep` runs only when it is kept).
         const at = () => ({ embedding: main.embedding!, kept: keep?.(), yaw: main.measures.pose.yaw });
-        if (after.referenceAtMs === undefined) challengeFrames = [];
-        else if (after.referenceAtMs !== before.referenceAtMs) challengeFrames = [at()];
-        else if (after.done.length > before.done.length) challengeFrames.push(at());
+        const restarted = after.referenceAtMs !== before.referenceAtMs;
+        if (restarted) burst.reset();
+        if (after.referenceAtMs !== undefined && (restarted || before.passedAtMs === undefined)) {
+          burst.add(at, frame.timestamp, restarted || after.done.length > before.done.length);
+        }
       }
       let hint: VerifierHint = 'hold-still';
       let joined = false;
@@ -244,9 +248,8 @@ export function createVerificationWindow<T = never>(o: VerificationWindowOptions
       };
     },
     get embeddings() { return entries.map((e) => e.embedding); },
-    get kept() { return entries.flatMap((e) => (e.kept === undefined ? [] : [e.kept])); },
     get frames() { return [...entries]; },
-    get challengeFrames() { return [...challengeFrames]; },
+    get burst() { return burst.frames.map((f) => f.item); },
     verdict,
     blocking: () => [...hints].map(([code, frames]) => ({ code, frames })).sort((a, b) => b.frames - a.frames),
   };

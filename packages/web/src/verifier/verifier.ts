@@ -133,9 +133,11 @@ export interface CaptureResult {
    * JPEG snapshots (image/jpeg, quality 0.92) of the frames that passed, in order: send them
    * with the claimed id to a server that re-checks them (`recheckFrames` in @facekit/node, and
    * examples/server-verify). The page's own checks only make the frames good; the server decides.
-   * In turn modes these are the head-turn challenge's frames: the frame facing the camera it
-   * started from, then the frame each side was counted on, in the order asked (`recheckFrames(…,
-   * { turns })` checks the turn in them).
+   * In turn modes they are a burst over the head-turn challenge, in capture order: from the frame
+   * facing the camera it started from to the frame its second side was counted on, at least
+   * 250 ms apart (more when the turn is slow; at most 12, plus the challenge's own frames, which
+   * are always in it). `recheckFrames(…, { turns })` checks the turn in them, and that each frame
+   * shares its scene with the next (one camera, one moment).
    */
   images: Blob[];
   /** Their flip-test embeddings (unit length), in the same order. */
@@ -396,8 +398,8 @@ export function createVerifier(ctx: VerifierContext, options: VerifierOptions = 
       const { value: { frames, ...value } } = await watch('capture', source, call, verifyFrames, (w) => {
         const verdict = w.verdict();
         if (verdict.reasons.includes('not-live')) throw new LivenessError(verdict.score!, livenessThreshold, 'No frames were captured.');
-        // Turn modes send the challenge's frames: they carry the turn a server checks.
-        const frames = turn ? w.challengeFrames : w.frames;
+        // Turn modes send the challenge's burst: it carries the turn and the moment a server checks.
+        const frames = turn ? w.burst : w.frames;
         return { frames, livenessScore: verdict.score, livenessThreshold: verdict.livenessThreshold, blinked: verdict.blinked };
       }, true);
       return {
