@@ -1,8 +1,8 @@
 // The page's half of the login. Once facekit has loaded, it asks the server for a one-time
 // challenge for the claimed id: a nonce and a head turn (look to one side, then the other, in the
 // order the server picked). facekit's verifier then watches the camera until the person faces it
-// and turns as asked (quality gate, passive liveness, the turn) and hands over the challenge's
-// frames as JPEGs; capture() decides nothing. They go to the server with the nonce, and only the
+// and turns as asked (quality gate, passive liveness, the turn) and hands over a burst of frames
+// over the turn as JPEGs, in capture order; capture() decides nothing. They go to the server with the nonce, and only the
 // server's answer logs anyone in: whoever controls this browser controls this code.
 import { createFaceKit, LivenessError, VerificationTimeoutError } from '/facekit/facekit.js';
 
@@ -43,6 +43,7 @@ async function login(id) {
   form.append('nonce', nonce);
   form.append('id', id);
   captured.images.forEach((jpeg, i) => form.append('frame', jpeg, `frame-${i}.jpg`));
+  window.lastCaptureYaws = captured.yaws; // for the e2e test
   // Kept so the e2e test can replay this exact request (the server must refuse it).
   window.lastLoginForm = form;
   const res = await fetch('/verify', { method: 'POST', body: form });

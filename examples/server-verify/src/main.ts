@@ -4,7 +4,7 @@
 // (`pnpm build:package`).
 //   PORT (8787), HOST (127.0.0.1), FACEKIT_DB (./facekit-gallery-db: a folder for the embedded
 //   PGlite, or a postgres:// URL), FACEKIT_MODELS (the model folder: DEFAULT_MODEL_DIR,
-//   ./facekit/models; the repository's own is models/files), MAX_BODY_BYTES (3 MB).
+//   ./facekit/models; the repository's own is models/files), MAX_BODY_BYTES (5 MB).
 import { chooseModelDir, createFaceKit, createPgGallery } from '@facekit/node';
 import { createVerifyServer } from './server.js';
 

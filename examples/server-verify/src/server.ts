@@ -2,11 +2,12 @@
 //   1. POST /challenge  ← JSON { id }  → { nonce, expiresAt, turns }: a one-time challenge for
 //      this id and this client, with the head turn the frames must show (a random order of the
 //      person's own left and right);
-//   2. POST /verify     ← multipart/form-data: nonce, id, frame × 3–5 (the JPEGs the page's
-//      verifier.capture(stream, { turns }) returned: facing the camera, then each side in order);
+//   2. POST /verify     ← multipart/form-data: nonce, id, frame × 5–16 (the JPEGs the page's
+//      verifier.capture(stream, { turns }) returned: a burst over the turn, in capture order);
 //   3. the server re-runs detection, liveness and embedding on the frames (recheckFrames), checks
-//      the turn, that no two frames are copies and that they are not an earlier login's, and
-//      compares them with id's templates in PostgreSQL → { verified }.
+//      the turn, that the frames come from one camera at one moment, that the challenge's frames
+//      are not copies and that they are not an earlier login's, and compares them with id's
+//      templates in PostgreSQL → { verified }.
 // The answer is the verdict alone: which check failed, or a score, is an oracle that lets an
 // attacker tune a photo or a mask step by step, and tells which ids exist. The full result goes
 // to `onResult`, on the server, for the audit log.
@@ -39,7 +40,7 @@ export interface VerifyServerOptions {
   gallery: PgGallery;
   /** Model files for the page's own facekit (served at /facekit/models/). */
   modelDir: string;
-  /** Largest /verify body accepted. @defaultValue 3 MB (5 frames of a 1280×720 JPEG with room to spare) */
+  /** Largest /verify body accepted. @defaultValue 5 MB (a burst of 15 frames of a 1280×720 JPEG with room to spare) */
   maxBodyBytes?: number;
   /** Time a request body has to arrive in full; a slower one gets 408 and its connection closed. @defaultValue 10000 */
   bodyTimeoutMs?: number;
@@ -63,7 +64,7 @@ export interface VerifyServerOptions {
   idLimits?: AttemptLimiterOptions;
   /** Backoff and lockout per client address. @defaultValue { maxFailures: 20 } */
   clientLimits?: AttemptLimiterOptions;
-  /** Thresholds of the re-check. @defaultValue { minFrames: 3, maxFrames: 5 } */
+  /** Thresholds of the re-check. @defaultValue recheckFrames' own with `turns`: 5 to 16 frames, the scene check on */
   recheck?: Omit<RecheckOptions, 'turns' | 'replay'>;
   /** Called with every re-check's full result (scores, thresholds, reasons, timing), for an audit log; the client gets only a {@link LoginAnswer}. */
   onResult?: (event: { id: string; result: RecheckResult; client: string }) => void;
@@ -164,12 +165,12 @@ export interface VerifyServerStats {
 /** The example's HTTP server (not yet listening): call `listen()` on it. */
 export function createVerifyServer(options: VerifyServerOptions): Server & { stats(): VerifyServerStats } {
   const { kit, gallery } = options;
-  const maxBodyBytes = options.maxBodyBytes ?? 3 * 1024 * 1024;
+  const maxBodyBytes = options.maxBodyBytes ?? 5 * 1024 * 1024;
   const bodyTimeoutMs = options.bodyTimeoutMs ?? 10_000;
   const maxFramePixels = options.maxFramePixels ?? 2_100_000;
   const uploadsPerClient = options.uploadsPerClient ?? 2;
   const maxWaiting = options.maxWaiting ?? 256;
-  const recheck = { minFrames: 3, maxFrames: 5, ...options.recheck };
+  const recheck = { minFrames: 5, maxFrames: 16, ...options.recheck };
   const challenges = createChallengeStore({
     ...(options.challengeTtlMs !== undefined ? { ttlMs: options.challengeTtlMs } : {}),
     perClient: options.challengesPerClient ?? 3,

@@ -26,16 +26,22 @@ describe('recheckFrames', () => {
   }, 120_000);
   afterAll(async () => { await gallery?.close(); await kit?.dispose(); });
 
-  it('verifies the enrolled person on other photos of them', async () => {
-    const r = await recheckFrames(kit, gallery, 'brad', [img('faceonnx/verification/brad_2.jpg'), img('faceonnx/verification/brad_3.jpg')]);
+  // Photos are not a camera's frames: the tests of the match, liveness and copy checks turn the
+  // scene check off (PHOTOS); the last tests show what it does with photos.
+  const PHOTOS = { continuity: false } as const;
+
+  it('verifies the enrolled person on other photos of them (scene check off); with it, two photos from different occasions are not one moment', async () => {
+    const r = await recheckFrames(kit, gallery, 'brad', [img('faceonnx/verification/brad_2.jpg'), img('faceonnx/verification/brad_3.jpg')], PHOTOS);
     expect(r.reasons).toEqual([]);
     expect(r.verified).toBe(true);
     expect(r.similarity!).toBeGreaterThan(r.threshold);
     expect(r.livenessScore!).toBeGreaterThanOrEqual(r.livenessThreshold);
     expect(r.frames).toEqual(['ok', 'ok']);
     // The same picture twice is not two frames of a camera.
-    const twice = await recheckFrames(kit, gallery, 'brad', [img('faceonnx/verification/brad_2.jpg'), img('faceonnx/verification/brad_2.jpg')]);
+    const twice = await recheckFrames(kit, gallery, 'brad', [img('faceonnx/verification/brad_2.jpg'), img('faceonnx/verification/brad_2.jpg')], PHOTOS);
     expect(twice.reasons).toEqual(['frames-identical']);
+    const checked = await recheckFrames(kit, gallery, 'brad', [img('faceonnx/verification/brad_2.jpg'), img('faceonnx/verification/brad_3.jpg')]);
+    expect(checked.reasons).toEqual(['not-one-moment']); // and of different sizes, which no camera gives
   });
 
   it('says no-match for someone else, and the same for an id nobody enrolled', async () => {
@@ -68,12 +74,15 @@ describe('recheckFrames', () => {
     await expect(recheckFrames(kit, gallery, 'brad', [Buffer.from('not a jpeg')])).rejects.toThrow(InvalidInputError);
     await expect(recheckFrames(kit, gallery, 'brad', [])).rejects.toThrow(InvalidInputError);
     await expect(recheckFrames(kit, gallery, '', [img('faceonnx/verification/brad_2.jpg')])).rejects.toThrow(InvalidInputError);
-    await expect(recheckFrames(kit, gallery, 'brad', Array(6).fill(img('faceonnx/verification/brad_2.jpg')))).rejects.toThrow(/1 to 5 frames/);
+    await expect(recheckFrames(kit, gallery, 'brad', Array(17).fill(img('faceonnx/verification/brad_2.jpg')))).rejects.toThrow(/1 to 16 frames/);
+    await expect(recheckFrames(kit, gallery, 'brad', [img('faceonnx/verification/brad_2.jpg')], { continuity: { threshold: -1 } })).rejects.toThrow(/continuity.threshold/);
   });
 
   describe('with a head-turn challenge and a replay memory', () => {
     // haaland1 faces the camera (yaw ≈ 0°); haaland2 is turned to his own right (≈ −26°), and
-    // mirrored it is turned to his left: the frames of a person who turns each way.
+    // mirrored it is turned to his left: the frames of a person who turns each way, as photos
+    // (the challenge's three frames, the scene check off, as before bursts).
+    const THREE_PHOTOS = { minFrames: 3, continuity: false } as const;
     const front = img('ppu_uniface/image-haaland1.jpeg');
     let right: Buffer, left: Buffer;
     beforeAll(async () => {
@@ -84,34 +93,51 @@ describe('recheckFrames', () => {
     }, 60_000);
 
     it('verifies frames that face the camera, then turn the way asked, in that order; refuses any other order', async () => {
-      const r = await recheckFrames(kit, gallery, 'haaland', [front, left, right], { turns: ['left', 'right'] });
+      const r = await recheckFrames(kit, gallery, 'haaland', [front, left, right], { turns: ['left', 'right'], ...THREE_PHOTOS });
       console.log(`turn: yaws ${r.yaws.map((y) => y.toFixed(1)).join(', ')}; similarity ${r.similarity?.toFixed(3)}; liveness ${r.livenessScore?.toFixed(3)}`);
       expect(r.reasons).toEqual([]);
       expect(r.turned).toEqual(['left', 'right']);
       expect(r.verified).toBe(true);
-      const wrongOrder = await recheckFrames(kit, gallery, 'haaland', [front, left, right], { turns: ['right', 'left'] });
+      const wrongOrder = await recheckFrames(kit, gallery, 'haaland', [front, left, right], { turns: ['right', 'left'], ...THREE_PHOTOS });
       expect(wrongOrder.reasons).toEqual(['no-turn']);
       // Turned first: the challenge starts from a frame facing the camera.
-      const noFront = await recheckFrames(kit, gallery, 'haaland', [left, front, right], { turns: ['left', 'right'] });
+      const noFront = await recheckFrames(kit, gallery, 'haaland', [left, front, right], { turns: ['left', 'right'], ...THREE_PHOTOS });
       expect(noFront.reasons).toContain('no-turn');
     });
 
     it('refuses one photo, copies of it, and a single frame', async () => {
-      const copies = await recheckFrames(kit, gallery, 'haaland', [front, front, front], { turns: ['left', 'right'] });
-      expect(copies.reasons.sort()).toEqual(['frames-identical', 'no-turn']);
-      await expect(recheckFrames(kit, gallery, 'haaland', [front], { turns: ['left', 'right'] })).rejects.toThrow(/3 to 5 frames/);
+      const copies = await recheckFrames(kit, gallery, 'haaland', [front, front, front], { turns: ['left', 'right'], ...THREE_PHOTOS });
+      expect(copies.reasons.sort()).toEqual(['no-turn']); // the copy check looks at the challenge's frames: there are none without a turn
+      await expect(recheckFrames(kit, gallery, 'haaland', [front, front, left, right], { turns: ['left', 'right'] })).rejects.toThrow(/5 to 16 frames/);
       await expect(recheckFrames(kit, gallery, 'haaland', [front, left, right], { turns: ['left', 'left'] as never })).rejects.toThrow(/turns must be/);
+    });
+
+    it('pose-varied photos sent as a burst in the order of the turn (a frontal photo, a turned one and its mirror, each a few times as a camera would give them) are not one moment', async () => {
+      // Each photo brought to one frame size (as an attacker would), as two frames a moment apart: the second shifted by 2 px.
+      const frames = async (b: string | Buffer) => {
+        const framed = await sharp(b).resize(640, 480, { fit: 'cover' }).toBuffer();
+        const shifted = await sharp(await sharp(framed).extend({ left: 2, background: '#000' }).toBuffer()).extract({ left: 0, top: 0, width: 640, height: 480 }).jpeg({ quality: 90 }).toBuffer();
+        return [await sharp(framed).jpeg({ quality: 90 }).toBuffer(), shifted];
+      };
+      const burst = [...await frames(front), ...await frames(left), ...await frames(right)];
+      const r = await recheckFrames(kit, gallery, 'haaland', burst, { turns: ['left', 'right'] });
+      console.log(`pose-varied photos as a burst: scene distances ${r.scene!.distances.map((d) => d.toFixed(3)).join(', ')} (threshold ${r.scene!.threshold})`);
+      expect(r.reasons).toContain('not-one-moment');
+      expect(r.verified).toBe(false);
+      // Within one photo's two frames the scene holds; across photos it does not.
+      expect(r.scene!.distances[0]!).toBeLessThan(r.scene!.threshold);
+      expect(r.scene!.distances[1]!).toBeGreaterThan(r.scene!.threshold);
     });
 
     it('refuses the frames of a verified login sent again, re-encoded, resized and reordered for the other turn order', async () => {
       const replay = createReplayMemory();
-      const first = await recheckFrames(kit, gallery, 'haaland', [front, left, right], { turns: ['left', 'right'], replay });
+      const first = await recheckFrames(kit, gallery, 'haaland', [front, left, right], { turns: ['left', 'right'], replay, ...THREE_PHOTOS });
       expect(first.verified).toBe(true);
       const edit = async (b: string | Buffer, scale: number) => {
         const m = await sharp(b).metadata();
         return sharp(b).resize(Math.round(m.width! * scale)).jpeg({ quality: 70 }).toBuffer();
       };
-      const again = await recheckFrames(kit, gallery, 'haaland', [await edit(front, 0.9), await edit(right, 0.9), await edit(left, 0.9)], { turns: ['right', 'left'], replay });
+      const again = await recheckFrames(kit, gallery, 'haaland', [await edit(front, 0.9), await edit(right, 0.9), await edit(left, 0.9)], { turns: ['right', 'left'], replay, ...THREE_PHOTOS });
       expect(again.reasons).toEqual(['replayed']);
       expect(again.verified).toBe(false);
       // Only a verified login is remembered, and only for its id.

@@ -9,14 +9,18 @@
 //   through the browser's own challenge (createHeadTurnChallenge: yaw, nose parallax, identity),
 //   which one photo, or several copies of it, cannot;
 // - no two frames are copies of each other, and none is a copy of an earlier login's frame
-//   (`replay`): a camera never gives the same frame twice.
+//   (`replay`): a camera never gives the same frame twice;
+// - the frames come from one camera at one moment (`continuity`): in the order sent, each shares
+//   its scene with the next (checkSceneContinuity), so photos of the person from different
+//   occasions, sent in the order of a turn, are refused. The browser's capture() in turn modes
+//   sends a burst over the turn, a quarter to half a second apart, for this.
 import {
-  DEFAULT_LIVENESS_THRESHOLD, HEAD_TURN_DEFAULTS, InvalidInputError, InvalidOptionError, createHeadTurnChallenge, dot, frameFingerprint,
-  headPoseFromKeypoints, median, meanEmbedding, nearDuplicatePairs, pickMainFace, thresholdFor,
-  type FrameFingerprint, type HeadTurnSide, type NearDuplicateOptions, type ReplayMemory,
+  DEFAULT_LIVENESS_THRESHOLD, HEAD_TURN_DEFAULTS, InvalidInputError, InvalidOptionError, checkSceneContinuity, createHeadTurnChallenge, dot,
+  frameFingerprint, headPoseFromKeypoints, median, meanEmbedding, nearDuplicatePairs, pickMainFace, sceneSignature, thresholdFor,
+  type FrameFingerprint, type HeadTurnSide, type NearDuplicateOptions, type ReplayMemory, type SceneSignature,
 } from '@facekit/core';
 import type { NodeFaceKit } from '../create-face-kit.js';
-import type { NodeImageInput } from '../decode.js';
+import { decodeImage, type NodeImageInput } from '../decode.js';
 import type { PgGallery } from '../gallery/pg-gallery.js';
 
 /** Why a re-check says no. */
@@ -33,6 +37,8 @@ export type RecheckReason =
   | 'replayed'
   /** The frames do not show the head turn asked for (`turns`), in its order, from a frame facing the camera. */
   | 'no-turn'
+  /** The frames do not come from one camera at one moment: a frame's scene differs from the next one's, or the frames differ in size (`continuity`). */
+  | 'not-one-moment'
   /** Median passive liveness below the threshold. */
   | 'not-live'
   /** Not the claimed identity (also when that identity is not enrolled: the answer does not tell). */
@@ -45,10 +51,16 @@ export interface RecheckOptions {
   threshold?: number;
   /** Passive liveness threshold on the fused score. @defaultValue DEFAULT_LIVENESS_THRESHOLD */
   livenessThreshold?: number;
-  /** Fewest frames a decision is made on. @defaultValue 3 with `turns` (a frame facing the camera and one per side), else 1 */
+  /** Fewest frames a decision is made on. @defaultValue 5 with `turns` (a burst over the turn: a frame facing the camera, one per side, and frames between), else 1 */
   minFrames?: number;
-  /** Most frames accepted. @defaultValue 5 */
+  /** Most frames accepted. @defaultValue 16 (capture()'s burst: at most 12, plus the challenge's 3) */
   maxFrames?: number;
+  /**
+   * Whether the frames, in the order sent, must each share their scene with the next (one camera,
+   * one moment), and at what largest scene distance. Only `false` for frames that are not a
+   * camera's on purpose (tests of the other checks on photos). @defaultValue true, threshold SCENE_CONTINUITY_THRESHOLD
+   */
+  continuity?: boolean | { threshold: number };
   /**
    * The head turn the server asked for with this login's challenge: the frames, in the order
    * sent, must start facing the camera and then show these sides in this order (the person's
@@ -81,6 +93,8 @@ export interface RecheckResult {
   livenessThreshold: number;
   /** Lowest cosine similarity between two of the usable frames (1 with one frame). */
   consistency: number | undefined;
+  /** With `continuity` and 2 or more usable frames: each usable frame's scene distance to the next (NaN: nothing to compare), and the threshold. */
+  scene?: { distances: number[]; threshold: number };
   /** Per frame: 'ok', or why it was not usable. */
   frames: ('ok' | 'no-face' | 'ambiguous')[];
   /** Per usable frame: head yaw in degrees (> 0: turned to the person's own left). */
@@ -103,8 +117,8 @@ export async function recheckFrames(
   if (turns !== undefined && !(Array.isArray(turns) && turns.length === 2 && turns.every((t) => t === 'left' || t === 'right') && turns[0] !== turns[1])) {
     throw new InvalidOptionError(`turns must be ['left', 'right'] or ['right', 'left'], got ${JSON.stringify(turns)}.`);
   }
-  const minFrames = options.minFrames ?? (turns ? 3 : 1);
-  const maxFrames = options.maxFrames ?? 5;
+  const minFrames = options.minFrames ?? (turns ? 5 : 1);
+  const maxFrames = options.maxFrames ?? 16;
   if (!Number.isInteger(minFrames) || !Number.isInteger(maxFrames) || minFrames < 1 || maxFrames < minFrames) {
     throw new InvalidOptionError(`minFrames and maxFrames must be integers with 1 ≤ minFrames ≤ maxFrames, got ${minFrames} and ${maxFrames}.`);
   }
@@ -124,28 +138,50 @@ export async function recheckFrames(
     ? createHeadTurnChallenge({ sameThreshold: thresholdFor(kit.info.recognizer, 1e-2, true), ...options.headTurn, order: turns })
     : undefined;
 
+  const continuity = options.continuity ?? true;
+  if (typeof continuity === 'object' && !(continuity.threshold >= 0 && Number.isFinite(continuity.threshold))) {
+    throw new InvalidOptionError(`continuity.threshold must be a finite number ≥ 0, got ${String(continuity.threshold)}.`);
+  }
   const status: RecheckResult['frames'] = [];
   const prints: FrameFingerprint[] = [];
+  // With `turns`, copies are looked for among the challenge's own frames (its reference and each
+  // counted side): neighbouring frames of a burst from a person holding still can be as alike as copies.
+  const challengePrints: FrameFingerprint[] = [];
+  const scenes: SceneSignature[] = [];
   const yaws: number[] = [];
   // The frames facing the camera (all of them without `turns`): the match and liveness are decided on these.
   const frontal: { embedding: Float32Array; liveness: number }[] = [];
   for (const [i, frame] of frames.entries()) {
-    const { faces } = await kit.analyze(frame, { flip: true, liveness: true, livenessThreshold });
+    const image = await decodeImage(frame);
+    const { faces } = await kit.analyze(image, { flip: true, liveness: true, livenessThreshold });
     const main = pickMainFace(faces);
     if (main.face === undefined) { status.push(main.reason); continue; }
     const face = main.face;
     status.push('ok');
-    prints.push(frameFingerprint(face));
+    const print = frameFingerprint(face);
+    prints.push(print);
+    if (continuity !== false) scenes.push(sceneSignature(image, face.box));
     const yaw = headPoseFromKeypoints(face.keypoints).yaw;
     yaws.push(yaw);
     // Frames are fed in the order sent, one step of video apart.
-    challenge?.update({ keypoints: face.keypoints, embedding: face.embedding }, i);
+    const before = challenge?.state;
+    const after = challenge?.update({ keypoints: face.keypoints, embedding: face.embedding }, i);
+    if (before && after && (after.referenceAtMs !== before.referenceAtMs || after.done.length > before.done.length)) {
+      if (after.referenceAtMs !== before.referenceAtMs) challengePrints.length = 0;
+      if (after.referenceAtMs !== undefined) challengePrints.push(print);
+    }
     if (!turns || Math.abs(yaw) < yawThreshold) frontal.push({ embedding: face.embedding, liveness: face.liveness!.score });
   }
 
   const reasons = new Set<RecheckReason>();
   for (const s of status) if (s !== 'ok') reasons.add(s);
-  if (nearDuplicatePairs(prints, options.nearDuplicate).length > 0) reasons.add('frames-identical');
+  if (nearDuplicatePairs(turns ? challengePrints : prints, options.nearDuplicate).length > 0) reasons.add('frames-identical');
+  let scene: RecheckResult['scene'];
+  if (continuity !== false && scenes.length >= 2) {
+    const c = checkSceneContinuity(scenes, continuity === true ? undefined : continuity.threshold);
+    scene = { distances: c.distances, threshold: c.threshold };
+    if (!c.continuous) reasons.add('not-one-moment');
+  }
   if (options.replay?.isReplay(id, prints)) reasons.add('replayed');
   if (challenge) {
     if (!challenge.passed) reasons.add('no-turn');
@@ -177,6 +213,7 @@ export async function recheckFrames(
     verified,
     reasons: [...reasons],
     similarity, threshold, livenessScore, livenessThreshold, consistency,
+    ...(scene ? { scene } : {}),
     frames: status,
     yaws,
     ...(challenge ? { turned: [...challenge.state.done] } : {}),
