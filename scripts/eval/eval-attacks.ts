@@ -66,7 +66,11 @@ try {
       continue;
     }
     const frames = burst.frames.map((f) => f.item);
-    const r = await recheckFrames(kit, gallery, id, frames, { turns: c.turns!, minFrames: Math.min(5, frames.length) });
+    if (frames.length < 5) {
+      outcomes.push({ kind: 'honest', who: c.file, verified: false, reasons: [], frames: frames.length, note: 'fewer frames than the server takes (5)' });
+      continue;
+    }
+    const r = await recheckFrames(kit, gallery, id, frames, { turns: c.turns! });
     outcomes.push({ kind: 'honest', who: c.file, verified: r.verified, reasons: r.reasons, frames: frames.length, ...(r.scene ? { note: `scene ${r.scene.distances.map((d) => d.toFixed(3)).join(' ')}` } : {}) });
   }
 
