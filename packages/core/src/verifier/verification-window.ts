@@ -130,8 +130,9 @@ export interface VerificationWindow<T> {
   /**
    * Turn modes: the frames of the challenge's moment, in capture order, from the frontal reference
    * to the frame the second side was counted on, evenly spaced (createBurst) and including the
-   * challenge's own frames (the reference and each counted side). A server checks that each shares its scene with the next and that they show the turn
-   * (`recheckFrames` in @facekit/node); empty in other modes.
+   * challenge's own frames (the reference and each counted side). A server checks that each
+   * shares its scene with the next and that they show the turn (`recheckFrames` in
+   * @facekit/node); empty in other modes.
    */
   readonly burst: KeptFrame<T>[];
   verdict(): LivenessVerdict;
