@@ -1,9 +1,9 @@
 // The server's own verdict on a login: the frames a page verified on are run again through
 // detection, passive liveness and embedding here, where the person at the browser cannot change
-// the code, and compared with the claimed identity's templates in the gallery. The decision
-// mirrors the browser verifier's (median liveness over the frames facing the camera, their mean
-// embedding against the template at the calibrated flip-test threshold), plus what only a server
-// can check:
+// the code, and compared with the claimed identity's templates in the gallery: median passive
+// liveness over every frame (turned ones included: the burst is judged as a whole), and the mean
+// embedding of the frames facing the camera against the template at the calibrated flip-test
+// threshold, plus what only a server can check:
 // - every frame shows the same person, so live frames of one person cannot carry a photo of another;
 // - the head turn the server asked for (`turns`): the frames must show it in that order, run
 //   through the browser's own challenge (createHeadTurnChallenge: yaw, nose parallax, identity),
@@ -65,8 +65,8 @@ export interface RecheckOptions {
    * The head turn the server asked for with this login's challenge: the frames, in the order
    * sent, must start facing the camera and then show these sides in this order (the person's
    * own left and right, as the browser's `liveness: 'turn'` asks). Frames turned past
-   * `headTurn.yawThreshold` serve the challenge only; the match and passive liveness are decided
-   * on the frames facing the camera.
+   * `headTurn.yawThreshold` serve the challenge and passive liveness (decided over every frame);
+   * the match is decided on the frames facing the camera.
    */
   turns?: readonly [HeadTurnSide, HeadTurnSide];
   /** The challenge's thresholds. @defaultValue HEAD_TURN_DEFAULTS, with sameThreshold at the recognizer's FAR 1e-2 flip-test threshold */
@@ -88,7 +88,7 @@ export interface RecheckResult {
   /** Cosine similarity of the frontal frames' mean embedding with the best template; undefined when not computed (no usable frame, or an unknown id). */
   similarity: number | undefined;
   threshold: number;
-  /** Median fused liveness over the usable frontal frames; undefined with none. */
+  /** Median fused liveness over every usable frame (turned ones included); undefined when no frame faced the camera. */
   livenessScore: number | undefined;
   livenessThreshold: number;
   /** Lowest cosine similarity between two of the usable frames (1 with one frame). */
@@ -149,8 +149,10 @@ export async function recheckFrames(
   const challengePrints: FrameFingerprint[] = [];
   const scenes: SceneSignature[] = [];
   const yaws: number[] = [];
-  // The frames facing the camera (all of them without `turns`): the match and liveness are decided on these.
-  const frontal: { embedding: Float32Array; liveness: number }[] = [];
+  // The frames facing the camera (all of them without `turns`): the match is decided on these.
+  const frontal: Float32Array[] = [];
+  // Passive liveness of every usable frame, turned ones included: a burst is judged as a whole.
+  const liveness: number[] = [];
   for (const [i, frame] of frames.entries()) {
     const image = await decodeImage(frame);
     const { faces } = await kit.analyze(image, { flip: true, liveness: true, livenessThreshold });
@@ -170,7 +172,8 @@ export async function recheckFrames(
       if (after.referenceAtMs !== before.referenceAtMs) challengePrints.length = 0;
       if (after.referenceAtMs !== undefined) challengePrints.push(print);
     }
-    if (!turns || Math.abs(yaw) < yawThreshold) frontal.push({ embedding: face.embedding, liveness: face.liveness!.score });
+    liveness.push(face.liveness!.score);
+    if (!turns || Math.abs(yaw) < yawThreshold) frontal.push(face.embedding);
   }
 
   const reasons = new Set<RecheckReason>();
@@ -191,7 +194,7 @@ export async function recheckFrames(
   let livenessScore: number | undefined;
   let consistency: number | undefined;
   if (frontal.length > 0) {
-    const embeddings = frontal.map((f) => f.embedding);
+    const embeddings = frontal;
     // Every pair of frontal frames must match at the threshold a match needs. (Each frame against
     // the mean is not enough: two unrelated faces are both at cos ≈ 0.7 to their mean.)
     consistency = 1;
@@ -199,7 +202,7 @@ export async function recheckFrames(
       for (let j = i + 1; j < embeddings.length; j++) consistency = Math.min(consistency, dot(embeddings[i]!, embeddings[j]!));
     }
     if (consistency < threshold) reasons.add('frames-differ');
-    livenessScore = median(frontal.map((f) => f.liveness));
+    livenessScore = median(liveness);
     if (!(livenessScore >= livenessThreshold)) reasons.add('not-live');
     similarity = await gallery.similarityTo(id, meanEmbedding(embeddings));
     if (similarity === undefined || similarity < threshold) reasons.add('no-match');
