@@ -50,18 +50,19 @@ export function sceneSignature(image: SceneImage, faceBox: Readonly<Box>, margin
   const sums = new Float64Array(tw * th * 3);
   const counts = new Float64Array(tw * th);
   const headFull = headRegion(faceBox, margins);
-  const inHead = (x: number, y: number): boolean => x >= headFull[0] && x <= headFull[2] && y >= headFull[1] && y <= headFull[3];
-  let outside = 0;
+  // Each column's thumbnail column, once, not per pixel.
+  const column = Int32Array.from({ length: w }, (_, x) => Math.min(tw - 1, Math.floor((x * tw) / w)));
   for (let y = 0; y < h; y++) {
-    const ty = Math.min(th - 1, Math.floor((y * th) / h));
-    for (let x = 0; x < w; x++) {
-      const i = (y * w + x) * 4;
-      const t = ty * tw + Math.min(tw - 1, Math.floor((x * tw) / w));
+    const row = Math.min(th - 1, Math.floor((y * th) / h)) * tw;
+    for (let x = 0, i = y * w * 4; x < w; x++, i += 4) {
+      const t = row + column[x]!;
       sums[t * 3]! += data[i]!; sums[t * 3 + 1]! += data[i + 1]!; sums[t * 3 + 2]! += data[i + 2]!;
       counts[t]!++;
-      if (!inHead(x, y)) outside++;
     }
   }
+  // The pixels inside the head region: whole pixel positions within it, each way.
+  const within = (lo: number, hi: number, n: number): number => Math.max(0, Math.min(n - 1, Math.floor(hi)) - Math.max(0, Math.ceil(lo)) + 1);
+  const outside = w * h - within(headFull[0], headFull[2], w) * within(headFull[1], headFull[3], h);
   const thumb = new Float32Array(tw * th * 3);
   for (let t = 0; t < counts.length; t++) for (let k = 0; k < 3; k++) thumb[t * 3 + k] = sums[t * 3 + k]! / Math.max(1, counts[t]!) / 255;
   return {

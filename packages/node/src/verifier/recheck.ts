@@ -194,17 +194,16 @@ export async function recheckFrames(
   let livenessScore: number | undefined;
   let consistency: number | undefined;
   if (frontal.length > 0) {
-    const embeddings = frontal;
     // Every pair of frontal frames must match at the threshold a match needs. (Each frame against
     // the mean is not enough: two unrelated faces are both at cos ≈ 0.7 to their mean.)
     consistency = 1;
-    for (let i = 0; i < embeddings.length; i++) {
-      for (let j = i + 1; j < embeddings.length; j++) consistency = Math.min(consistency, dot(embeddings[i]!, embeddings[j]!));
+    for (let i = 0; i < frontal.length; i++) {
+      for (let j = i + 1; j < frontal.length; j++) consistency = Math.min(consistency, dot(frontal[i]!, frontal[j]!));
     }
     if (consistency < threshold) reasons.add('frames-differ');
     livenessScore = median(liveness);
     if (!(livenessScore >= livenessThreshold)) reasons.add('not-live');
-    similarity = await gallery.similarityTo(id, meanEmbedding(embeddings));
+    similarity = await gallery.similarityTo(id, meanEmbedding(frontal));
     if (similarity === undefined || similarity < threshold) reasons.add('no-match');
   } else if (status.every((s) => s === 'ok')) {
     reasons.add('no-turn'); // every face turned away: nothing faced the camera
